@@ -1,0 +1,55 @@
+// A bounds-checked cursor over wasm binary bytes: LEB128 integers, floats,
+// names, value and heap types. Every read reports failure with the byte
+// offset (relative to `base`, the absolute position of data[0] in the file).
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+#include "model/types.h"
+#include "support/result.h"
+
+namespace kite {
+
+class Reader {
+public:
+  Reader(const uint8_t* data, size_t size, uint64_t base = 0)
+      : p_(data), begin_(data), end_(data + size), base_(base) {}
+
+  bool at_end() const { return p_ >= end_; }
+  size_t remaining() const { return static_cast<size_t>(end_ - p_); }
+  uint64_t offset() const { return base_ + static_cast<uint64_t>(p_ - begin_); }
+  const uint8_t* cursor() const { return p_; }
+  void skip(size_t n) { p_ += n; }
+
+  Result<uint8_t> u8();
+  Result<uint32_t> u32();   // unsigned LEB128, at most 5 bytes
+  Result<uint64_t> u64();   // unsigned LEB128, at most 10 bytes
+  Result<int32_t> s32();    // signed LEB128
+  Result<int64_t> s33();    // signed LEB128 limited to 33 bits (block types)
+  Result<int64_t> s64();
+  Result<uint32_t> f32_bits();
+  Result<uint64_t> f64_bits();
+  Result<std::string> name(); // length-prefixed, validated UTF-8
+  Result<const uint8_t*> bytes(size_t n);
+
+  // Value types and heap types, with all GC / typed-reference encodings.
+  Result<ValType> val_type();
+  Result<HeapType> heap_type();
+  // A value type given its already-read first byte.
+  Result<ValType> val_type_from(uint8_t first, uint64_t at);
+
+  Error fail(std::string message) const { return error_at(offset(), std::move(message)); }
+  Error fail_at(uint64_t at, std::string message) const { return error_at(at, std::move(message)); }
+
+private:
+  template <typename T, int Bits, bool Signed> Result<T> leb();
+
+  const uint8_t* p_;
+  const uint8_t* begin_;
+  const uint8_t* end_;
+  uint64_t base_;
+};
+
+} // namespace kite

@@ -1,0 +1,159 @@
+// The decoded form of a module. Produced by binary::decode_module (the text
+// parser produces binary bytes first, then decodes them), checked by
+// validate::validate_module, consumed by runtime and translate.
+//
+// The module owns its binary; function bodies and constant expressions are
+// byte ranges into it, decoded lazily by whoever needs them.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "model/types.h"
+
+namespace kite {
+
+struct ByteRange {
+  uint32_t offset = 0; // into Module::bytes
+  uint32_t size = 0;
+};
+
+// An initialiser expression, including its final `end`.
+using ConstExpr = ByteRange;
+
+struct Limits {
+  uint64_t min = 0;
+  std::optional<uint64_t> max;
+  bool is64 = false;   // memory64 / table64: addresses are i64
+  bool shared = false; // threads
+};
+
+struct TableType {
+  ValType elem = ValType::funcref();
+  Limits limits;
+};
+
+struct MemoryType {
+  Limits limits;               // in pages
+  uint32_t page_size_log2 = 16; // custom-page-sizes: 0 (1 byte) or 16 (64 KiB)
+};
+
+struct GlobalType {
+  ValType type{};
+  bool mut = false;
+};
+
+struct TagType {
+  uint32_t type_index = 0; // a function type with no results
+};
+
+enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3, Tag = 4 };
+
+struct Import {
+  std::string module;
+  std::string name;
+  ExternKind kind = ExternKind::Func;
+  uint32_t type_index = 0; // Func, Tag
+  TableType table;         // Table
+  MemoryType memory;       // Memory
+  GlobalType global;       // Global
+};
+
+struct Export {
+  std::string name;
+  ExternKind kind = ExternKind::Func;
+  uint32_t index = 0;
+};
+
+struct FunctionDecl {
+  uint32_t type_index = 0;
+  // Filled from the code section (absent for imported functions):
+  std::vector<ValType> locals; // declared locals, expanded (params excluded)
+  ByteRange body;              // instructions after the locals, through the final `end`
+  uint32_t code_offset = 0;    // byte offset of the body's size field (for error messages)
+};
+
+struct TableDecl {
+  TableType type;
+  std::optional<ConstExpr> init; // table with an explicit initialiser (typed refs)
+};
+
+struct GlobalDecl {
+  GlobalType type;
+  ConstExpr init;
+};
+
+enum class SegmentMode : uint8_t { Active, Passive, Declarative };
+
+struct ElemSegment {
+  SegmentMode mode = SegmentMode::Active;
+  ValType type = ValType::funcref();
+  uint32_t table = 0;
+  ConstExpr offset;                 // Active only
+  bool uses_exprs = false;          // false: func_indices; true: exprs
+  std::vector<uint32_t> func_indices;
+  std::vector<ConstExpr> exprs;
+  uint32_t size() const {
+    return uses_exprs ? static_cast<uint32_t>(exprs.size())
+                      : static_cast<uint32_t>(func_indices.size());
+  }
+};
+
+struct DataSegment {
+  SegmentMode mode = SegmentMode::Active; // Active or Passive
+  uint32_t memory = 0;
+  ConstExpr offset; // Active only
+  ByteRange data;
+};
+
+struct CustomSection {
+  std::string name;
+  ByteRange contents;
+};
+
+struct Module {
+  std::vector<uint8_t> bytes; // the whole binary; ranges point here
+
+  std::vector<SubType> types;
+  std::vector<RecGroup> rec_groups;
+  std::vector<Import> imports;
+  // Index spaces: imported entities first, then defined ones.
+  std::vector<FunctionDecl> functions; // all functions (imports have empty bodies)
+  std::vector<TableDecl> tables;
+  std::vector<MemoryType> memories;
+  std::vector<GlobalDecl> globals; // imported globals have an empty init
+  std::vector<TagType> tags;
+  uint32_t num_imported_functions = 0;
+  uint32_t num_imported_tables = 0;
+  uint32_t num_imported_memories = 0;
+  uint32_t num_imported_globals = 0;
+  uint32_t num_imported_tags = 0;
+
+  std::vector<Export> exports;
+  std::optional<uint32_t> start;
+  std::vector<ElemSegment> elems;
+  std::vector<DataSegment> datas;
+  std::optional<uint32_t> data_count;
+  std::vector<CustomSection> customs;
+
+  // From the name section (best effort; a malformed name section is ignored).
+  std::string name;
+  std::unordered_map<uint32_t, std::string> function_names;
+
+  // Canonical type ids (TypeRegistry), one per entry of `types`; filled by
+  // validate_module so that type equality across modules is an integer compare.
+  std::vector<uint32_t> canonical_types;
+
+  const FuncType& func_type(uint32_t type_index) const { return types[type_index].comp.func; }
+  const FuncType& function_type(uint32_t func_index) const {
+    return func_type(functions[func_index].type_index);
+  }
+  bool is_imported_function(uint32_t i) const { return i < num_imported_functions; }
+  const uint8_t* data_at(ByteRange r) const { return bytes.data() + r.offset; }
+};
+
+} // namespace kite

@@ -1,0 +1,90 @@
+#include "opcodes/opcodes.h"
+
+#include <string>
+#include <unordered_map>
+
+namespace kite {
+
+namespace {
+
+constexpr OpInfo kOpInfos[] = {
+#define KITE_OP(Name, Prefix, Code, Text, Imm, Sig) {Prefix, Code, Text, ImmKind::Imm, Sig},
+#include "opcodes/opcodes.def"
+#undef KITE_OP
+};
+static_assert(sizeof(kOpInfos) / sizeof(kOpInfos[0]) == kNumOps);
+
+uint64_t code_key(uint8_t prefix, uint32_t code) { return (uint64_t{prefix} << 32) | code; }
+
+const std::unordered_map<uint64_t, Op>& code_map() {
+  static const auto* map = [] {
+    auto* m = new std::unordered_map<uint64_t, Op>();
+    for (uint32_t i = 0; i < kNumOps; ++i) {
+      m->emplace(code_key(kOpInfos[i].prefix, kOpInfos[i].code), static_cast<Op>(i));
+    }
+    return m;
+  }();
+  return *map;
+}
+
+const std::unordered_map<std::string_view, Op>& name_map() {
+  static const auto* map = [] {
+    auto* m = new std::unordered_map<std::string_view, Op>();
+    for (uint32_t i = 0; i < kNumOps; ++i) m->emplace(kOpInfos[i].name, static_cast<Op>(i));
+    return m;
+  }();
+  return *map;
+}
+
+// Parses the access width out of the mnemonic, which encodes it uniformly:
+// "load8"/"store16"/"rmw32" suffixes, SIMD "8x8"/"_splat"/"_lane"/"_zero"
+// forms, else the width of the value type prefix.
+uint32_t access_bytes_from_name(std::string_view name) {
+  auto digits_after = [&](std::string_view key) -> uint32_t {
+    size_t p = name.find(key);
+    if (p == std::string_view::npos) return 0;
+    p += key.size();
+    uint32_t bits = 0;
+    while (p < name.size() && name[p] >= '0' && name[p] <= '9') bits = bits * 10 + (name[p++] - '0');
+    return bits / 8;
+  };
+  if (name == "memory.atomic.notify" || name == "memory.atomic.wait32") return 4;
+  if (name == "memory.atomic.wait64") return 8;
+  // v128.load8x8_s, load16x4_u, load32x2_s: always 8 bytes.
+  if (name.starts_with("v128.load") && name.find('x', 5) != std::string_view::npos) return 8;
+  if (uint32_t b = digits_after(".rmw")) return b;
+  if (name.starts_with("v128.")) {
+    if (uint32_t b = digits_after("load")) return b;
+    if (uint32_t b = digits_after("store")) return b;
+    return 16;
+  }
+  if (uint32_t b = digits_after("load")) return b;
+  if (uint32_t b = digits_after("store")) return b;
+  return name[1] == '6' ? 8 : 4; // i64/f64 vs i32/f32
+}
+
+} // namespace
+
+const OpInfo& op_info(Op op) { return kOpInfos[static_cast<uint16_t>(op)]; }
+
+std::optional<Op> op_from_code(uint8_t prefix, uint32_t code) {
+  auto it = code_map().find(code_key(prefix, code));
+  if (it == code_map().end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<Op> op_from_name(std::string_view name) {
+  auto it = name_map().find(name);
+  if (it == name_map().end()) return std::nullopt;
+  return it->second;
+}
+
+uint32_t memory_access_bytes(Op op) {
+  const OpInfo& info = op_info(op);
+  if (info.imm != ImmKind::MemArg && info.imm != ImmKind::MemArgLane) return 0;
+  return access_bytes_from_name(info.name);
+}
+
+bool is_atomic_op(Op op) { return op_info(op).prefix == 0xFE; }
+
+} // namespace kite

@@ -1,0 +1,89 @@
+// Instruction identities and static facts, generated from opcodes.def.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace kite {
+
+enum class Op : uint16_t {
+#define KITE_OP(Name, Prefix, Code, Text, Imm, Sig) Name,
+#include "opcodes/opcodes.def"
+#undef KITE_OP
+};
+
+inline constexpr uint32_t kNumOps = 0
+#define KITE_OP(Name, Prefix, Code, Text, Imm, Sig) +1
+#include "opcodes/opcodes.def"
+#undef KITE_OP
+    ;
+
+// The layout of an instruction's immediates in the binary format.
+enum class ImmKind : uint8_t {
+  None,
+  BlockType,    // block, loop, if, try
+  Label,        // br, br_if, br_on_null, br_on_non_null, rethrow, delegate
+  LabelTable,   // br_table
+  Func,         // call, return_call, ref.func
+  CallIndirect, // typeidx tableidx
+  Type,         // typeidx
+  Local,
+  Global,
+  Table,
+  TableTable,   // table.copy dst src
+  ElemTable,    // table.init elem table
+  Elem,
+  Data,
+  DataMem,      // memory.init data mem
+  Mem,
+  MemMem,       // memory.copy dst src
+  MemArg,       // align (with memory-index flag bit 6), [mem], offset
+  MemArgLane,   // memarg, lane
+  I32,
+  I64,
+  F32,
+  F64,
+  V128,
+  Shuffle,      // 16 lane indices
+  Lane,
+  HeapType,     // ref.null, ref.test, ref.cast
+  SelectT,      // vec(valtype)
+  TypeField,    // typeidx fieldidx
+  TypeType,     // array.copy dst src
+  TypeData,     // typeidx dataidx
+  TypeElem,     // typeidx elemidx
+  TypeLen,      // array.new_fixed typeidx n
+  BrOnCast,     // flags label ht1 ht2
+  Tag,
+  TryTable,     // blocktype vec(catch)
+  AtomicFence,  // a zero byte
+};
+
+struct OpInfo {
+  uint8_t prefix;       // 0, 0xFB, 0xFC, 0xFD or 0xFE
+  uint32_t code;        // byte (prefix 0) or LEB u32 after the prefix
+  std::string_view name;
+  ImmKind imm;
+  std::string_view sig; // see opcodes.def; empty = typed by hand
+};
+
+const OpInfo& op_info(Op op);
+inline std::string_view op_name(Op op) { return op_info(op).name; }
+
+// Decoding lookup; nullopt for an unknown opcode.
+std::optional<Op> op_from_code(uint8_t prefix, uint32_t code);
+
+// Text lookup. Some mnemonics map to several opcodes (select, ref.test,
+// ref.cast); this returns the first, and the text parser picks the variant.
+std::optional<Op> op_from_name(std::string_view name);
+
+// Bytes accessed by a memory instruction (its natural alignment is the log2
+// of this); 0 for an instruction that takes no memarg.
+uint32_t memory_access_bytes(Op op);
+
+// True for instructions whose MemArg must be exactly naturally aligned
+// (atomics) rather than at most naturally aligned.
+bool is_atomic_op(Op op);
+
+} // namespace kite

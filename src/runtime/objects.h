@@ -1,0 +1,119 @@
+// The runtime objects the interpreter executes against: functions, memories,
+// tables, globals, tags and instances. Layout matters here: the interpreter
+// reads these in its hot paths (memory base and size, globals, tables).
+//
+// Values live in 64-bit slots. v128 takes two consecutive slots. A reference
+// is one slot holding a tagged pointer (see Ref below).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/module.h"
+#include "support/result.h"
+
+namespace kite {
+
+using Slot = uint64_t;
+
+// A reference value in one slot. 0 is null. Otherwise:
+//  - low bit 1: an i31 value, payload in bits 1..31 (ref.i31);
+//  - else a pointer to an object whose first field is an ObjectHeader, which
+//    says what it is (function, host/extern box, GC struct/array, exception).
+// A collector finds references precisely through the slot types recorded in
+// the translated code's stack maps, or conservatively by checking a slot's
+// value against the heap's object set.
+using Ref = uintptr_t;
+inline constexpr Ref kNullRef = 0;
+
+enum class ObjectKind : uint8_t { Function, Extern, Struct, Array, Exception };
+
+struct ObjectHeader {
+  ObjectKind kind;
+  uint32_t type_id = 0; // canonical type id (TypeRegistry) for functions/structs/arrays
+};
+
+struct Instance;
+struct Store;
+
+// A host function's view of a call. Returning an Error traps with its message.
+struct HostContext {
+  Store* store = nullptr;
+  Instance* caller = nullptr; // the calling instance, if called from wasm
+};
+using HostCallback =
+    std::function<Status(HostContext& ctx, const Slot* args, Slot* results)>;
+
+struct Function {
+  ObjectHeader header{ObjectKind::Function, 0}; // header.type_id = canonical type
+  const FuncType* type = nullptr;
+  // A wasm function: its defining instance and index there.
+  Instance* instance = nullptr;
+  uint32_t index = 0;
+  // A host function (instance == nullptr).
+  HostCallback host;
+  std::shared_ptr<FuncType> host_type; // owns `type` for host functions
+  // Execution state owned by the interpreter (lazily translated code).
+  void* code = nullptr;
+  std::string debug_name; // from the name section / export, for backtraces
+};
+
+// A boxed host (externref) value: (ref.extern N) in scripts, embedder data.
+struct ExternObject {
+  ObjectHeader header{ObjectKind::Extern, 0};
+  uint64_t payload = 0;
+};
+
+struct Memory {
+  uint8_t* base = nullptr;
+  uint64_t size = 0;          // current size in bytes
+  uint64_t max_pages = 0;     // effective maximum (declared or implementation limit)
+  uint32_t page_size_log2 = 16;
+  bool is64 = false;
+  bool shared = false;
+  // True when every 32-bit address + offset access beyond `size` faults
+  // (reserved, inaccessible virtual memory): no explicit bounds checks needed.
+  bool guarded = false;
+  uint64_t reserved = 0; // bytes of address space reserved at `base`
+  MemoryType type;
+
+  uint64_t pages() const { return size >> page_size_log2; }
+};
+
+struct Table {
+  std::vector<Ref> elements;
+  TableType type;
+  uint64_t max = 0; // effective maximum
+};
+
+struct Global {
+  Slot value[2] = {0, 0}; // v128 uses both
+  GlobalType type;
+};
+
+struct Tag {
+  uint32_t type_id = 0; // canonical type id
+  const FuncType* type = nullptr;
+  std::shared_ptr<FuncType> host_type;
+};
+
+struct Instance {
+  std::shared_ptr<const Module> module;
+  std::vector<Function*> functions;
+  std::vector<Table*> tables;
+  std::vector<Memory*> memories;
+  std::vector<Global*> globals;
+  std::vector<Tag*> tags;
+  // Element segments evaluated at instantiation; elem.drop clears one.
+  std::vector<std::vector<Ref>> elem_segments;
+  // Data segments are read from the module's bytes until data.drop.
+  std::vector<bool> dropped_datas;
+  // Canonical type id for each module type index (call_indirect checks).
+  std::vector<uint32_t> type_ids;
+  Store* store = nullptr;
+};
+
+} // namespace kite

@@ -1,0 +1,87 @@
+// Error and Result types used by every layer. No exceptions cross layer
+// boundaries: a failure is a value carrying a one-line message and, when it
+// is known, the byte offset (binary) or line:column (text) where it happened.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace kite {
+
+struct Error {
+  static constexpr uint64_t kNoOffset = ~uint64_t{0};
+  std::string message;
+  uint64_t offset = kNoOffset; // byte offset in a binary module, if known
+  uint32_t line = 0;           // 1-based text position, if known (0 = none)
+  uint32_t column = 0;
+
+  // "offset 0x1a: message" / "3:14: message" / "message".
+  std::string describe() const;
+};
+
+inline Error error_at(uint64_t offset, std::string message) {
+  return Error{std::move(message), offset, 0, 0};
+}
+inline Error error_text(uint32_t line, uint32_t column, std::string message) {
+  return Error{std::move(message), Error::kNoOffset, line, column};
+}
+
+// A minimal std::expected stand-in (the toolchain's libstdc++ lacks it in C++20).
+template <typename T> class [[nodiscard]] Result {
+public:
+  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}
+  Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}
+  bool ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+  T& value() & { return std::get<0>(v_); }
+  T&& value() && { return std::get<0>(std::move(v_)); }
+  const T& value() const& { return std::get<0>(v_); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  const Error& error() const& { return std::get<1>(v_); }
+  Error&& error() && { return std::get<1>(std::move(v_)); }
+
+private:
+  std::variant<T, Error> v_;
+};
+
+template <> class [[nodiscard]] Result<void> {
+public:
+  Result() = default;
+  Result(Error error) : error_(std::move(error)), failed_(true) {}
+  bool ok() const { return !failed_; }
+  explicit operator bool() const { return ok(); }
+  const Error& error() const& { return error_; }
+  Error&& error() && { return std::move(error_); }
+
+private:
+  Error error_;
+  bool failed_ = false;
+};
+
+using Status = Result<void>;
+
+} // namespace kite
+
+// Propagate a failed Result/Status out of the enclosing function.
+#define KITE_TRY(expr)                                                                             \
+  do {                                                                                             \
+    auto&& kite_try_r_ = (expr);                                                                   \
+    if (!kite_try_r_.ok()) return std::move(kite_try_r_).error();                                  \
+  } while (0)
+
+#define KITE_CONCAT_INNER_(a, b) a##b
+#define KITE_CONCAT_(a, b) KITE_CONCAT_INNER_(a, b)
+
+// Evaluate a Result<T>, propagate failure, else assign the value to `lhs`
+// (which may be a declaration: `KITE_TRY_ASSIGN(uint32_t n, r.u32());`).
+// Declares a temporary, so wrap it in braces inside a `case`.
+#define KITE_TRY_ASSIGN(lhs, expr) KITE_TRY_ASSIGN_IMPL_(KITE_CONCAT_(kite_r_, __COUNTER__), lhs, expr)
+#define KITE_TRY_ASSIGN_IMPL_(tmp, lhs, expr)                                                      \
+  auto tmp = (expr);                                                                               \
+  if (!tmp.ok()) return std::move(tmp).error();                                                    \
+  lhs = std::move(tmp).value()
