@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what building and testing kite needs, when it is missing, on
+# Debian bookworm: clang-19 + lld-19 (kite and the test/benchmark programs),
+# the wasm32-wasi sysroot, CMake, Ninja and GoogleTest.
+set -euo pipefail
+
+packages=(clang-19 lld-19 cmake ninja-build libgtest-dev wasi-libc libclang-rt-19-dev-wasm32)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=()
+  [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds kite and runs every test with CTest: unit tests, the official spec
+# suite (one test per .wast), CLI and bad-input tests.
+#   scripts/test.sh                 release build
+#   scripts/test.sh asan portable   other presets (sanitizers, switch dispatch)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+presets=("$@")
+((${#presets[@]})) || presets=(release)
+for preset in "${presets[@]}"; do
+  echo "== preset $preset"
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset"
+  ctest --preset "$preset"
+done
