@@ -7,8 +7,21 @@
 #include <string>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace kite {
+
+// Which stage a failure comes from, so embedders (and the spec-test runner)
+// can tell a malformed module from an invalid one, a link error, or a trap.
+// Layers below the API leave it at Other; the API sets it at each stage.
+enum class ErrorKind : uint8_t {
+  Other,      // API misuse, I/O, anything not below
+  Malformed,  // decoding (binary) or parsing (text) failed
+  Invalid,    // validation failed
+  Unlinkable, // imports missing or of the wrong type
+  Trap,       // a trap while instantiating or running code
+  Exception,  // an uncaught wasm exception
+};
 
 struct Error {
   static constexpr uint64_t kNoOffset = ~uint64_t{0};
@@ -16,6 +29,9 @@ struct Error {
   uint64_t offset = kNoOffset; // byte offset in a binary module, if known
   uint32_t line = 0;           // 1-based text position, if known (0 = none)
   uint32_t column = 0;
+  ErrorKind kind = ErrorKind::Other;
+  // For traps: the functions active when it happened, innermost first.
+  std::vector<std::string> backtrace = {};
 
   // "offset 0x1a: message" / "3:14: message" / "message".
   std::string describe() const;
@@ -80,7 +96,8 @@ using Status = Result<void>;
 // Evaluate a Result<T>, propagate failure, else assign the value to `lhs`
 // (which may be a declaration: `KITE_TRY_ASSIGN(uint32_t n, r.u32());`).
 // Declares a temporary, so wrap it in braces inside a `case`.
-#define KITE_TRY_ASSIGN(lhs, expr) KITE_TRY_ASSIGN_IMPL_(KITE_CONCAT_(kite_r_, __COUNTER__), lhs, expr)
+#define KITE_TRY_ASSIGN(lhs, expr)                                                                 \
+  KITE_TRY_ASSIGN_IMPL_(KITE_CONCAT_(kite_r_, __COUNTER__), lhs, expr)
 #define KITE_TRY_ASSIGN_IMPL_(tmp, lhs, expr)                                                      \
   auto tmp = (expr);                                                                               \
   if (!tmp.ok()) return std::move(tmp).error();                                                    \
