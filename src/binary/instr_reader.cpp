@@ -6,7 +6,7 @@ namespace {
 
 Status read_block_type(Reader& r, BlockType& bt) {
   const uint64_t at = r.offset();
-  if (r.at_end()) return r.fail("unexpected end");
+  if (r.at_end()) return r.fail_end();
   const uint8_t first = *r.cursor();
   if (first == 0x40) {
     r.skip(1);
@@ -52,7 +52,7 @@ Status read_u8(Reader& r, uint8_t& out) { return assign(r.u8(), out); }
 
 Status read_label_table(Reader& r, Instr& in) {
   KITE_TRY_ASSIGN(uint32_t n, r.u32());
-  if (n > r.remaining()) return r.fail("unexpected end");
+  if (n > r.remaining()) return r.fail_end();
   in.labels.clear();
   for (uint32_t i = 0; i <= n; ++i) {
     KITE_TRY_ASSIGN(uint32_t l, r.u32());
@@ -63,7 +63,7 @@ Status read_label_table(Reader& r, Instr& in) {
 
 Status read_select_types(Reader& r, Instr& in) {
   KITE_TRY_ASSIGN(uint32_t n, r.u32());
-  if (n > r.remaining()) return r.fail("unexpected end");
+  if (n > r.remaining()) return r.fail_end();
   in.select_types.clear();
   for (uint32_t i = 0; i < n; ++i) {
     KITE_TRY_ASSIGN(ValType t, r.val_type());
@@ -86,7 +86,7 @@ Status read_br_on_cast(Reader& r, Instr& in) {
 Status read_try_table(Reader& r, Instr& in) {
   KITE_TRY(read_block_type(r, in.block));
   KITE_TRY_ASSIGN(uint32_t n, r.u32());
-  if (n > r.remaining()) return r.fail("unexpected end");
+  if (n > r.remaining()) return r.fail_end();
   in.catches.clear();
   for (uint32_t i = 0; i < n; ++i) {
     const uint64_t at = r.offset();
@@ -142,13 +142,9 @@ Status InstrReader::next(Instr& in) {
   case ImmKind::TypeType:
   case ImmKind::TypeData:
   case ImmKind::TypeElem:
-  case ImmKind::TypeLen:
-    KITE_TRY(read_u32(r, in.a));
-    return read_u32(r, in.b);
+  case ImmKind::TypeLen: KITE_TRY(read_u32(r, in.a)); return read_u32(r, in.b);
   case ImmKind::MemArg: return read_mem_arg(r, in.mem);
-  case ImmKind::MemArgLane:
-    KITE_TRY(read_mem_arg(r, in.mem));
-    return read_u8(r, in.lane);
+  case ImmKind::MemArgLane: KITE_TRY(read_mem_arg(r, in.mem)); return read_u8(r, in.lane);
   case ImmKind::I32: return assign(r.s32(), in.i32);
   case ImmKind::I64: return assign(r.s64(), in.i64);
   case ImmKind::F32: return assign(r.f32_bits(), in.f32);

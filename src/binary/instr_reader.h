@@ -47,28 +47,30 @@ struct Instr {
   uint32_t b = 0;
   uint8_t lane = 0;
 
-  int32_t i32 = 0;   // I32
-  int64_t i64 = 0;   // I64
-  uint32_t f32 = 0;  // F32 (bits)
-  uint64_t f64 = 0;  // F64 (bits)
+  int32_t i32 = 0;                // I32
+  int64_t i64 = 0;                // I64
+  uint32_t f32 = 0;               // F32 (bits)
+  uint64_t f64 = 0;               // F64 (bits)
   std::array<uint8_t, 16> v128{}; // V128, Shuffle
 
   MemArg mem;
   BlockType block;
-  HeapType heap{};   // HeapType
+  HeapType heap{}; // HeapType
   // BrOnCast: source and target ref types (flags bit0/bit1 = nullability).
   ValType cast_from{};
   ValType cast_to{};
 
-  std::vector<uint32_t> labels;       // LabelTable: targets, then the default last
-  std::vector<ValType> select_types;  // SelectT
-  std::vector<CatchClause> catches;   // TryTable
+  std::vector<uint32_t> labels;      // LabelTable: targets, then the default last
+  std::vector<ValType> select_types; // SelectT
+  std::vector<CatchClause> catches;  // TryTable
 };
 
 class InstrReader {
 public:
   // `data` covers the instructions; `base` is its absolute offset in the file.
-  InstrReader(const uint8_t* data, size_t size, uint64_t base) : r_(data, size, base) {}
+  InstrReader(const uint8_t* data, size_t size, uint64_t base) : r_(data, size, base) {
+    r_.set_end_message("unexpected end of section or function");
+  }
 
   bool at_end() const { return r_.at_end(); }
   uint64_t offset() const { return r_.offset(); }

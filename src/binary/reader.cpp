@@ -5,7 +5,7 @@
 namespace kite {
 
 Result<uint8_t> Reader::u8() {
-  if (p_ >= end_) return fail("unexpected end");
+  if (p_ >= end_) return fail_end();
   return *p_++;
 }
 
@@ -18,7 +18,7 @@ template <typename T, int Bits, bool Signed> Result<T> Reader::leb() {
   U result = 0;
   int shift = 0;
   for (int i = 0;; ++i) {
-    if (p_ >= end_) return fail("unexpected end");
+    if (p_ >= end_) return fail_end();
     if (i >= kMaxBytes) return fail("integer representation too long");
     const uint8_t byte = *p_++;
     if (i == kMaxBytes - 1) {
@@ -59,7 +59,7 @@ Result<int64_t> Reader::s33() { return leb<int64_t, 33, true>(); }
 Result<int64_t> Reader::s64() { return leb<int64_t, 64, true>(); }
 
 Result<uint32_t> Reader::f32_bits() {
-  if (remaining() < 4) return fail("unexpected end");
+  if (remaining() < 4) return fail_end();
   uint32_t v;
   std::memcpy(&v, p_, 4);
   p_ += 4;
@@ -67,7 +67,7 @@ Result<uint32_t> Reader::f32_bits() {
 }
 
 Result<uint64_t> Reader::f64_bits() {
-  if (remaining() < 8) return fail("unexpected end");
+  if (remaining() < 8) return fail_end();
   uint64_t v;
   std::memcpy(&v, p_, 8);
   p_ += 8;
@@ -75,7 +75,7 @@ Result<uint64_t> Reader::f64_bits() {
 }
 
 Result<const uint8_t*> Reader::bytes(size_t n) {
-  if (remaining() < n) return fail("unexpected end");
+  if (remaining() < n) return fail_end();
   const uint8_t* start = p_;
   p_ += n;
   return start;
@@ -83,7 +83,7 @@ Result<const uint8_t*> Reader::bytes(size_t n) {
 
 Result<std::string> Reader::name() {
   KITE_TRY_ASSIGN(uint32_t len, u32());
-  if (remaining() < len) return fail("unexpected end");
+  if (remaining() < len) return fail("length out of bounds");
   std::string s(reinterpret_cast<const char*>(p_), len);
   if (!is_valid_utf8(s)) return fail("malformed UTF-8 encoding");
   p_ += len;

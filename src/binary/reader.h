@@ -17,6 +17,12 @@ public:
   Reader(const uint8_t* data, size_t size, uint64_t base = 0)
       : p_(data), begin_(data), end_(data + size), base_(base) {}
 
+  // The message for running out of input. The spec says "unexpected end" for
+  // the module header and "unexpected end of section or function" inside
+  // sections and bodies; the decoder switches after the header.
+  void set_end_message(const char* message) { end_message_ = message; }
+  const char* end_message() const { return end_message_; }
+
   bool at_end() const { return p_ >= end_; }
   size_t remaining() const { return static_cast<size_t>(end_ - p_); }
   uint64_t offset() const { return base_ + static_cast<uint64_t>(p_ - begin_); }
@@ -24,14 +30,16 @@ public:
   void skip(size_t n) { p_ += n; }
 
   Result<uint8_t> u8();
-  Result<uint32_t> u32();   // unsigned LEB128, at most 5 bytes
-  Result<uint64_t> u64();   // unsigned LEB128, at most 10 bytes
-  Result<int32_t> s32();    // signed LEB128
-  Result<int64_t> s33();    // signed LEB128 limited to 33 bits (block types)
+  Result<uint32_t> u32(); // unsigned LEB128, at most 5 bytes
+  Result<uint64_t> u64(); // unsigned LEB128, at most 10 bytes
+  Result<int32_t> s32();  // signed LEB128
+  Result<int64_t> s33();  // signed LEB128 limited to 33 bits (block types)
   Result<int64_t> s64();
   Result<uint32_t> f32_bits();
   Result<uint64_t> f64_bits();
-  Result<std::string> name(); // length-prefixed, validated UTF-8
+  // Length-prefixed, validated UTF-8; a length past the end of the input is
+  // "length out of bounds" (the spec's len32 check).
+  Result<std::string> name();
   Result<const uint8_t*> bytes(size_t n);
 
   // Value types and heap types, with all GC / typed-reference encodings.
@@ -41,6 +49,7 @@ public:
   Result<ValType> val_type_from(uint8_t first, uint64_t at);
 
   Error fail(std::string message) const { return error_at(offset(), std::move(message)); }
+  Error fail_end() const { return fail(end_message_); }
   Error fail_at(uint64_t at, std::string message) const { return error_at(at, std::move(message)); }
 
 private:
@@ -50,6 +59,7 @@ private:
   const uint8_t* begin_;
   const uint8_t* end_;
   uint64_t base_;
+  const char* end_message_ = "unexpected end";
 };
 
 } // namespace kite

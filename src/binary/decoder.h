@@ -1,0 +1,31 @@
+// The module decoder: binary bytes -> Module.
+//
+// Decoding checks the binary format only (structure, LEB128 encodings,
+// section order and sizes, count consistency); the meaning of indices and
+// types is checked by validate_module. Function bodies are not decoded here:
+// they are kept as byte ranges and walked with InstrReader by the validator
+// (which therefore also reports malformed instructions inside bodies) and the
+// translator. Constant expressions are scanned up to their final `end` so
+// that their ranges are known.
+//
+// Error messages follow the wording of the spec interpreter, as quoted by the
+// testsuite's assert_malformed commands, and carry the byte offset.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "model/module.h"
+#include "support/result.h"
+
+namespace kite {
+
+// Most locals a function may declare. The spec only bounds the total by
+// 2^32-1; kite uses the limit of the JS API (and every major engine), which
+// keeps the expanded FunctionDecl::locals small.
+inline constexpr uint64_t kMaxFunctionLocals = 50000;
+
+Result<std::shared_ptr<Module>> decode_module(std::vector<uint8_t> bytes);
+
+} // namespace kite
