@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -44,8 +45,7 @@ struct HostContext {
   Store* store = nullptr;
   Instance* caller = nullptr; // the calling instance, if called from wasm
 };
-using HostCallback =
-    std::function<Status(HostContext& ctx, const Slot* args, Slot* results)>;
+using HostCallback = std::function<Status(HostContext& ctx, const Slot* args, Slot* results)>;
 
 struct Function {
   ObjectHeader header{ObjectKind::Function, 0}; // header.type_id = canonical type
@@ -69,8 +69,8 @@ struct ExternObject {
 
 struct Memory {
   uint8_t* base = nullptr;
-  uint64_t size = 0;          // current size in bytes
-  uint64_t max_pages = 0;     // effective maximum (declared or implementation limit)
+  uint64_t size = 0;      // current size in bytes
+  uint64_t max_pages = 0; // effective maximum (declared or implementation limit)
   uint32_t page_size_log2 = 16;
   bool is64 = false;
   bool shared = false;
@@ -79,6 +79,8 @@ struct Memory {
   bool guarded = false;
   uint64_t reserved = 0; // bytes of address space reserved at `base`
   MemoryType type;
+  // Serialises grow of a shared memory (threads may grow it concurrently).
+  std::mutex grow_mutex;
 
   uint64_t pages() const { return size >> page_size_log2; }
 };
@@ -87,11 +89,15 @@ struct Table {
   std::vector<Ref> elements;
   TableType type;
   uint64_t max = 0; // effective maximum
+  // The module whose type indices `type` uses; null for host tables (whose
+  // types only use abstract heap types). Needed to match imports.
+  const Module* type_owner = nullptr;
 };
 
 struct Global {
   Slot value[2] = {0, 0}; // v128 uses both
   GlobalType type;
+  const Module* type_owner = nullptr; // as Table::type_owner
 };
 
 struct Tag {

@@ -1,0 +1,310 @@
+#include "runtime/instantiate.h"
+
+#include <array>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "binary/instr_reader.h"
+#include "runtime/type_match.h"
+
+namespace kite {
+namespace {
+
+Error link_error(const Import& import, std::string what) {
+  Error e{what + " \"" + import.module + "\" \"" + import.name + "\""};
+  e.kind = ErrorKind::Unlinkable;
+  return e;
+}
+
+Error trap(std::string message) {
+  Error e{std::move(message)};
+  e.kind = ErrorKind::Trap;
+  return e;
+}
+
+// Spec "limits matching": the actual limits are at least as tight.
+bool limits_match(const Limits& actual, const Limits& expected) {
+  if (actual.is64 != expected.is64 || actual.shared != expected.shared) return false;
+  if (actual.min < expected.min) return false;
+  if (!expected.max) return true;
+  return actual.max && *actual.max <= *expected.max;
+}
+
+bool import_matches(const Import& import, const Module& module, const Extern& ext) {
+  if (ext.kind != import.kind) return false;
+  switch (import.kind) {
+  case ExternKind::Func: return function_matches(*ext.func, module, import.type_index);
+  case ExternKind::Table: {
+    const Table& table = *ext.table;
+    Limits actual = table.type.limits;
+    actual.min = table.elements.size(); // the current size, after any growth
+    return limits_match(actual, import.table.limits) &&
+           val_type_equal(table.type.elem, table.type_owner, import.table.elem, &module);
+  }
+  case ExternKind::Memory: {
+    const Memory& memory = *ext.memory;
+    Limits actual = memory.type.limits;
+    actual.min = memory.pages();
+    return memory.page_size_log2 == import.memory.page_size_log2 &&
+           limits_match(actual, import.memory.limits);
+  }
+  case ExternKind::Global: {
+    const Global& global = *ext.global;
+    if (global.type.mut != import.global.mut) return false;
+    // A mutable global is shared by reference, so its type must be exact.
+    return global.type.mut
+               ? val_type_equal(global.type.type, global.type_owner, import.global.type, &module)
+               : val_type_matches(global.type.type, global.type_owner, import.global.type, &module);
+  }
+  case ExternKind::Tag: return tag_matches(*ext.tag, module, import.type_index);
+  }
+  return false;
+}
+
+Status check_imports(const Module& module, std::span<const Extern> imports) {
+  if (imports.size() != module.imports.size()) {
+    Error e{"module needs " + std::to_string(module.imports.size()) + " imports, got " +
+            std::to_string(imports.size())};
+    e.kind = ErrorKind::Unlinkable;
+    return e;
+  }
+  for (size_t i = 0; i < imports.size(); ++i) {
+    const Extern& ext = imports[i];
+    bool present = ext.func || ext.table || ext.memory || ext.global || ext.tag;
+    if (!present) return link_error(module.imports[i], "unknown import");
+    if (!import_matches(module.imports[i], module, ext))
+      return link_error(module.imports[i], "incompatible import type");
+  }
+  return {};
+}
+
+void bind_imports(Instance& instance, std::span<const Extern> imports) {
+  for (const Extern& ext : imports) {
+    switch (ext.kind) {
+    case ExternKind::Func: instance.functions.push_back(ext.func); break;
+    case ExternKind::Table: instance.tables.push_back(ext.table); break;
+    case ExternKind::Memory: instance.memories.push_back(ext.memory); break;
+    case ExternKind::Global: instance.globals.push_back(ext.global); break;
+    case ExternKind::Tag: instance.tags.push_back(ext.tag); break;
+    }
+  }
+}
+
+uint32_t canonical_id(const Module& module, uint32_t type_index) {
+  return type_index < module.canonical_types.size() ? module.canonical_types[type_index] : 0;
+}
+
+std::string function_debug_name(const Module& module, uint32_t index) {
+  if (auto it = module.function_names.find(index); it != module.function_names.end())
+    return it->second;
+  for (const Export& e : module.exports)
+    if (e.kind == ExternKind::Func && e.index == index) return e.name;
+  return {};
+}
+
+Status allocate_defined(Store& store, Instance& instance) {
+  const Module& module = *instance.module;
+  for (uint32_t i = module.num_imported_functions; i < module.functions.size(); ++i) {
+    Function* fn = store.new_function();
+    uint32_t type_index = module.functions[i].type_index;
+    fn->header.type_id = canonical_id(module, type_index);
+    fn->type = &module.func_type(type_index);
+    fn->instance = &instance;
+    fn->index = i;
+    fn->debug_name = function_debug_name(module, i);
+    instance.functions.push_back(fn);
+  }
+  // Globals in order: an initialiser may read the globals before it.
+  for (uint32_t i = module.num_imported_globals; i < module.globals.size(); ++i) {
+    const GlobalDecl& decl = module.globals[i];
+    Global* global = store.new_global(decl.type);
+    global->type_owner = &module;
+    KITE_TRY(eval_const_expr(instance, decl.init, global->value));
+    instance.globals.push_back(global);
+  }
+  for (uint32_t i = module.num_imported_tables; i < module.tables.size(); ++i) {
+    const TableDecl& decl = module.tables[i];
+    Slot init[2] = {kNullRef, 0};
+    if (decl.init) KITE_TRY(eval_const_expr(instance, *decl.init, init));
+    KITE_TRY_ASSIGN(Table * table, store.new_table(decl.type, static_cast<Ref>(init[0])));
+    table->type_owner = &module;
+    instance.tables.push_back(table);
+  }
+  for (uint32_t i = module.num_imported_memories; i < module.memories.size(); ++i) {
+    auto memory = store.new_memory(module.memories[i]);
+    if (!memory.ok()) return trap(memory.error().message);
+    instance.memories.push_back(*memory);
+  }
+  for (uint32_t i = module.num_imported_tags; i < module.tags.size(); ++i) {
+    Tag* tag = store.new_tag();
+    uint32_t type_index = module.tags[i].type_index;
+    tag->type_id = canonical_id(module, type_index);
+    tag->type = &module.func_type(type_index);
+    instance.tags.push_back(tag);
+  }
+  return {};
+}
+
+// An active segment's offset (i32 or i64 according to the address type).
+Result<uint64_t> eval_offset(const Instance& instance, ConstExpr expr, bool is64) {
+  Slot value[2] = {0, 0};
+  KITE_TRY(eval_const_expr(instance, expr, value));
+  return is64 ? value[0] : static_cast<uint32_t>(value[0]);
+}
+
+bool out_of_bounds(uint64_t offset, uint64_t count, uint64_t size) {
+  return offset > size || count > size - offset;
+}
+
+// Evaluates every element segment, applies the active ones in order, then
+// drops active and declarative segments (they are no longer accessible).
+Status init_elem_segments(Instance& instance) {
+  const Module& module = *instance.module;
+  instance.elem_segments.resize(module.elems.size());
+  for (size_t i = 0; i < module.elems.size(); ++i) {
+    const ElemSegment& seg = module.elems[i];
+    std::vector<Ref>& refs = instance.elem_segments[i];
+    refs.reserve(seg.size());
+    if (seg.uses_exprs) {
+      for (ConstExpr expr : seg.exprs) {
+        Slot value[2] = {0, 0};
+        KITE_TRY(eval_const_expr(instance, expr, value));
+        refs.push_back(static_cast<Ref>(value[0]));
+      }
+    } else {
+      for (uint32_t f : seg.func_indices)
+        refs.push_back(reinterpret_cast<Ref>(instance.functions[f]));
+    }
+  }
+  for (size_t i = 0; i < module.elems.size(); ++i) {
+    const ElemSegment& seg = module.elems[i];
+    std::vector<Ref>& refs = instance.elem_segments[i];
+    if (seg.mode == SegmentMode::Active) {
+      Table& table = *instance.tables[seg.table];
+      KITE_TRY_ASSIGN(uint64_t offset, eval_offset(instance, seg.offset, table.type.limits.is64));
+      if (out_of_bounds(offset, refs.size(), table.elements.size()))
+        return trap("out of bounds table access");
+      std::copy(refs.begin(), refs.end(), table.elements.begin() + offset);
+    }
+    if (seg.mode != SegmentMode::Passive) refs = {};
+  }
+  return {};
+}
+
+Status init_data_segments(Instance& instance) {
+  const Module& module = *instance.module;
+  instance.dropped_datas.assign(module.datas.size(), false);
+  for (size_t i = 0; i < module.datas.size(); ++i) {
+    const DataSegment& seg = module.datas[i];
+    if (seg.mode != SegmentMode::Active) continue;
+    Memory& memory = *instance.memories[seg.memory];
+    KITE_TRY_ASSIGN(uint64_t offset, eval_offset(instance, seg.offset, memory.is64));
+    if (out_of_bounds(offset, seg.data.size, memory.size))
+      return trap("out of bounds memory access");
+    if (seg.data.size > 0)
+      std::memcpy(memory.base + offset, module.data_at(seg.data), seg.data.size);
+    instance.dropped_datas[i] = true;
+  }
+  return {};
+}
+
+} // namespace
+
+Result<Instantiation> instantiate(Store& store, std::shared_ptr<const Module> module,
+                                  std::span<const Extern> imports) {
+  KITE_TRY(check_imports(*module, imports));
+  Instance* instance = store.new_instance();
+  instance->module = std::move(module);
+  const Module& m = *instance->module;
+  instance->type_ids = m.canonical_types;
+  bind_imports(*instance, imports);
+  KITE_TRY(allocate_defined(store, *instance));
+  KITE_TRY(init_elem_segments(*instance));
+  KITE_TRY(init_data_segments(*instance));
+  Instantiation result;
+  result.instance = instance;
+  if (m.start) result.start = instance->functions[*m.start];
+  return result;
+}
+
+Extern export_value(const Instance& instance, const Export& e) {
+  switch (e.kind) {
+  case ExternKind::Func: return Extern::of(instance.functions[e.index]);
+  case ExternKind::Table: return Extern::of(instance.tables[e.index]);
+  case ExternKind::Memory: return Extern::of(instance.memories[e.index]);
+  case ExternKind::Global: return Extern::of(instance.globals[e.index]);
+  case ExternKind::Tag: return Extern::of(instance.tags[e.index]);
+  }
+  return {};
+}
+
+std::optional<Extern> find_export(const Instance& instance, std::string_view name) {
+  for (const Export& e : instance.module->exports)
+    if (e.name == name) return export_value(instance, e);
+  return std::nullopt;
+}
+
+Status eval_const_expr(const Instance& instance, ConstExpr expr, Slot out[2]) {
+  const Module& module = *instance.module;
+  InstrReader reader(module.data_at(expr), expr.size, expr.offset);
+  std::vector<std::array<Slot, 2>> stack;
+  auto pop = [&stack] {
+    std::array<Slot, 2> top = stack.back();
+    stack.pop_back();
+    return top[0];
+  };
+  auto push = [&stack](Slot lo, Slot hi = 0) { stack.push_back({lo, hi}); };
+  Instr instr;
+  while (!reader.at_end()) {
+    KITE_TRY(reader.next(instr));
+    switch (instr.op) {
+    case Op::I32Const: push(static_cast<uint32_t>(instr.i32)); break;
+    case Op::I64Const: push(static_cast<uint64_t>(instr.i64)); break;
+    case Op::F32Const: push(instr.f32); break;
+    case Op::F64Const: push(instr.f64); break;
+    case Op::V128Const: {
+      Slot lanes[2];
+      std::memcpy(lanes, instr.v128.data(), sizeof lanes);
+      push(lanes[0], lanes[1]);
+      break;
+    }
+    case Op::GlobalGet: {
+      const Global& global = *instance.globals[instr.a];
+      push(global.value[0], global.value[1]);
+      break;
+    }
+    case Op::RefNull: push(kNullRef); break;
+    case Op::RefFunc: push(reinterpret_cast<Ref>(instance.functions[instr.a])); break;
+    case Op::RefI31: push((pop() & 0x7fffffffu) << 1 | 1); break;
+    // Host and GC references share one representation, so converting between
+    // the extern and any hierarchies keeps the reference as it is.
+    case Op::AnyConvertExtern:
+    case Op::ExternConvertAny: break;
+    case Op::I32Add: push(static_cast<uint32_t>(pop() + pop())); break;
+    case Op::I32Mul: push(static_cast<uint32_t>(pop() * pop())); break;
+    case Op::I32Sub: {
+      Slot rhs = pop();
+      push(static_cast<uint32_t>(pop() - rhs));
+      break;
+    }
+    case Op::I64Add: push(pop() + pop()); break;
+    case Op::I64Mul: push(pop() * pop()); break;
+    case Op::I64Sub: {
+      Slot rhs = pop();
+      push(pop() - rhs);
+      break;
+    }
+    case Op::End:
+      out[0] = stack.back()[0];
+      out[1] = stack.back()[1];
+      return {};
+    default:
+      return error_at(instr.offset, "constant expression: " + std::string(op_name(instr.op)) +
+                                        " is not supported by kite yet");
+    }
+  }
+  return error_at(expr.offset, "constant expression without end");
+}
+
+} // namespace kite

@@ -1,0 +1,43 @@
+// Linear memories: virtual-memory reservations, growth, and table growth.
+//
+// Every memory reserves, once, all the address space it can ever use, so its
+// base never moves. A 32-bit memory reserves 4 GiB of addresses + 4 GiB of
+// maximum static offset + a guard: any `i32 address + offset + access size`
+// lands inside the reservation, and everything beyond the current size is
+// PROT_NONE, so the interpreter omits bounds checks (Memory::guarded) and
+// turns the fault into a trap. Growing commits pages with mprotect.
+// memory64 memories (and memories whose page size is smaller than the OS
+// page, where a fault would not fire at the exact byte) are bounds-checked
+// explicitly by the interpreter (guarded == false).
+#pragma once
+
+#include <cstdint>
+
+#include "runtime/objects.h"
+#include "support/result.h"
+
+namespace kite {
+
+// Address space a guarded 32-bit memory reserves: 4 GiB of addresses, 4 GiB of
+// static offsets, and a guard for the widest access (v128) past the end.
+inline constexpr uint64_t kGuardedReservation = (uint64_t{8} << 30) + (uint64_t{64} << 10);
+
+// Reserves and commits `type.limits.min` pages. `max_bytes` is the
+// implementation limit for one memory (StoreLimits::max_memory_bytes).
+Status init_memory(Memory& memory, const MemoryType& type, uint64_t max_bytes);
+
+// memory.grow: the old size in pages, or -1 when the memory cannot grow by
+// `delta_pages` (beyond its maximum, or the OS refused to commit).
+int64_t grow_memory(Memory& memory, uint64_t delta_pages);
+
+// Returns the reservation to the OS.
+void release_memory(Memory& memory);
+
+// Sets up a table of `type.limits.min` elements equal to `init`;
+// `max_elements` is the implementation limit (StoreLimits::max_table_elements).
+Status init_table(Table& table, const TableType& type, Ref init, uint64_t max_elements);
+
+// table.grow: the old size, or -1 when the table cannot grow by `delta`.
+int64_t grow_table(Table& table, uint64_t delta, Ref init);
+
+} // namespace kite

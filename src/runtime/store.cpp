@@ -1,0 +1,60 @@
+#include "runtime/store.h"
+
+#include "runtime/memory.h"
+
+namespace kite {
+
+Store::~Store() {
+  for (auto& memory : memories_)
+    release_memory(*memory);
+}
+
+Function* Store::new_function() {
+  std::lock_guard lock(mutex_);
+  return functions_.emplace_back(std::make_unique<Function>()).get();
+}
+
+Result<Memory*> Store::new_memory(const MemoryType& type) {
+  auto memory = std::make_unique<Memory>();
+  KITE_TRY(init_memory(*memory, type, limits.max_memory_bytes));
+  std::lock_guard lock(mutex_);
+  return memories_.emplace_back(std::move(memory)).get();
+}
+
+Result<Table*> Store::new_table(const TableType& type, Ref init) {
+  auto table = std::make_unique<Table>();
+  KITE_TRY(init_table(*table, type, init, limits.max_table_elements));
+  std::lock_guard lock(mutex_);
+  return tables_.emplace_back(std::move(table)).get();
+}
+
+Global* Store::new_global(const GlobalType& type) {
+  std::lock_guard lock(mutex_);
+  Global* global = globals_.emplace_back(std::make_unique<Global>()).get();
+  global->type = type;
+  return global;
+}
+
+Tag* Store::new_tag() {
+  std::lock_guard lock(mutex_);
+  return tags_.emplace_back(std::make_unique<Tag>()).get();
+}
+
+Instance* Store::new_instance() {
+  std::lock_guard lock(mutex_);
+  Instance* instance = instances_.emplace_back(std::make_unique<Instance>()).get();
+  instance->store = this;
+  return instance;
+}
+
+ExternObject* Store::extern_box(uint64_t payload) {
+  std::lock_guard lock(mutex_);
+  auto& box = extern_boxes_[payload];
+  if (!box) {
+    box = std::make_unique<ExternObject>();
+    box->payload = payload;
+  }
+  return box.get();
+}
+
+} // namespace kite

@@ -1,0 +1,52 @@
+// The Store: owner of every runtime object, and the implementation limits
+// that apply to them. Objects live until the store is destroyed (their
+// addresses are stable, so instances and references point at them directly).
+// Allocation is thread-safe: wasm threads share a store.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "runtime/objects.h"
+#include "support/result.h"
+
+namespace kite {
+
+struct StoreLimits {
+  uint64_t max_memory_bytes = uint64_t{1} << 32; // per memory
+  uint64_t max_table_elements = 10'000'000;      // per table
+};
+
+struct Store {
+  explicit Store(StoreLimits limits = {}) : limits(limits) {}
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  Function* new_function();
+  Result<Memory*> new_memory(const MemoryType& type);
+  Result<Table*> new_table(const TableType& type, Ref init);
+  Global* new_global(const GlobalType& type);
+  Tag* new_tag();
+  Instance* new_instance();
+  // The extern box for `payload`; one box per payload, so equal payloads
+  // give equal references.
+  ExternObject* extern_box(uint64_t payload);
+
+  const StoreLimits limits;
+
+private:
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Function>> functions_;
+  std::vector<std::unique_ptr<Memory>> memories_;
+  std::vector<std::unique_ptr<Table>> tables_;
+  std::vector<std::unique_ptr<Global>> globals_;
+  std::vector<std::unique_ptr<Tag>> tags_;
+  std::vector<std::unique_ptr<Instance>> instances_;
+  std::unordered_map<uint64_t, std::unique_ptr<ExternObject>> extern_boxes_;
+};
+
+} // namespace kite
