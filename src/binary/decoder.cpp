@@ -73,8 +73,10 @@ private:
   Module& m_;
   Reader r_;
   Instr instr_; // reused by const_expr scanning
-  bool saw_code_section_ = false;
-  bool saw_data_section_ = false;
+  // Entry counts of the code and data sections, checked against the
+  // function and data count sections once every section is read.
+  uint32_t code_count_ = 0;
+  std::optional<uint32_t> data_section_count_;
 };
 
 Status Decoder::header() {
@@ -112,11 +114,10 @@ Status Decoder::run() {
     KITE_TRY(section(id, size));
     if (r_.offset() != start + size) return r_.fail_at(start, "section size mismatch");
   }
-  const size_t defined_functions = m_.functions.size() - m_.num_imported_functions;
-  if (!saw_code_section_ && defined_functions != 0) {
+  if (code_count_ != m_.functions.size() - m_.num_imported_functions) {
     return r_.fail("function and code section have inconsistent lengths");
   }
-  if (!saw_data_section_ && m_.data_count.value_or(0) != 0) {
+  if (m_.data_count && *m_.data_count != data_section_count_.value_or(0)) {
     return r_.fail("data count and data section have inconsistent lengths");
   }
   return {};
@@ -257,17 +258,11 @@ Status Decoder::limits(Limits& l, bool is_memory, uint32_t* page_size_log2) {
   if (flags & ~allowed) return r_.fail_at(at, "malformed limits flags");
   l.is64 = flags & 0x04;
   l.shared = flags & 0x02;
-  if (l.is64) {
-    KITE_TRY_ASSIGN(l.min, r_.u64());
-  } else {
-    KITE_TRY_ASSIGN(l.min, r_.u32());
-  }
+  // Sizes are u64 in the encoding whatever the address type; the validator
+  // bounds 32-bit ones (as the spec does).
+  KITE_TRY_ASSIGN(l.min, r_.u64());
   if (flags & 0x01) {
-    if (l.is64) {
-      KITE_TRY_ASSIGN(l.max, r_.u64());
-    } else {
-      KITE_TRY_ASSIGN(l.max, r_.u32());
-    }
+    KITE_TRY_ASSIGN(l.max, r_.u64());
   }
   if (flags & 0x08) {
     const uint64_t page_at = r_.offset();
@@ -493,22 +488,17 @@ Status Decoder::data_count_section() {
 }
 
 Status Decoder::code_section() {
-  saw_code_section_ = true;
-  const uint64_t count_at = r_.offset();
-  KITE_TRY_ASSIGN(uint32_t count, vec_count());
+  KITE_TRY_ASSIGN(code_count_, vec_count());
   const size_t defined = m_.functions.size() - m_.num_imported_functions;
-  if (count != defined) {
-    return r_.fail_at(count_at, "function and code section have inconsistent lengths");
-  }
-  for (uint32_t i = 0; i < count; ++i) {
-    FunctionDecl& f = m_.functions[m_.num_imported_functions + i];
-    f.code_offset = static_cast<uint32_t>(r_.offset());
+  for (uint32_t i = 0; i < code_count_; ++i) {
+    const uint32_t code_offset = static_cast<uint32_t>(r_.offset());
     KITE_TRY_ASSIGN(uint32_t size, r_.u32());
     if (size > r_.remaining()) return r_.fail("length out of bounds");
     const uint64_t body_start = r_.offset();
     Reader body(r_.cursor(), size, body_start);
     body.set_end_message("unexpected end of section or function");
     KITE_TRY_ASSIGN(uint32_t groups, body.u32());
+    std::vector<ValType> locals;
     uint64_t total = 0;
     for (uint32_t g = 0; g < groups; ++g) {
       const uint64_t at = body.offset();
@@ -516,22 +506,24 @@ Status Decoder::code_section() {
       total += n;
       if (total > kMaxFunctionLocals) return body.fail_at(at, "too many locals");
       KITE_TRY_ASSIGN(ValType t, body.val_type());
-      f.locals.insert(f.locals.end(), n, t);
+      locals.insert(locals.end(), n, t);
     }
+    r_.skip(size);
+    // A count that disagrees with the function section is reported after
+    // all sections, as the spec does; extra bodies are only checked.
+    if (i >= defined) continue;
+    FunctionDecl& f = m_.functions[m_.num_imported_functions + i];
+    f.code_offset = code_offset;
+    f.locals = std::move(locals);
     f.body =
         ByteRange{static_cast<uint32_t>(body.offset()), static_cast<uint32_t>(body.remaining())};
-    r_.skip(size);
   }
   return {};
 }
 
 Status Decoder::data_section() {
-  saw_data_section_ = true;
-  const uint64_t count_at = r_.offset();
   KITE_TRY_ASSIGN(uint32_t count, vec_count());
-  if (m_.data_count && *m_.data_count != count) {
-    return r_.fail_at(count_at, "data count and data section have inconsistent lengths");
-  }
+  data_section_count_ = count;
   reserve_bounded(m_.datas, count, r_.remaining());
   for (uint32_t i = 0; i < count; ++i) {
     const uint64_t flags_at = r_.offset();
