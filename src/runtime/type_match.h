@@ -22,4 +22,8 @@ bool function_matches(const Function& fn, const Module& module, uint32_t type_in
 // `tag`'s type is exactly `module`'s type `type_index`.
 bool tag_matches(const Tag& tag, const Module& module, uint32_t type_index);
 
+// Registers a host function (or tag) type, which may use abstract heap types
+// only, and returns its canonical id (for Function::header.type_id, Tag::type_id).
+uint32_t canonical_host_func_type(const FuncType& type);
+
 } // namespace kite
