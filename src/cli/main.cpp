@@ -1,2 +1,71 @@
+// kite: run, validate and inspect WebAssembly modules; run spec scripts.
+#include <cerrno>
 #include <cstdio>
-int main() { std::puts("kite"); return 0; }
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "cli/cli.h"
+
+namespace kite::cli {
+
+Result<std::vector<uint8_t>> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{std::string("cannot open file: ") + std::strerror(errno)};
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+  if (in.bad()) return Error{std::string("cannot read file: ") + std::strerror(errno)};
+  return bytes;
+}
+
+void report(const std::string& path, const Error& error) {
+  std::fprintf(stderr, "kite: %s: %s\n", path.c_str(), error.describe().c_str());
+}
+
+void report(const std::string& message) { std::fprintf(stderr, "kite: %s\n", message.c_str()); }
+
+} // namespace kite::cli
+
+namespace {
+
+constexpr const char* kUsage = R"(kite - a fast WebAssembly interpreter
+
+usage: kite <command> [options] [args]
+
+commands:
+  run [OPTIONS] FILE [ARGS...]   run a module (.wasm or .wat); see `kite run --help`
+  wast FILE...                   run WebAssembly spec scripts, print passed/total per file
+  validate FILE...               decode and validate modules
+  inspect [OPTIONS] FILE         show sections, imports, exports; --ir FUNC shows kite's IR
+  help                           this text
+  version                        print the version
+)";
+
+} // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::fputs(kUsage, stderr);
+    return 1;
+  }
+  const std::string command = args.front();
+  args.erase(args.begin());
+  using namespace kite::cli;
+  if (command == "run") return run_command(args);
+  if (command == "wast") return wast_command(args);
+  if (command == "validate") return validate_command(args);
+  if (command == "inspect") return inspect_command(args);
+  if (command == "help" || command == "--help" || command == "-h") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  if (command == "version" || command == "--version" || command == "-V") {
+    std::puts("kite 0.1.0");
+    return 0;
+  }
+  report("unknown command '" + command + "' (try `kite help`)");
+  return 1;
+}

@@ -16,7 +16,7 @@ if [[ -z $line ]]; then
   echo "check_wast: no result line for $rel (exit status $status)"
   exit 1
 fi
-counts=${line##*: }
+counts=$(sed -E 's|.*: ([0-9]+/[0-9]+).*|\1|' <<<"$line")
 passed=${counts%%/*}
 total=${counts##*/}
 read -r _ want_passed want_total < <(grep -E "^$rel " "$baseline" || echo "$rel $total $total")
