@@ -57,7 +57,10 @@ struct Function {
   HostCallback host;
   std::shared_ptr<FuncType> host_type; // owns `type` for host functions
   // Execution state owned by the interpreter (lazily translated code).
+  // `code` is published once (atomically, by the interpreter) and owned by
+  // `code_owner`, so it lives exactly as long as the function.
   void* code = nullptr;
+  std::shared_ptr<void> code_owner;
   std::string debug_name; // from the name section / export, for backtraces
 };
 
