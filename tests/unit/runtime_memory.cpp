@@ -1,0 +1,108 @@
+// Memories and tables: guard-page reservations, commit on grow, limits.
+#include <gtest/gtest.h>
+
+#include "runtime/memory.h"
+#include "runtime/store.h"
+
+namespace kite {
+namespace {
+
+MemoryType memory_type(uint64_t min, std::optional<uint64_t> max, bool is64 = false,
+                       uint32_t page_size_log2 = 16) {
+  return MemoryType{Limits{min, max, is64, false}, page_size_log2};
+}
+
+// The layout is checked through the Memory fields, and the committed part
+// by writing to it (touching the PROT_NONE part would crash the test).
+TEST(RuntimeMemory, Guarded32BitMemoryReservesWholeRange) {
+  Store store;
+  auto memory = store.new_memory(memory_type(1, 10));
+  ASSERT_TRUE(memory.ok()) << memory.error().message;
+  Memory& m = **memory;
+  EXPECT_TRUE(m.guarded);
+  EXPECT_EQ(m.reserved, kGuardedReservation);
+  EXPECT_GE(m.reserved, (uint64_t{8} << 30) + 16);
+  EXPECT_EQ(m.size, 65536u);
+  EXPECT_EQ(m.pages(), 1u);
+  EXPECT_EQ(m.max_pages, 10u);
+  // Committed pages are zero and writable.
+  EXPECT_EQ(m.base[65535], 0);
+  m.base[65535] = 7;
+  EXPECT_EQ(m.base[65535], 7);
+}
+
+TEST(RuntimeMemory, GrowCommitsPagesAndKeepsBase) {
+  Store store;
+  Memory& m = **store.new_memory(memory_type(0, 3));
+  uint8_t* base = m.base;
+  EXPECT_EQ(grow_memory(m, 2), 0);
+  EXPECT_EQ(m.base, base);
+  EXPECT_EQ(m.size, 2u * 65536);
+  m.base[2 * 65536 - 1] = 1;        // the new pages are accessible
+  EXPECT_EQ(grow_memory(m, 2), -1); // beyond the declared maximum
+  EXPECT_EQ(grow_memory(m, 0), 2);
+  EXPECT_EQ(grow_memory(m, 1), 2);
+  EXPECT_EQ(m.pages(), 3u);
+}
+
+TEST(RuntimeMemory, DefaultMaximumIsTheAddressSpace) {
+  Store store;
+  Memory& m = **store.new_memory(memory_type(1, std::nullopt));
+  EXPECT_EQ(m.max_pages, 65536u);
+  EXPECT_EQ(grow_memory(m, 65536), -1);
+}
+
+TEST(RuntimeMemory, StoreLimitCapsGrowth) {
+  Store store(StoreLimits{uint64_t{4} << 16, 100});
+  Memory& m = **store.new_memory(memory_type(1, 100));
+  EXPECT_EQ(m.max_pages, 4u);
+  EXPECT_EQ(grow_memory(m, 3), 1);
+  EXPECT_EQ(grow_memory(m, 1), -1);
+  EXPECT_FALSE(store.new_memory(memory_type(5, 10)).ok());
+}
+
+TEST(RuntimeMemory, Memory64IsExplicitlyChecked) {
+  Store store;
+  Memory& m = **store.new_memory(memory_type(1, 4, /*is64=*/true));
+  EXPECT_FALSE(m.guarded);
+  EXPECT_TRUE(m.is64);
+  EXPECT_EQ(m.reserved, 4u * 65536);
+  EXPECT_EQ(grow_memory(m, 3), 1);
+  m.base[4 * 65536 - 1] = 1;
+}
+
+TEST(RuntimeMemory, OneBytePages) {
+  Store store;
+  Memory& m = **store.new_memory(memory_type(3, std::nullopt, false, 0));
+  EXPECT_FALSE(m.guarded); // a fault would not fire at the exact byte
+  EXPECT_EQ(m.size, 3u);
+  EXPECT_EQ(m.max_pages, uint64_t{1} << 32);
+  EXPECT_EQ(grow_memory(m, 5), 3);
+  EXPECT_EQ(m.size, 8u);
+  m.base[7] = 1;
+}
+
+TEST(RuntimeMemory, SharedMemoryGrows) {
+  Store store;
+  MemoryType type = memory_type(1, 2);
+  type.limits.shared = true;
+  Memory& m = **store.new_memory(type);
+  EXPECT_TRUE(m.shared);
+  EXPECT_EQ(grow_memory(m, 1), 1);
+  EXPECT_EQ(grow_memory(m, 1), -1);
+}
+
+TEST(RuntimeTable, GrowWithinMaximum) {
+  Store store;
+  Table& t = **store.new_table(TableType{ValType::funcref(), Limits{2, 4, false, false}}, 0);
+  EXPECT_EQ(t.elements.size(), 2u);
+  EXPECT_EQ(grow_table(t, 2, 5), 2);
+  EXPECT_EQ(t.elements[3], 5u);
+  EXPECT_EQ(grow_table(t, 1, 0), -1);
+  Table& unbounded =
+      **store.new_table(TableType{ValType::funcref(), Limits{0, {}, false, false}}, 0);
+  EXPECT_EQ(grow_table(unbounded, 0xffff'fff0, 0), -1); // over the store's element limit
+}
+
+} // namespace
+} // namespace kite
