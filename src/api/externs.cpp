@@ -1,4 +1,4 @@
-// The extern handles: Func (including host functions and calls into the
+// Store, and the extern handles: Func (including host functions and calls into the
 // interpreter), Table, Memory, Global, Tag.
 #include <cstring>
 #include <string>
@@ -39,6 +39,14 @@ std::string_view extern_kind_name(ExternKind kind) {
   }
   return "extern";
 }
+
+// ---- Store ----
+
+Store::Store(const Engine& engine)
+    : store_(std::make_unique<kite::Store>(
+          StoreLimits{engine.config().max_memory_bytes, engine.config().max_table_elements})) {}
+
+Store::~Store() = default;
 
 // ---- Func ----
 

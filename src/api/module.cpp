@@ -1,0 +1,156 @@
+// Module (text/binary -> decoded, validated module) and Instance
+// (instantiation through the runtime, then the start function through the
+// interpreter). The calls into the text, binary and validate layers are here.
+#include <cstring>
+#include <string_view>
+
+#include "binary/decoder.h"
+#include "kite/kite.h"
+#include "runtime/instantiate.h"
+#include "runtime/store.h"
+#include "text/text.h"
+#include "validate/validate.h"
+
+namespace kite::api {
+namespace {
+
+Error with_kind(Error e, ErrorKind kind) {
+  // A lower layer may know better (the validator reports malformed bodies).
+  if (e.kind == ErrorKind::Other) e.kind = kind;
+  return e;
+}
+
+bool is_binary(std::span<const uint8_t> bytes) {
+  return bytes.size() >= 4 && std::memcmp(bytes.data(), "\0asm", 4) == 0;
+}
+
+ExternType func_extern(ExternKind kind, const FuncType& type) {
+  ExternType t;
+  t.kind = kind;
+  t.func = type;
+  return t;
+}
+
+Extern to_api(const kite::Extern& e) {
+  switch (e.kind) {
+  case ExternKind::Func: return Func(e.func);
+  case ExternKind::Table: return Table(e.table);
+  case ExternKind::Memory: return Memory(e.memory);
+  case ExternKind::Global: return Global(e.global);
+  case ExternKind::Tag: return Tag(e.tag);
+  }
+  return Func();
+}
+
+kite::Extern to_runtime(const Extern& e) {
+  switch (extern_kind(e)) {
+  case ExternKind::Func: return kite::Extern::of(std::get<Func>(e).raw());
+  case ExternKind::Table: return kite::Extern::of(std::get<Table>(e).raw());
+  case ExternKind::Memory: return kite::Extern::of(std::get<Memory>(e).raw());
+  case ExternKind::Global: return kite::Extern::of(std::get<Global>(e).raw());
+  case ExternKind::Tag: return kite::Extern::of(std::get<Tag>(e).raw());
+  }
+  return {};
+}
+
+} // namespace
+
+Result<Module> Module::compile(const Engine&, std::span<const uint8_t> bytes) {
+  std::vector<uint8_t> binary;
+  if (is_binary(bytes)) {
+    binary.assign(bytes.begin(), bytes.end());
+  } else {
+    std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    auto encoded = text::wat_to_binary(text);
+    if (!encoded.ok()) return with_kind(std::move(encoded).error(), ErrorKind::Malformed);
+    binary = std::move(encoded).value();
+  }
+  auto decoded = decode_module(std::move(binary));
+  if (!decoded.ok()) return with_kind(std::move(decoded).error(), ErrorKind::Malformed);
+  std::shared_ptr<kite::Module> module = std::move(decoded).value();
+  Status valid = validate_module(*module);
+  if (!valid.ok()) return with_kind(std::move(valid).error(), ErrorKind::Invalid);
+  return Module(std::move(module));
+}
+
+std::vector<ImportType> Module::imports() const {
+  std::vector<ImportType> result;
+  for (const Import& i : module_->imports) {
+    ExternType type;
+    type.kind = i.kind;
+    switch (i.kind) {
+    case ExternKind::Func:
+    case ExternKind::Tag: type = func_extern(i.kind, module_->func_type(i.type_index)); break;
+    case ExternKind::Table: type.table = i.table; break;
+    case ExternKind::Memory: type.memory = i.memory; break;
+    case ExternKind::Global: type.global = i.global; break;
+    }
+    result.push_back(ImportType{i.module, i.name, std::move(type)});
+  }
+  return result;
+}
+
+std::vector<ExportType> Module::exports() const {
+  std::vector<ExportType> result;
+  for (const Export& e : module_->exports) {
+    ExternType type;
+    type.kind = e.kind;
+    switch (e.kind) {
+    case ExternKind::Func: type.func = module_->function_type(e.index); break;
+    case ExternKind::Table: type.table = module_->tables[e.index].type; break;
+    case ExternKind::Memory: type.memory = module_->memories[e.index]; break;
+    case ExternKind::Global: type.global = module_->globals[e.index].type; break;
+    case ExternKind::Tag: type.func = module_->func_type(module_->tags[e.index].type_index); break;
+    }
+    result.push_back(ExportType{e.name, std::move(type)});
+  }
+  return result;
+}
+
+Result<Instance> Instance::create(Store& store, const Module& module,
+                                  std::span<const Extern> imports) {
+  std::vector<kite::Extern> resolved;
+  resolved.reserve(imports.size());
+  for (const Extern& e : imports)
+    resolved.push_back(to_runtime(e));
+  KITE_TRY_ASSIGN(Instantiation inst, instantiate(store.raw(), module.shared(), resolved));
+  if (inst.start) KITE_TRY(Func(inst.start).call(std::span<const Value>{}));
+  return Instance(inst.instance);
+}
+
+std::optional<Extern> Instance::get(std::string_view export_name) const {
+  auto e = find_export(*i_, export_name);
+  if (!e) return std::nullopt;
+  return to_api(*e);
+}
+
+namespace {
+template <typename T> std::optional<T> get_as(const Instance& i, std::string_view name) {
+  auto e = i.get(name);
+  if (!e || !std::holds_alternative<T>(*e)) return std::nullopt;
+  return std::get<T>(*e);
+}
+} // namespace
+
+std::optional<Func> Instance::func(std::string_view name) const {
+  return get_as<Func>(*this, name);
+}
+std::optional<Memory> Instance::memory(std::string_view name) const {
+  return get_as<Memory>(*this, name);
+}
+std::optional<Table> Instance::table(std::string_view name) const {
+  return get_as<Table>(*this, name);
+}
+std::optional<Global> Instance::global(std::string_view name) const {
+  return get_as<Global>(*this, name);
+}
+std::optional<Tag> Instance::tag(std::string_view name) const { return get_as<Tag>(*this, name); }
+
+std::vector<std::pair<std::string, Extern>> Instance::exports() const {
+  std::vector<std::pair<std::string, Extern>> result;
+  for (const Export& e : i_->module->exports)
+    result.emplace_back(e.name, to_api(export_value(*i_, e)));
+  return result;
+}
+
+} // namespace kite::api
