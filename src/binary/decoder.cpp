@@ -451,16 +451,17 @@ Status Decoder::elem_section() {
       KITE_TRY_ASSIGN(seg.offset, const_expr());
     }
     seg.uses_exprs = flags & 4;
-    seg.type = ValType::funcref();
-    // Flags 0 and 4 imply funcref; the others spell the type out: a
-    // reference type for expressions, else an element kind (0x00 = funcref).
+    // Function indices are non-null (ref func); expression segments with
+    // flags 4 are funcref, the others spell out their reference type.
+    seg.type = seg.uses_exprs ? ValType::funcref()
+                              : ValType::ref(HeapType::abstract(HeapKind::Func), false);
     if (not_active || (flags & 2)) {
       if (seg.uses_exprs) {
         KITE_TRY_ASSIGN(seg.type, ref_type());
       } else {
         const uint64_t kind_at = r_.offset();
         KITE_TRY_ASSIGN(uint8_t elem_kind, r_.u8());
-        if (elem_kind != 0) return r_.fail_at(kind_at, "malformed element kind");
+        if (elem_kind != 0) return r_.fail_at(kind_at, "malformed element kind"); // 0x00 = func
       }
     }
     KITE_TRY_ASSIGN(uint32_t n, vec_count());

@@ -115,7 +115,18 @@ Status InstrReader::next(Instr& in) {
     KITE_TRY_ASSIGN(code, r.u32());
   }
   auto op = op_from_code(prefix, code);
-  if (!op) return r.fail_at(in.offset, "illegal opcode");
+  if (!op) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string message = "illegal opcode ";
+    for (uint32_t b : {uint32_t{prefix}, code}) {
+      if (b == 0 && prefix == 0) continue;
+      if (message.back() != ' ') message += ' ';
+      if (b > 0xFF) message += kHex[(b >> 12) & 0xF], message += kHex[(b >> 8) & 0xF];
+      message += kHex[(b >> 4) & 0xF];
+      message += kHex[b & 0xF];
+    }
+    return r.fail_at(in.offset, message);
+  }
   in.op = *op;
 
   switch (op_info(*op).imm) {

@@ -1,0 +1,1231 @@
+#include "validate/validate.h"
+
+#include <span>
+#include <string>
+#include <unordered_set>
+
+#include "binary/instr_reader.h"
+#include "model/type_registry.h"
+#include "opcodes/opcodes.h"
+
+namespace kite {
+
+namespace {
+
+constexpr ValType kBot{ValKind::Bot, false, {}};
+constexpr ValType kI32{ValKind::I32, false, {}};
+constexpr ValType kI64{ValKind::I64, false, {}};
+
+bool is_defaultable(ValType t) { return !t.is_ref() || t.nullable; }
+ValType ref_of(HeapKind k, bool nullable) { return ValType::ref(HeapType::abstract(k), nullable); }
+
+// One entry of the control stack.
+struct Frame {
+  Op op;                 // Block, Loop, If, Else, Try, Catch, CatchAll, TryTable
+  const ValType* params; // block parameters
+  uint32_t num_params;
+  const ValType* results; // nullptr: the single result is `single`
+  uint32_t num_results;
+  ValType single;
+  uint32_t height;      // operand stack height at entry (after params popped)
+  uint32_t init_height; // length of the local-initialisation log at entry
+  bool unreachable;
+
+  std::span<const ValType> param_types() const { return {params, num_params}; }
+  std::span<const ValType> result_types() const {
+    return {results ? results : &single, num_results};
+  }
+  // The types a branch to this frame carries.
+  std::span<const ValType> label_types() const {
+    return op == Op::Loop ? param_types() : result_types();
+  }
+};
+
+class Validator {
+public:
+  explicit Validator(Module& m) : m_(m), reg_(TypeRegistry::global()) {}
+  Status run();
+
+private:
+  // ---- module level ----
+  Status check_types();
+  Status check_imports();
+  Status check_functions();
+  Status check_tables();
+  Status check_memories();
+  Status check_tags();
+  Status check_globals();
+  Status check_exports();
+  Status check_start();
+  Status check_elems();
+  Status check_datas();
+  Status check_limits(const Limits& l, uint64_t max_size, const char* what, uint64_t at);
+  Status check_func_type_index(uint32_t type_index, uint64_t at);
+  Status check_val_type(ValType t, uint64_t at) const;
+  Status check_heap_type(HeapType h, uint64_t at) const;
+  ValType canon(ValType t) const {
+    if (t.is_ref() && t.heap.is_index()) t.heap.index = m_.canonical_types[t.heap.index];
+    return t;
+  }
+  HeapType canon(HeapType h) const {
+    if (h.is_index()) h.index = m_.canonical_types[h.index];
+    return h;
+  }
+  bool subtype(ValType a, ValType b) const { return reg_.val_subtype(a, b); }
+  ValType table_addr(uint32_t t) const { return m_.tables[t].type.limits.is64 ? kI64 : kI32; }
+  ValType mem_addr(uint32_t mi) const { return m_.memories[mi].limits.is64 ? kI64 : kI32; }
+
+  // ---- expressions ----
+  Status validate_const(ConstExpr e, ValType expected, uint32_t visible_globals);
+  Status validate_function(uint32_t func_index);
+  Status run_body(InstrReader& in, uint64_t body_end);
+  Status instruction();
+  Status generic(const OpInfo& info);
+  Status check_const_instr();
+
+  // Operand stack.
+  void push(ValType t) { stack_.push_back(t); }
+  void push_all(std::span<const ValType> ts) {
+    for (ValType t : ts)
+      stack_.push_back(t);
+  }
+  Result<ValType> pop();
+  Result<ValType> pop(ValType expected);
+  Result<ValType> pop_ref();
+  Status pop_all(std::span<const ValType> ts);
+  void set_unreachable();
+  Status push_frame(Op op, const BlockType& bt);
+  Status pop_frame_results(const Frame& f);
+  void reset_locals_to(uint32_t init_height);
+  Status block_signature(const BlockType& bt, Frame& f);
+
+  // Immediates.
+  Result<const Frame*> label(uint32_t depth);
+  Status check_memory(uint32_t mi);
+  Status check_table(uint32_t ti);
+  Status check_func(uint32_t fi);
+  Status check_global(uint32_t gi);
+  Status check_tag(uint32_t ti);
+  Status check_elem(uint32_t ei);
+  Status check_data(uint32_t di);
+  Result<const FuncType*> func_type_at(uint32_t type_index);
+  Result<const CompositeType*> composite_at(uint32_t type_index, CompositeKind kind);
+  Status check_mem_arg(const MemArg& ma, Op op);
+  Status call(const FuncType& ft, bool tail);
+  Status br_on_cast(bool on_fail);
+
+  Error fail(std::string message) const { return error_at(in_.offset, std::move(message)); }
+  Error mismatch() const { return fail("type mismatch"); }
+
+  Module& m_;
+  TypeRegistry& reg_;
+  // Canonicalised function types per type index (empty for non-function
+  // types), so operand types compare as canonical ValTypes.
+  std::vector<FuncType> funcs_;
+  std::vector<bool> declared_refs_; // C.refs: functions referenced outside bodies
+
+  // Per-expression state, reused across functions (no allocation per instruction).
+  bool const_mode_ = false;
+  uint32_t visible_globals_ = 0;
+  std::vector<ValType> stack_;
+  std::vector<Frame> frames_;
+  std::vector<ValType> locals_;
+  std::vector<uint8_t> local_init_;
+  std::vector<uint32_t> init_log_;
+  std::vector<ValType> scratch_;
+  const FuncType* current_ = nullptr;
+  Instr in_;
+};
+
+// ---------------------------------------------------------------- types
+
+Status Validator::check_heap_type(HeapType h, uint64_t at) const {
+  if (h.is_index() && h.index >= m_.types.size()) {
+    return error_at(at, "unknown type " + std::to_string(h.index));
+  }
+  return {};
+}
+
+Status Validator::check_val_type(ValType t, uint64_t at) const {
+  return t.is_ref() ? check_heap_type(t.heap, at) : Status{};
+}
+
+Status Validator::check_types() {
+  m_.canonical_types.clear();
+  m_.canonical_types.reserve(m_.types.size());
+  for (const RecGroup& g : m_.rec_groups) {
+    const uint32_t end = g.first + g.count;
+    auto in_range = [&](ValType t) {
+      return !t.is_ref() || !t.heap.is_index() || t.heap.index < end;
+    };
+    for (uint32_t i = g.first; i < end; ++i) {
+      const SubType& st = m_.types[i];
+      bool ok = true;
+      for (ValType t : st.comp.func.params)
+        ok &= in_range(t);
+      for (ValType t : st.comp.func.results)
+        ok &= in_range(t);
+      for (const FieldType& f : st.comp.fields)
+        ok &= in_range(f.storage.type);
+      ok &= in_range(st.comp.elem.storage.type);
+      if (!ok) return error_at(0, "unknown type");
+      if (st.supers.size() > 1) return error_at(0, "multiple supertypes");
+      for (uint32_t s : st.supers) {
+        if (s >= i) return error_at(0, "unknown type " + std::to_string(s));
+      }
+    }
+    reg_.register_group(m_, g, m_.canonical_types);
+    for (uint32_t i = g.first; i < end; ++i) {
+      for (uint32_t s : m_.types[i].supers) {
+        if (!reg_.matches_super(m_.canonical_types[i], m_.canonical_types[s])) {
+          return error_at(0, "sub type " + std::to_string(i) + " does not match super type " +
+                                 std::to_string(s));
+        }
+      }
+    }
+  }
+  funcs_.assign(m_.types.size(), FuncType{});
+  for (size_t i = 0; i < m_.types.size(); ++i) {
+    if (m_.types[i].comp.kind != CompositeKind::Func) continue;
+    FuncType& f = funcs_[i];
+    for (ValType t : m_.types[i].comp.func.params)
+      f.params.push_back(canon(t));
+    for (ValType t : m_.types[i].comp.func.results)
+      f.results.push_back(canon(t));
+  }
+  return {};
+}
+
+Status Validator::check_func_type_index(uint32_t type_index, uint64_t at) {
+  if (type_index >= m_.types.size() || m_.types[type_index].comp.kind != CompositeKind::Func) {
+    return error_at(at, "unknown type " + std::to_string(type_index));
+  }
+  return {};
+}
+
+Status Validator::check_limits(const Limits& l, uint64_t max_size, const char* what, uint64_t at) {
+  if (l.max && l.min > *l.max) {
+    return error_at(at, "size minimum must not be greater than maximum");
+  }
+  if (l.min > max_size || (l.max && *l.max > max_size)) return error_at(at, what);
+  return {};
+}
+
+Status Validator::check_imports() {
+  for (const Import& im : m_.imports) {
+    switch (im.kind) {
+    case ExternKind::Func: KITE_TRY(check_func_type_index(im.type_index, 0)); break;
+    case ExternKind::Tag: break; // checked with the tags
+    case ExternKind::Table:
+    case ExternKind::Memory:
+    case ExternKind::Global: break; // checked with their index spaces
+    }
+  }
+  return {};
+}
+
+Status Validator::check_functions() {
+  for (const FunctionDecl& f : m_.functions) {
+    KITE_TRY(check_func_type_index(f.type_index, f.code_offset));
+    for (ValType t : f.locals)
+      KITE_TRY(check_val_type(t, f.code_offset));
+  }
+  return {};
+}
+
+Status Validator::check_tables() {
+  for (uint32_t i = 0; i < m_.tables.size(); ++i) {
+    const TableDecl& t = m_.tables[i];
+    KITE_TRY(check_val_type(t.type.elem, 0));
+    const uint64_t max = t.type.limits.is64 ? UINT64_MAX : UINT32_MAX;
+    KITE_TRY(check_limits(t.type.limits, max, "table size must be at most 2^32-1", 0));
+    if (t.init) {
+      KITE_TRY(validate_const(*t.init, canon(t.type.elem), m_.num_imported_globals));
+    } else if (!is_defaultable(t.type.elem)) {
+      return error_at(0, "type mismatch");
+    }
+  }
+  return {};
+}
+
+Status Validator::check_memories() {
+  for (const MemoryType& mt : m_.memories) {
+    if (mt.page_size_log2 != 0 && mt.page_size_log2 != 16) {
+      return error_at(0, "invalid custom page size");
+    }
+    const Limits& l = mt.limits;
+    // The whole address space, in pages.
+    const uint32_t addr_bits = l.is64 ? 64 : 32;
+    const uint32_t page_bits = addr_bits - mt.page_size_log2;
+    const uint64_t max_pages = page_bits >= 64 ? UINT64_MAX : uint64_t{1} << page_bits;
+    std::string what = l.is64
+                           ? "memory size must be at most 2^" + std::to_string(page_bits) + " pages"
+                           : "memory size must be at most " + std::to_string(max_pages) + " pages" +
+                                 (mt.page_size_log2 == 16 ? " (4GiB)" : "");
+    KITE_TRY(check_limits(l, max_pages, what.c_str(), 0));
+    if (l.shared && !l.max) return error_at(0, "shared memory must have maximum");
+  }
+  return {};
+}
+
+Status Validator::check_tags() {
+  for (const TagType& t : m_.tags) {
+    KITE_TRY(check_func_type_index(t.type_index, 0));
+    if (!m_.func_type(t.type_index).results.empty()) {
+      return error_at(0, "non-empty tag result type");
+    }
+  }
+  return {};
+}
+
+Status Validator::check_globals() {
+  for (uint32_t i = 0; i < m_.globals.size(); ++i) {
+    const GlobalDecl& g = m_.globals[i];
+    KITE_TRY(check_val_type(g.type.type, g.init.offset));
+    if (i >= m_.num_imported_globals) {
+      KITE_TRY(validate_const(g.init, canon(g.type.type), i));
+    }
+  }
+  return {};
+}
+
+Status Validator::check_exports() {
+  std::unordered_set<std::string_view> names;
+  for (const Export& e : m_.exports) {
+    if (!names.insert(e.name).second) return error_at(0, "duplicate export name");
+    const std::string index = std::to_string(e.index);
+    switch (e.kind) {
+    case ExternKind::Func:
+      if (e.index >= m_.functions.size()) return error_at(0, "unknown function " + index);
+      declared_refs_[e.index] = true;
+      break;
+    case ExternKind::Table:
+      if (e.index >= m_.tables.size()) return error_at(0, "unknown table " + index);
+      break;
+    case ExternKind::Memory:
+      if (e.index >= m_.memories.size()) return error_at(0, "unknown memory " + index);
+      break;
+    case ExternKind::Global:
+      if (e.index >= m_.globals.size()) return error_at(0, "unknown global " + index);
+      break;
+    case ExternKind::Tag:
+      if (e.index >= m_.tags.size()) return error_at(0, "unknown tag " + index);
+      break;
+    }
+  }
+  return {};
+}
+
+Status Validator::check_start() {
+  if (!m_.start) return {};
+  if (*m_.start >= m_.functions.size()) {
+    return error_at(0, "unknown function " + std::to_string(*m_.start));
+  }
+  const FuncType& ft = m_.function_type(*m_.start);
+  if (!ft.params.empty() || !ft.results.empty()) return error_at(0, "start function");
+  return {};
+}
+
+Status Validator::check_elems() {
+  for (const ElemSegment& seg : m_.elems) {
+    KITE_TRY(check_val_type(seg.type, seg.offset.offset));
+    const ValType type = canon(seg.type);
+    if (seg.mode == SegmentMode::Active) {
+      if (seg.table >= m_.tables.size()) {
+        return error_at(seg.offset.offset, "unknown table " + std::to_string(seg.table));
+      }
+      KITE_TRY(validate_const(seg.offset, table_addr(seg.table),
+                              static_cast<uint32_t>(m_.globals.size())));
+      if (!subtype(type, canon(m_.tables[seg.table].type.elem))) {
+        return error_at(seg.offset.offset, "type mismatch");
+      }
+    }
+    if (seg.uses_exprs) {
+      for (ConstExpr e : seg.exprs) {
+        KITE_TRY(validate_const(e, type, static_cast<uint32_t>(m_.globals.size())));
+      }
+    } else {
+      for (uint32_t f : seg.func_indices) {
+        if (f >= m_.functions.size()) return error_at(0, "unknown function " + std::to_string(f));
+        declared_refs_[f] = true;
+      }
+    }
+  }
+  return {};
+}
+
+Status Validator::check_datas() {
+  for (const DataSegment& seg : m_.datas) {
+    if (seg.mode != SegmentMode::Active) continue;
+    if (seg.memory >= m_.memories.size()) {
+      return error_at(seg.offset.offset, "unknown memory " + std::to_string(seg.memory));
+    }
+    KITE_TRY(
+        validate_const(seg.offset, mem_addr(seg.memory), static_cast<uint32_t>(m_.globals.size())));
+  }
+  return {};
+}
+
+Status Validator::run() {
+  KITE_TRY(check_types());
+  declared_refs_.assign(m_.functions.size(), false);
+  KITE_TRY(check_imports());
+  KITE_TRY(check_functions());
+  KITE_TRY(check_tags());
+  KITE_TRY(check_memories());
+  // Const expressions of globals, tables, elems and datas may use ref.func
+  // freely; they also declare the references function bodies may take.
+  KITE_TRY(check_globals());
+  KITE_TRY(check_tables());
+  KITE_TRY(check_exports());
+  KITE_TRY(check_start());
+  KITE_TRY(check_elems());
+  KITE_TRY(check_datas());
+  for (uint32_t i = m_.num_imported_functions; i < m_.functions.size(); ++i) {
+    KITE_TRY(validate_function(i));
+  }
+  return {};
+}
+
+// ---------------------------------------------------------------- operand stack
+
+Result<ValType> Validator::pop() {
+  const Frame& f = frames_.back();
+  if (stack_.size() == f.height) {
+    if (f.unreachable) return kBot;
+    return mismatch();
+  }
+  ValType t = stack_.back();
+  stack_.pop_back();
+  return t;
+}
+
+Result<ValType> Validator::pop(ValType expected) {
+  KITE_TRY_ASSIGN(ValType t, pop());
+  if (!subtype(t, expected)) return mismatch();
+  return t;
+}
+
+Result<ValType> Validator::pop_ref() {
+  KITE_TRY_ASSIGN(ValType t, pop());
+  if (t.kind == ValKind::Bot) return ValType::ref(HeapType::abstract(HeapKind::Bot), false);
+  if (!t.is_ref()) return mismatch();
+  return t;
+}
+
+Status Validator::pop_all(std::span<const ValType> ts) {
+  for (size_t i = ts.size(); i-- > 0;)
+    KITE_TRY(pop(ts[i]));
+  return {};
+}
+
+void Validator::set_unreachable() {
+  Frame& f = frames_.back();
+  stack_.resize(f.height);
+  f.unreachable = true;
+}
+
+Status Validator::block_signature(const BlockType& bt, Frame& f) {
+  f.params = nullptr;
+  f.num_params = 0;
+  f.results = nullptr;
+  f.num_results = 0;
+  switch (bt.kind) {
+  case BlockType::Kind::Empty: break;
+  case BlockType::Kind::Value:
+    KITE_TRY(check_val_type(bt.value, in_.offset));
+    f.single = canon(bt.value);
+    f.num_results = 1;
+    break;
+  case BlockType::Kind::Index: {
+    KITE_TRY_ASSIGN(const FuncType* ft, func_type_at(bt.index));
+    f.params = ft->params.data();
+    f.num_params = static_cast<uint32_t>(ft->params.size());
+    f.results = ft->results.data();
+    f.num_results = static_cast<uint32_t>(ft->results.size());
+    break;
+  }
+  }
+  return {};
+}
+
+Status Validator::push_frame(Op op, const BlockType& bt) {
+  Frame f{};
+  f.op = op;
+  KITE_TRY(block_signature(bt, f));
+  KITE_TRY(pop_all(f.param_types()));
+  f.height = static_cast<uint32_t>(stack_.size());
+  f.init_height = static_cast<uint32_t>(init_log_.size());
+  frames_.push_back(f);
+  push_all(f.param_types());
+  return {};
+}
+
+// Checks that the stack holds exactly the frame's results, and pops them.
+Status Validator::pop_frame_results(const Frame& f) {
+  KITE_TRY(pop_all(f.result_types()));
+  if (stack_.size() != f.height) return mismatch();
+  return {};
+}
+
+void Validator::reset_locals_to(uint32_t init_height) {
+  while (init_log_.size() > init_height) {
+    local_init_[init_log_.back()] = 0;
+    init_log_.pop_back();
+  }
+}
+
+// ---------------------------------------------------------------- immediates
+
+Result<const Frame*> Validator::label(uint32_t depth) {
+  if (depth >= frames_.size()) return fail("unknown label");
+  return &frames_[frames_.size() - 1 - depth];
+}
+
+Status Validator::check_memory(uint32_t mi) {
+  if (mi >= m_.memories.size()) return fail("unknown memory " + std::to_string(mi));
+  return {};
+}
+Status Validator::check_table(uint32_t ti) {
+  if (ti >= m_.tables.size()) return fail("unknown table " + std::to_string(ti));
+  return {};
+}
+Status Validator::check_func(uint32_t fi) {
+  if (fi >= m_.functions.size()) return fail("unknown function " + std::to_string(fi));
+  return {};
+}
+Status Validator::check_global(uint32_t gi) {
+  if (gi >= (const_mode_ ? visible_globals_ : m_.globals.size())) {
+    return fail("unknown global " + std::to_string(gi));
+  }
+  return {};
+}
+Status Validator::check_tag(uint32_t ti) {
+  if (ti >= m_.tags.size()) return fail("unknown tag " + std::to_string(ti));
+  return {};
+}
+Status Validator::check_elem(uint32_t ei) {
+  if (ei >= m_.elems.size()) return fail("unknown elem segment " + std::to_string(ei));
+  return {};
+}
+Status Validator::check_data(uint32_t di) {
+  if (!m_.data_count) return fail("data count section required");
+  if (di >= *m_.data_count) return fail("unknown data segment " + std::to_string(di));
+  return {};
+}
+
+Result<const FuncType*> Validator::func_type_at(uint32_t type_index) {
+  if (type_index >= m_.types.size() || m_.types[type_index].comp.kind != CompositeKind::Func) {
+    return fail("unknown type " + std::to_string(type_index));
+  }
+  return &funcs_[type_index];
+}
+
+Result<const CompositeType*> Validator::composite_at(uint32_t type_index, CompositeKind kind) {
+  if (type_index >= m_.types.size()) return fail("unknown type " + std::to_string(type_index));
+  // The registry's copy has canonical ids in its field types.
+  const CompositeType& c = reg_.type(m_.canonical_types[type_index]).comp;
+  if (c.kind != kind) return mismatch();
+  return &c;
+}
+
+Status Validator::check_mem_arg(const MemArg& ma, Op op) {
+  KITE_TRY(check_memory(ma.memory));
+  const uint32_t bytes = memory_access_bytes(op);
+  const uint32_t natural = static_cast<uint32_t>(__builtin_ctz(bytes));
+  if (is_atomic_op(op)) {
+    if (ma.align_log2 != natural) return fail("alignment must be exactly natural");
+  } else if (ma.align_log2 > natural) {
+    return fail("alignment must not be larger than natural");
+  }
+  if (!m_.memories[ma.memory].limits.is64 && ma.offset > UINT32_MAX) {
+    return fail("offset out of range");
+  }
+  return {};
+}
+
+// ---------------------------------------------------------------- expressions
+
+Status Validator::validate_const(ConstExpr e, ValType expected, uint32_t visible_globals) {
+  const_mode_ = true;
+  visible_globals_ = visible_globals;
+  stack_.clear();
+  frames_.clear();
+  locals_.clear();
+  Frame f{};
+  f.op = Op::Block;
+  f.single = expected;
+  f.num_results = 1;
+  frames_.push_back(f);
+  InstrReader in(m_.data_at(e), e.size, e.offset);
+  const Status s = run_body(in, e.offset + e.size);
+  const_mode_ = false;
+  return s;
+}
+
+Status Validator::validate_function(uint32_t func_index) {
+  const FunctionDecl& fd = m_.functions[func_index];
+  current_ = &funcs_[fd.type_index];
+  locals_.assign(current_->params.begin(), current_->params.end());
+  for (ValType t : fd.locals)
+    locals_.push_back(canon(t));
+  local_init_.assign(locals_.size(), 1);
+  for (size_t i = current_->params.size(); i < locals_.size(); ++i) {
+    local_init_[i] = is_defaultable(locals_[i]);
+  }
+  init_log_.clear();
+  stack_.clear();
+  frames_.clear();
+  Frame f{};
+  f.op = Op::Block;
+  f.results = current_->results.data();
+  f.num_results = static_cast<uint32_t>(current_->results.size());
+  frames_.push_back(f);
+  InstrReader in(m_.data_at(fd.body), fd.body.size, fd.body.offset);
+  return run_body(in, uint64_t{fd.body.offset} + fd.body.size);
+}
+
+Status Validator::run_body(InstrReader& in, uint64_t body_end) {
+  while (!frames_.empty()) {
+    if (in.at_end()) return error_at(in.offset(), "unexpected end of section or function");
+    KITE_TRY(in.next(in_));
+    if (const_mode_) KITE_TRY(check_const_instr());
+    KITE_TRY(instruction());
+  }
+  if (in.offset() != body_end) return error_at(in.offset(), "section size mismatch");
+  return {};
+}
+
+Status Validator::check_const_instr() {
+  switch (in_.op) {
+  case Op::I32Const:
+  case Op::I64Const:
+  case Op::F32Const:
+  case Op::F64Const:
+  case Op::V128Const:
+  case Op::RefNull:
+  case Op::RefFunc:
+  case Op::I32Add:
+  case Op::I32Sub:
+  case Op::I32Mul:
+  case Op::I64Add:
+  case Op::I64Sub:
+  case Op::I64Mul:
+  case Op::RefI31:
+  case Op::StructNew:
+  case Op::StructNewDefault:
+  case Op::ArrayNew:
+  case Op::ArrayNewDefault:
+  case Op::ArrayNewFixed:
+  case Op::AnyConvertExtern:
+  case Op::ExternConvertAny:
+  case Op::End: return {};
+  case Op::GlobalGet:
+    KITE_TRY(check_global(in_.a));
+    if (m_.globals[in_.a].type.mut) return fail("constant expression required");
+    return {};
+  default: return fail("constant expression required");
+  }
+}
+
+// Instructions with a fixed signature in opcodes.def, plus the checks their
+// immediates need.
+Status Validator::generic(const OpInfo& info) {
+  uint32_t memory = 0;
+  switch (info.imm) {
+  case ImmKind::MemArg:
+  case ImmKind::MemArgLane:
+    KITE_TRY(check_mem_arg(in_.mem, in_.op));
+    memory = in_.mem.memory;
+    if (info.imm == ImmKind::MemArgLane && in_.lane >= 16 / memory_access_bytes(in_.op)) {
+      return fail("invalid lane index");
+    }
+    break;
+  case ImmKind::Mem:
+    KITE_TRY(check_memory(in_.a));
+    memory = in_.a;
+    break;
+  case ImmKind::Lane: {
+    // The shape prefix gives the lane count: i8x16, i16x8, i32x4, i64x2, ...
+    uint32_t lanes = 0;
+    for (size_t i = info.name.find('x') + 1; info.name[i] >= '0' && info.name[i] <= '9'; ++i) {
+      lanes = lanes * 10 + static_cast<uint32_t>(info.name[i] - '0');
+    }
+    if (in_.lane >= lanes) return fail("invalid lane index");
+    break;
+  }
+  case ImmKind::Shuffle:
+    for (uint8_t l : in_.v128) {
+      if (l >= 32) return fail("invalid lane index");
+    }
+    break;
+  case ImmKind::Data: KITE_TRY(check_data(in_.a)); break;
+  case ImmKind::Elem: KITE_TRY(check_elem(in_.a)); break;
+  default: break;
+  }
+  auto type_of = [&](char c) {
+    switch (c) {
+    case 'i': return kI32;
+    case 'l': return kI64;
+    case 'f': return ValType::f32();
+    case 'd': return ValType::f64();
+    case 'v': return ValType::v128();
+    default: return mem_addr(memory); // 'a'
+    }
+  };
+  const std::string_view sig = info.sig;
+  const size_t arrow = sig.find('>');
+  for (size_t i = arrow; i-- > 0;)
+    KITE_TRY(pop(type_of(sig[i])));
+  for (size_t i = arrow + 1; i < sig.size(); ++i)
+    push(type_of(sig[i]));
+  return {};
+}
+
+Status Validator::call(const FuncType& ft, bool tail) {
+  KITE_TRY(pop_all(ft.params));
+  if (!tail) {
+    push_all(ft.results);
+    return {};
+  }
+  // A tail call returns the callee's results from the caller.
+  const auto& mine = current_->results;
+  if (const_mode_ || ft.results.size() != mine.size()) return mismatch();
+  for (size_t i = 0; i < mine.size(); ++i) {
+    if (!subtype(ft.results[i], mine[i])) return mismatch();
+  }
+  set_unreachable();
+  return {};
+}
+
+Status Validator::br_on_cast(bool on_fail) {
+  KITE_TRY(check_heap_type(in_.cast_from.heap, in_.offset));
+  KITE_TRY(check_heap_type(in_.cast_to.heap, in_.offset));
+  const ValType from = canon(in_.cast_from);
+  const ValType to = canon(in_.cast_to);
+  if (!subtype(to, from)) return mismatch();
+  KITE_TRY_ASSIGN(const Frame* target, label(in_.a));
+  const auto types = target->label_types();
+  if (types.empty() || !types.back().is_ref()) return mismatch();
+  // The value that leaves on the branch, and the one that stays.
+  const ValType diff = ValType::ref(from.heap, from.nullable && !to.nullable);
+  const ValType branched = on_fail ? diff : to;
+  const ValType stays = on_fail ? to : diff;
+  if (!subtype(branched, types.back())) return mismatch();
+  KITE_TRY(pop(from));
+  scratch_.assign(types.begin(), types.end() - 1);
+  KITE_TRY(pop_all(scratch_));
+  push_all(scratch_);
+  push(stays);
+  return {};
+}
+
+Status Validator::instruction() {
+  const OpInfo& info = op_info(in_.op);
+  if (!info.sig.empty()) return generic(info);
+
+  switch (in_.op) {
+  // ---- control ----
+  case Op::Unreachable: set_unreachable(); return {};
+  case Op::Block:
+  case Op::Loop:
+  case Op::Try: return push_frame(in_.op, in_.block);
+  case Op::If: KITE_TRY(pop(kI32)); return push_frame(Op::If, in_.block);
+  case Op::TryTable: {
+    for (const CatchClause& c : in_.catches) {
+      KITE_TRY_ASSIGN(const Frame* target, label(c.label));
+      const auto types = target->label_types();
+      scratch_.clear();
+      if (c.kind == CatchClause::Kind::Catch || c.kind == CatchClause::Kind::CatchRef) {
+        KITE_TRY(check_tag(c.tag));
+        const FuncType& ft = funcs_[m_.tags[c.tag].type_index];
+        scratch_.assign(ft.params.begin(), ft.params.end());
+      }
+      if (c.kind == CatchClause::Kind::CatchRef || c.kind == CatchClause::Kind::CatchAllRef) {
+        scratch_.push_back(ref_of(HeapKind::Exn, false));
+      }
+      if (scratch_.size() != types.size()) return mismatch();
+      for (size_t i = 0; i < types.size(); ++i) {
+        if (!subtype(scratch_[i], types[i])) return mismatch();
+      }
+    }
+    return push_frame(Op::TryTable, in_.block);
+  }
+  case Op::Else: {
+    Frame& f = frames_.back();
+    if (f.op != Op::If) return fail("else without matching if");
+    KITE_TRY(pop_frame_results(f));
+    f.op = Op::Else;
+    f.unreachable = false;
+    reset_locals_to(f.init_height);
+    push_all(f.param_types());
+    return {};
+  }
+  case Op::Catch:
+  case Op::CatchAll: {
+    Frame& f = frames_.back();
+    if (f.op != Op::Try && f.op != Op::Catch) return fail("catch without matching try");
+    KITE_TRY(pop_frame_results(f));
+    f.op = in_.op;
+    f.unreachable = false;
+    reset_locals_to(f.init_height);
+    if (in_.op == Op::Catch) {
+      KITE_TRY(check_tag(in_.a));
+      push_all(funcs_[m_.tags[in_.a].type_index].params);
+    }
+    return {};
+  }
+  case Op::End: {
+    const Frame f = frames_.back();
+    KITE_TRY(pop_frame_results(f));
+    // An `if` without `else` behaves as if the else passed its params through.
+    if (f.op == Op::If) {
+      const auto p = f.param_types();
+      const auto r = f.result_types();
+      if (p.size() != r.size()) return mismatch();
+      for (size_t i = 0; i < p.size(); ++i) {
+        if (!subtype(p[i], r[i])) return mismatch();
+      }
+    }
+    reset_locals_to(f.init_height);
+    frames_.pop_back();
+    push_all(f.result_types());
+    return {};
+  }
+  case Op::Delegate: {
+    const Frame f = frames_.back();
+    if (f.op != Op::Try) return fail("delegate without matching try");
+    KITE_TRY(pop_frame_results(f));
+    reset_locals_to(f.init_height);
+    frames_.pop_back();
+    if (frames_.empty() || in_.a >= frames_.size()) return fail("unknown label");
+    push_all(f.result_types());
+    return {};
+  }
+  case Op::Rethrow: {
+    KITE_TRY_ASSIGN(const Frame* target, label(in_.a));
+    if (target->op != Op::Catch && target->op != Op::CatchAll) {
+      return fail("invalid rethrow label");
+    }
+    set_unreachable();
+    return {};
+  }
+  case Op::Throw: {
+    KITE_TRY(check_tag(in_.a));
+    KITE_TRY(pop_all(funcs_[m_.tags[in_.a].type_index].params));
+    set_unreachable();
+    return {};
+  }
+  case Op::ThrowRef:
+    KITE_TRY(pop(ref_of(HeapKind::Exn, true)));
+    set_unreachable();
+    return {};
+  case Op::Br: {
+    KITE_TRY_ASSIGN(const Frame* target, label(in_.a));
+    KITE_TRY(pop_all(target->label_types()));
+    set_unreachable();
+    return {};
+  }
+  case Op::BrIf: {
+    KITE_TRY(pop(kI32));
+    KITE_TRY_ASSIGN(const Frame* target, label(in_.a));
+    const auto types = target->label_types();
+    KITE_TRY(pop_all(types));
+    push_all(types);
+    return {};
+  }
+  case Op::BrTable: {
+    KITE_TRY(pop(kI32));
+    KITE_TRY_ASSIGN(const Frame* deflt, label(in_.labels.back()));
+    const size_t arity = deflt->label_types().size();
+    for (uint32_t depth : in_.labels) {
+      KITE_TRY_ASSIGN(const Frame* target, label(depth));
+      const auto types = target->label_types();
+      if (types.size() != arity) return mismatch();
+      // Check the operands against this label without consuming them.
+      scratch_.resize(arity);
+      for (size_t i = arity; i-- > 0;) {
+        KITE_TRY_ASSIGN(scratch_[i], pop(types[i]));
+      }
+      push_all(scratch_);
+    }
+    KITE_TRY(pop_all(deflt->label_types()));
+    set_unreachable();
+    return {};
+  }
+  case Op::Return:
+    if (const_mode_) return fail("constant expression required");
+    KITE_TRY(pop_all(current_->results));
+    set_unreachable();
+    return {};
+  case Op::Call:
+  case Op::ReturnCall:
+    KITE_TRY(check_func(in_.a));
+    return call(funcs_[m_.functions[in_.a].type_index], in_.op == Op::ReturnCall);
+  case Op::CallIndirect:
+  case Op::ReturnCallIndirect: {
+    KITE_TRY(check_table(in_.b));
+    if (!subtype(canon(m_.tables[in_.b].type.elem), ValType::funcref())) return mismatch();
+    KITE_TRY_ASSIGN(const FuncType* ft, func_type_at(in_.a));
+    KITE_TRY(pop(table_addr(in_.b)));
+    return call(*ft, in_.op == Op::ReturnCallIndirect);
+  }
+  case Op::CallRef:
+  case Op::ReturnCallRef: {
+    KITE_TRY_ASSIGN(const FuncType* ft, func_type_at(in_.a));
+    KITE_TRY(pop(ValType::ref(canon(HeapType::of_index(in_.a)), true)));
+    return call(*ft, in_.op == Op::ReturnCallRef);
+  }
+  case Op::Drop: KITE_TRY(pop()); return {};
+  case Op::Select: {
+    KITE_TRY(pop(kI32));
+    KITE_TRY_ASSIGN(ValType t1, pop());
+    KITE_TRY_ASSIGN(ValType t2, pop());
+    if (t1.is_ref() || t2.is_ref()) return mismatch();
+    if (t1.kind != ValKind::Bot && t2.kind != ValKind::Bot && !(t1 == t2)) return mismatch();
+    push(t1.kind == ValKind::Bot ? t2 : t1);
+    return {};
+  }
+  case Op::SelectT: {
+    if (in_.select_types.size() != 1) return fail("invalid result arity");
+    KITE_TRY(check_val_type(in_.select_types[0], in_.offset));
+    const ValType t = canon(in_.select_types[0]);
+    KITE_TRY(pop(kI32));
+    KITE_TRY(pop(t));
+    KITE_TRY(pop(t));
+    push(t);
+    return {};
+  }
+
+  // ---- variables ----
+  case Op::LocalGet:
+    if (in_.a >= locals_.size()) return fail("unknown local " + std::to_string(in_.a));
+    if (!local_init_[in_.a]) return fail("uninitialized local");
+    push(locals_[in_.a]);
+    return {};
+  case Op::LocalSet:
+  case Op::LocalTee:
+    if (in_.a >= locals_.size()) return fail("unknown local " + std::to_string(in_.a));
+    KITE_TRY(pop(locals_[in_.a]));
+    if (!local_init_[in_.a]) {
+      local_init_[in_.a] = 1;
+      init_log_.push_back(in_.a);
+    }
+    if (in_.op == Op::LocalTee) push(locals_[in_.a]);
+    return {};
+  case Op::GlobalGet:
+    KITE_TRY(check_global(in_.a));
+    push(canon(m_.globals[in_.a].type.type));
+    return {};
+  case Op::GlobalSet:
+    KITE_TRY(check_global(in_.a));
+    if (!m_.globals[in_.a].type.mut) return fail("immutable global");
+    KITE_TRY(pop(canon(m_.globals[in_.a].type.type)));
+    return {};
+  case Op::TableGet:
+    KITE_TRY(check_table(in_.a));
+    KITE_TRY(pop(table_addr(in_.a)));
+    push(canon(m_.tables[in_.a].type.elem));
+    return {};
+  case Op::TableSet:
+    KITE_TRY(check_table(in_.a));
+    KITE_TRY(pop(canon(m_.tables[in_.a].type.elem)));
+    KITE_TRY(pop(table_addr(in_.a)));
+    return {};
+
+  // ---- references ----
+  case Op::RefNull:
+    KITE_TRY(check_heap_type(in_.heap, in_.offset));
+    push(ValType::ref(canon(in_.heap), true));
+    return {};
+  case Op::RefIsNull:
+    KITE_TRY(pop_ref());
+    push(kI32);
+    return {};
+  case Op::RefFunc:
+    KITE_TRY(check_func(in_.a));
+    if (const_mode_) {
+      declared_refs_[in_.a] = true;
+    } else if (!declared_refs_[in_.a]) {
+      return fail("undeclared function reference");
+    }
+    push(ValType::ref(canon(HeapType::of_index(m_.functions[in_.a].type_index)), false));
+    return {};
+  case Op::RefEq:
+    KITE_TRY(pop(ref_of(HeapKind::Eq, true)));
+    KITE_TRY(pop(ref_of(HeapKind::Eq, true)));
+    push(kI32);
+    return {};
+  case Op::RefAsNonNull: {
+    KITE_TRY_ASSIGN(ValType t, pop_ref());
+    push(ValType::ref(t.heap, false));
+    return {};
+  }
+  case Op::BrOnNull: {
+    KITE_TRY_ASSIGN(ValType t, pop_ref());
+    KITE_TRY_ASSIGN(const Frame* target, label(in_.a));
+    const auto types = target->label_types();
+    KITE_TRY(pop_all(types));
+    push_all(types);
+    push(ValType::ref(t.heap, false));
+    return {};
+  }
+  case Op::BrOnNonNull: {
+    KITE_TRY_ASSIGN(const Frame* target, label(in_.a));
+    const auto types = target->label_types();
+    if (types.empty() || !types.back().is_ref()) return mismatch();
+    KITE_TRY_ASSIGN(ValType t, pop_ref());
+    if (!subtype(ValType::ref(t.heap, false), types.back())) return mismatch();
+    scratch_.assign(types.begin(), types.end() - 1);
+    KITE_TRY(pop_all(scratch_));
+    push_all(scratch_);
+    return {};
+  }
+
+  // ---- GC ----
+  case Op::StructNew:
+  case Op::StructNewDefault: {
+    KITE_TRY_ASSIGN(const CompositeType* c, composite_at(in_.a, CompositeKind::Struct));
+    if (in_.op == Op::StructNew) {
+      for (size_t i = c->fields.size(); i-- > 0;)
+        KITE_TRY(pop(c->fields[i].storage.unpacked()));
+    } else {
+      for (const FieldType& f : c->fields) {
+        if (!is_defaultable(f.storage.unpacked())) return mismatch();
+      }
+    }
+    push(ValType::ref(canon(HeapType::of_index(in_.a)), false));
+    return {};
+  }
+  case Op::StructGet:
+  case Op::StructGetS:
+  case Op::StructGetU:
+  case Op::StructSet: {
+    KITE_TRY_ASSIGN(const CompositeType* c, composite_at(in_.a, CompositeKind::Struct));
+    if (in_.b >= c->fields.size()) return fail("unknown field " + std::to_string(in_.b));
+    const FieldType& f = c->fields[in_.b];
+    const bool packed = f.storage.packed != Packed::None;
+    if ((in_.op == Op::StructGet && packed) ||
+        ((in_.op == Op::StructGetS || in_.op == Op::StructGetU) && !packed)) {
+      return mismatch();
+    }
+    if (in_.op == Op::StructSet) {
+      if (!f.mut) return fail("immutable field");
+      KITE_TRY(pop(f.storage.unpacked()));
+    }
+    KITE_TRY(pop(ValType::ref(canon(HeapType::of_index(in_.a)), true)));
+    if (in_.op != Op::StructSet) push(f.storage.unpacked());
+    return {};
+  }
+  case Op::ArrayNew:
+  case Op::ArrayNewDefault:
+  case Op::ArrayNewFixed:
+  case Op::ArrayNewData:
+  case Op::ArrayNewElem: {
+    KITE_TRY_ASSIGN(const CompositeType* c, composite_at(in_.a, CompositeKind::Array));
+    const ValType elem = c->elem.storage.unpacked();
+    switch (in_.op) {
+    case Op::ArrayNew:
+      KITE_TRY(pop(kI32));
+      KITE_TRY(pop(elem));
+      break;
+    case Op::ArrayNewDefault:
+      if (!is_defaultable(elem)) return mismatch();
+      KITE_TRY(pop(kI32));
+      break;
+    case Op::ArrayNewFixed:
+      for (uint32_t i = 0; i < in_.b; ++i)
+        KITE_TRY(pop(elem));
+      break;
+    case Op::ArrayNewData:
+      if (elem.is_ref()) return fail("array type is not numeric or vector");
+      KITE_TRY(check_data(in_.b));
+      KITE_TRY(pop(kI32));
+      KITE_TRY(pop(kI32));
+      break;
+    default: // ArrayNewElem
+      KITE_TRY(check_elem(in_.b));
+      if (!subtype(canon(m_.elems[in_.b].type), elem)) return mismatch();
+      KITE_TRY(pop(kI32));
+      KITE_TRY(pop(kI32));
+      break;
+    }
+    push(ValType::ref(canon(HeapType::of_index(in_.a)), false));
+    return {};
+  }
+  case Op::ArrayGet:
+  case Op::ArrayGetS:
+  case Op::ArrayGetU:
+  case Op::ArraySet:
+  case Op::ArrayFill:
+  case Op::ArrayInitData:
+  case Op::ArrayInitElem: {
+    KITE_TRY_ASSIGN(const CompositeType* c, composite_at(in_.a, CompositeKind::Array));
+    const FieldType& f = c->elem;
+    const ValType elem = f.storage.unpacked();
+    const ValType ref = ValType::ref(canon(HeapType::of_index(in_.a)), true);
+    const bool packed = f.storage.packed != Packed::None;
+    switch (in_.op) {
+    case Op::ArrayGet:
+    case Op::ArrayGetS:
+    case Op::ArrayGetU:
+      if ((in_.op == Op::ArrayGet) == packed) return mismatch();
+      KITE_TRY(pop(kI32));
+      KITE_TRY(pop(ref));
+      push(elem);
+      return {};
+    default: break;
+    }
+    if (!f.mut) return fail("immutable array");
+    switch (in_.op) {
+    case Op::ArraySet:
+      KITE_TRY(pop(elem));
+      KITE_TRY(pop(kI32));
+      break;
+    case Op::ArrayFill:
+      KITE_TRY(pop(kI32));
+      KITE_TRY(pop(elem));
+      KITE_TRY(pop(kI32));
+      break;
+    case Op::ArrayInitData:
+      if (elem.is_ref()) return fail("array type is not numeric or vector");
+      KITE_TRY(check_data(in_.b));
+      for (int i = 0; i < 3; ++i)
+        KITE_TRY(pop(kI32));
+      break;
+    default: // ArrayInitElem
+      KITE_TRY(check_elem(in_.b));
+      if (!subtype(canon(m_.elems[in_.b].type), elem)) return mismatch();
+      for (int i = 0; i < 3; ++i)
+        KITE_TRY(pop(kI32));
+      break;
+    }
+    KITE_TRY(pop(ref));
+    return {};
+  }
+  case Op::ArrayLen:
+    KITE_TRY(pop(ref_of(HeapKind::Array, true)));
+    push(kI32);
+    return {};
+  case Op::ArrayCopy: {
+    KITE_TRY_ASSIGN(const CompositeType* dst, composite_at(in_.a, CompositeKind::Array));
+    KITE_TRY_ASSIGN(const CompositeType* src, composite_at(in_.b, CompositeKind::Array));
+    if (!dst->elem.mut) return fail("immutable array");
+    const StorageType& ds = dst->elem.storage;
+    const StorageType& ss = src->elem.storage;
+    const bool match =
+        ds.packed == ss.packed && (ds.packed != Packed::None || subtype(ss.type, ds.type));
+    if (!match) return fail("array types do not match");
+    KITE_TRY(pop(kI32));
+    KITE_TRY(pop(kI32));
+    KITE_TRY(pop(ValType::ref(canon(HeapType::of_index(in_.b)), true)));
+    KITE_TRY(pop(kI32));
+    KITE_TRY(pop(ValType::ref(canon(HeapType::of_index(in_.a)), true)));
+    return {};
+  }
+  case Op::RefTest:
+  case Op::RefTestNull:
+  case Op::RefCast:
+  case Op::RefCastNull: {
+    KITE_TRY(check_heap_type(in_.heap, in_.offset));
+    const HeapType target = canon(in_.heap);
+    KITE_TRY_ASSIGN(ValType t, pop_ref());
+    const HeapKind top = reg_.top_of(t.heap);
+    if (top != HeapKind::Bot && top != reg_.top_of(target)) return mismatch();
+    if (in_.op == Op::RefTest || in_.op == Op::RefTestNull) {
+      push(kI32);
+    } else {
+      push(ValType::ref(target, in_.op == Op::RefCastNull));
+    }
+    return {};
+  }
+  case Op::BrOnCast: return br_on_cast(false);
+  case Op::BrOnCastFail: return br_on_cast(true);
+  case Op::AnyConvertExtern:
+  case Op::ExternConvertAny: {
+    const bool to_any = in_.op == Op::AnyConvertExtern;
+    KITE_TRY_ASSIGN(ValType t, pop(ref_of(to_any ? HeapKind::Extern : HeapKind::Any, true)));
+    push(ref_of(to_any ? HeapKind::Any : HeapKind::Extern, t.kind == ValKind::Bot || t.nullable));
+    return {};
+  }
+  case Op::RefI31:
+    KITE_TRY(pop(kI32));
+    push(ref_of(HeapKind::I31, false));
+    return {};
+  case Op::I31GetS:
+  case Op::I31GetU:
+    KITE_TRY(pop(ref_of(HeapKind::I31, true)));
+    push(kI32);
+    return {};
+
+  // ---- bulk memory and tables ----
+  case Op::MemoryInit:
+    KITE_TRY(check_memory(in_.b));
+    KITE_TRY(check_data(in_.a));
+    KITE_TRY(pop(kI32));
+    KITE_TRY(pop(kI32));
+    KITE_TRY(pop(mem_addr(in_.b)));
+    return {};
+  case Op::MemoryCopy: {
+    KITE_TRY(check_memory(in_.a));
+    KITE_TRY(check_memory(in_.b));
+    const ValType dst = mem_addr(in_.a);
+    const ValType src = mem_addr(in_.b);
+    // The length is 64-bit only if both memories are.
+    KITE_TRY(pop(dst.kind == ValKind::I64 && src.kind == ValKind::I64 ? kI64 : kI32));
+    KITE_TRY(pop(src));
+    KITE_TRY(pop(dst));
+    return {};
+  }
+  case Op::TableInit:
+    KITE_TRY(check_table(in_.b));
+    KITE_TRY(check_elem(in_.a));
+    if (!subtype(canon(m_.elems[in_.a].type), canon(m_.tables[in_.b].type.elem))) {
+      return mismatch();
+    }
+    KITE_TRY(pop(kI32));
+    KITE_TRY(pop(kI32));
+    KITE_TRY(pop(table_addr(in_.b)));
+    return {};
+  case Op::TableCopy: {
+    KITE_TRY(check_table(in_.a));
+    KITE_TRY(check_table(in_.b));
+    if (!subtype(canon(m_.tables[in_.b].type.elem), canon(m_.tables[in_.a].type.elem))) {
+      return mismatch();
+    }
+    const ValType dst = table_addr(in_.a);
+    const ValType src = table_addr(in_.b);
+    KITE_TRY(pop(dst.kind == ValKind::I64 && src.kind == ValKind::I64 ? kI64 : kI32));
+    KITE_TRY(pop(src));
+    KITE_TRY(pop(dst));
+    return {};
+  }
+  case Op::TableGrow:
+    KITE_TRY(check_table(in_.a));
+    KITE_TRY(pop(table_addr(in_.a)));
+    KITE_TRY(pop(canon(m_.tables[in_.a].type.elem)));
+    push(table_addr(in_.a));
+    return {};
+  case Op::TableSize:
+    KITE_TRY(check_table(in_.a));
+    push(table_addr(in_.a));
+    return {};
+  case Op::TableFill:
+    KITE_TRY(check_table(in_.a));
+    KITE_TRY(pop(table_addr(in_.a)));
+    KITE_TRY(pop(canon(m_.tables[in_.a].type.elem)));
+    KITE_TRY(pop(table_addr(in_.a)));
+    return {};
+  default: break;
+  }
+  return fail("illegal opcode");
+}
+
+} // namespace
+
+Status validate_module(Module& m) {
+  Validator v(m);
+  return v.run();
+}
+
+} // namespace kite
