@@ -167,6 +167,26 @@ TEST(ApiModule, MalformedBinaryIsMalformed) {
   EXPECT_EQ(module.error().kind, ErrorKind::Malformed);
 }
 
+TEST(ApiModule, TextModulesAndStageErrors) {
+  Engine engine;
+  auto text = Module::compile(engine, std::string_view(R"((module
+      (memory (export "m") 1 2)
+      (global (export "answer") i32 (i32.const 42))))"));
+  ASSERT_TRUE(text.ok()) << text.error().describe();
+  Store store(engine);
+  auto instance = Instance::create(store, *text, {});
+  ASSERT_TRUE(instance.ok()) << instance.error().describe();
+  EXPECT_EQ(instance->global("answer")->get().i32(), 42);
+  EXPECT_EQ(instance->memory("m")->size_pages(), 1u);
+
+  auto syntax = Module::compile(engine, std::string_view("(module (func (i32.const)"));
+  ASSERT_FALSE(syntax.ok());
+  EXPECT_EQ(syntax.error().kind, ErrorKind::Malformed);
+  auto invalid = Module::compile(engine, std::string_view("(module (export \"f\" (func 3)))"));
+  ASSERT_FALSE(invalid.ok());
+  EXPECT_EQ(invalid.error().kind, ErrorKind::Invalid);
+}
+
 TEST(ApiLinker, InstantiateWithSpectestAndHostFunction) {
   Engine engine;
   Store store(engine);
