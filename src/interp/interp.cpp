@@ -1,0 +1,445 @@
+// Dispatch, calls, traps and the per-thread execution state.
+#include "interp/interp.h"
+
+#include <atomic>
+#include <bit>
+#include <csetjmp>
+#include <csignal>
+#include <cstring>
+#include <mutex>
+
+#include "interp/numeric.h"
+#include "model/type_registry.h"
+#include "runtime/memory.h"
+#include "translate/ir.h"
+
+namespace kite::interp {
+
+namespace {
+
+constexpr const char* kStackExhausted = "call stack exhausted";
+constexpr const char* kMemoryOutOfBounds = "out of bounds memory access";
+constexpr const char* kTableOutOfBounds = "out of bounds table access";
+
+// One active wasm call: where to continue in the caller, and the callee
+// (for backtraces and the fault handler).
+struct CallEntry {
+  const uint64_t* ret_ip;
+  Slot* fp;
+  Memory* mem0; // the caller's memory 0, reloaded on return
+  Function* fn;
+};
+
+struct ExecState {
+  // Hot: read by call handlers.
+  Slot* stack_limit = nullptr;
+  CallEntry* csp = nullptr;
+  CallEntry* cs_limit = nullptr;
+  // The trap that stopped execution (static text, or trap_text's buffer).
+  const char* trap = nullptr;
+  std::string trap_text;
+  // First free value-stack slot while a host function runs (re-entrancy).
+  Slot* value_top = nullptr;
+  sigjmp_buf* fault_jump = nullptr;
+  volatile sig_atomic_t in_wasm = 0;
+
+  ThreadLimits limits;
+  std::unique_ptr<Slot[]> stack;
+  std::unique_ptr<CallEntry[]> calls;
+  size_t stack_size = 0;
+  size_t calls_size = 0;
+  std::vector<std::string> backtrace;
+  std::unique_ptr<char[]> alt_stack;
+  uint32_t active_invokes = 0;
+};
+
+thread_local ExecState* tls_state = nullptr;
+
+ExecState& thread_state() {
+  static thread_local ExecState state;
+  tls_state = &state;
+  return state;
+}
+
+// ---- out-of-line helpers called from handlers ----
+
+const ir::Code* translate_slow(Function* fn, ExecState* st);
+
+inline const ir::Code* code_of(Function* fn, ExecState* st) {
+  void* code = std::atomic_ref<void*>(fn->code).load(std::memory_order_acquire);
+  if (code) [[likely]]
+    return static_cast<const ir::Code*>(code);
+  return translate_slow(fn, st);
+}
+
+// Calls a host function with its arguments at `args`; results replace them.
+[[gnu::noinline]] bool call_host(ExecState* st, Function* fn, Slot* args) {
+  const FuncType& type = *fn->type;
+  size_t np = type.params.size(), nr = type.results.size();
+  Slot buffer[16];
+  std::unique_ptr<Slot[]> heap;
+  Slot* in = buffer;
+  if (np > 16) {
+    heap.reset(new Slot[np]);
+    in = heap.get();
+  }
+  std::memcpy(in, args, np * sizeof(Slot));
+  Instance* caller = (st->csp - 1)->fn->instance;
+  HostContext ctx{caller ? caller->store : nullptr, caller};
+  Slot* saved_top = st->value_top;
+  st->value_top = args + std::max(np, nr);
+  st->in_wasm = 0;
+  Status s = fn->host(ctx, in, args);
+  st->in_wasm = 1;
+  st->value_top = saved_top;
+  if (s.ok()) return true;
+  st->trap_text = s.error().message;
+  st->trap = st->trap_text.c_str();
+  return false;
+}
+
+[[gnu::noinline]] Function* table_callee(ExecState* st, Table* table, Slot index_slot,
+                                         uint32_t type_id) {
+  uint64_t index = table->type.limits.is64 ? index_slot : static_cast<uint32_t>(index_slot);
+  if (index >= table->elements.size()) {
+    st->trap = "undefined element";
+    return nullptr;
+  }
+  auto* fn = reinterpret_cast<Function*>(table->elements[index]);
+  if (!fn) {
+    st->trap = "uninitialized element";
+    return nullptr;
+  }
+  if (fn->header.type_id != type_id &&
+      !TypeRegistry::global().is_subtype(fn->header.type_id, type_id)) {
+    st->trap = "indirect call type mismatch";
+    return nullptr;
+  }
+  return fn;
+}
+
+inline uint64_t table_index(const Table* t, Slot s) {
+  return t->type.limits.is64 ? s : static_cast<uint32_t>(s);
+}
+inline uint64_t memory_index(const Memory* m, Slot s) {
+  return m->is64 ? s : static_cast<uint32_t>(s);
+}
+// True when [start, start + n) lies within [0, size).
+inline bool in_bounds(uint64_t start, uint64_t n, uint64_t size) {
+  return start <= size && n <= size - start;
+}
+
+// The host address of an explicitly checked access, or null when out of bounds.
+inline uint8_t* checked_address(Memory* m, Slot addr, uint64_t offset, uint64_t n) {
+  uint64_t ea;
+  if (__builtin_add_overflow(memory_index(m, addr), offset, &ea) || !in_bounds(ea, n, m->size))
+    return nullptr;
+  return m->base + ea;
+}
+
+[[gnu::noinline]] const char* memory_fill(Memory* m, Slot dst, Slot value, Slot n) {
+  uint64_t d = memory_index(m, dst), len = memory_index(m, n);
+  if (!in_bounds(d, len, m->size)) return kMemoryOutOfBounds;
+  std::memset(m->base + d, static_cast<uint8_t>(value), len);
+  return nullptr;
+}
+
+[[gnu::noinline]] const char* memory_copy(Memory* dm, Memory* sm, Slot dst, Slot src, Slot n) {
+  uint64_t d = memory_index(dm, dst), s = memory_index(sm, src);
+  uint64_t len = dm->is64 && sm->is64 ? n : static_cast<uint32_t>(n);
+  if (!in_bounds(d, len, dm->size) || !in_bounds(s, len, sm->size)) return kMemoryOutOfBounds;
+  std::memmove(dm->base + d, sm->base + s, len);
+  return nullptr;
+}
+
+[[gnu::noinline]] const char* memory_init(Memory* m, Instance* inst, uint32_t data, Slot dst,
+                                          Slot src, Slot n) {
+  const ByteRange& range = inst->module->datas[data].data;
+  uint64_t size = inst->dropped_datas[data] ? 0 : range.size;
+  uint64_t d = memory_index(m, dst), s = static_cast<uint32_t>(src), len = static_cast<uint32_t>(n);
+  if (!in_bounds(d, len, m->size) || !in_bounds(s, len, size)) return kMemoryOutOfBounds;
+  std::memcpy(m->base + d, inst->module->data_at(range) + s, len);
+  return nullptr;
+}
+
+[[gnu::noinline]] const char* table_fill(Table* t, Slot index, Slot value, Slot n) {
+  uint64_t i = table_index(t, index), len = table_index(t, n);
+  if (!in_bounds(i, len, t->elements.size())) return kTableOutOfBounds;
+  std::fill_n(t->elements.begin() + i, len, value);
+  return nullptr;
+}
+
+[[gnu::noinline]] const char* table_copy(Table* dt, Table* st, Slot dst, Slot src, Slot n) {
+  uint64_t d = table_index(dt, dst), s = table_index(st, src);
+  uint64_t len = dt->type.limits.is64 && st->type.limits.is64 ? n : static_cast<uint32_t>(n);
+  if (!in_bounds(d, len, dt->elements.size()) || !in_bounds(s, len, st->elements.size()))
+    return kTableOutOfBounds;
+  std::memmove(dt->elements.data() + d, st->elements.data() + s, len * sizeof(Ref));
+  return nullptr;
+}
+
+[[gnu::noinline]] const char* table_init(Table* t, Instance* inst, uint32_t elem, Slot dst,
+                                         Slot src, Slot n) {
+  const std::vector<Ref>& segment = inst->elem_segments[elem];
+  uint64_t d = table_index(t, dst), s = static_cast<uint32_t>(src), len = static_cast<uint32_t>(n);
+  if (!in_bounds(d, len, t->elements.size()) || !in_bounds(s, len, segment.size()))
+    return kTableOutOfBounds;
+  std::copy_n(segment.begin() + s, len, t->elements.begin() + d);
+  return nullptr;
+}
+
+// ---- dispatch ----
+
+#if KITE_DISPATCH_TAIL
+
+#define KITE_HANDLER_PARAMS                                                                        \
+  [[maybe_unused]] const uint64_t *ip, [[maybe_unused]] Slot *fp, [[maybe_unused]] uint8_t *mem,   \
+      [[maybe_unused]] ExecState *st
+typedef void (*Handler)(KITE_HANDLER_PARAMS) __attribute__((preserve_none));
+
+#define HANDLER(Name)                                                                              \
+  struct H_##Name {                                                                                \
+    static constexpr ir::IrOp kOp = ir::IrOp::Name;                                                \
+    __attribute__((preserve_none)) static void run(KITE_HANDLER_PARAMS);                           \
+  };                                                                                               \
+  __attribute__((preserve_none)) void H_##Name::run(KITE_HANDLER_PARAMS)
+#define DISPATCH() [[clang::musttail]] return reinterpret_cast<Handler>(*ip)(ip, fp, mem, st)
+#define TRAP(message)                                                                              \
+  {                                                                                                \
+    st->trap = (message);                                                                          \
+    return;                                                                                        \
+  }
+#define TRAP_PENDING() return
+
+#include "interp/handlers.inc"
+
+const Handler kHandlers[] = {
+#define KITE_IR(Name, Layout) &H_##Name::run,
+#define KITE_IR_UN(Name, T, R, expr) &H_##Name::run,
+#define KITE_IR_UN_TRAP(Name, T, R, fn) &H_##Name::run,
+#define KITE_IR_BIN(Name, T, R, expr) &H_##Name::run,
+#define KITE_IR_BIN_TRAP(Name, T, R, fn) &H_##Name::run,
+#define KITE_IR_BINI(Name, T, R, expr) &H_##Name::run, &H_##Name##Imm::run,
+#define KITE_IR_CMP(Name, T, expr, Inverse)                                                        \
+  &H_##Name::run, &H_##Name##Imm::run, &H_BrIf##Name::run, &H_BrIf##Name##Imm::run,
+#define KITE_IR_LOAD(Name, R, Mem) &H_##Name::run, &H_##Name##Checked::run,
+#define KITE_IR_STORE(Name, T, Mem) &H_##Name::run, &H_##Name##Checked::run,
+#include "translate/ir_ops.def"
+};
+static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == ir::kNumIrOps);
+
+uint64_t link_word(ir::IrOp op) {
+  return reinterpret_cast<uintptr_t>(kHandlers[static_cast<size_t>(op)]);
+}
+
+void run(const uint64_t* ip, Slot* fp, uint8_t* mem, ExecState* st) {
+  reinterpret_cast<Handler> (*ip)(ip, fp, mem, st);
+}
+
+#else // portable loop: the same handler bodies as switch cases
+
+uint64_t link_word(ir::IrOp op) { return static_cast<uint64_t>(op); }
+
+void run(const uint64_t* ip, Slot* fp, uint8_t* mem, ExecState* st) {
+#define HANDLER(Name)                                                                              \
+  case ir::IrOp::Name:                                                                             \
+    if constexpr ([[maybe_unused]] constexpr ir::IrOp kOp = ir::IrOp::Name; true)
+#define DISPATCH() goto dispatch
+#define TRAP(message)                                                                              \
+  {                                                                                                \
+    st->trap = (message);                                                                          \
+    return;                                                                                        \
+  }
+#define TRAP_PENDING() return
+dispatch:
+  switch (static_cast<ir::IrOp>(*ip)) {
+#include "interp/handlers.inc"
+  }
+}
+
+#endif
+#undef HANDLER
+#undef DISPATCH
+#undef TRAP
+#undef TRAP_PENDING
+
+// The return address of every invoke()'s bottom frame.
+const uint64_t* exit_code() {
+  static const uint64_t word = link_word(ir::IrOp::Exit);
+  return &word;
+}
+
+const ir::Code* translate_slow(Function* fn, ExecState* st) {
+  auto result = ir::translate(*fn);
+  if (!result.ok()) {
+    st->trap_text = result.error().describe();
+    st->trap = st->trap_text.c_str();
+    return nullptr;
+  }
+  std::shared_ptr<ir::Code> code = std::move(result).value();
+  for (size_t i = 0; i < code->instr_starts.size(); ++i)
+    code->words[code->instr_starts[i]] = link_word(code->instr_ops[i]);
+  // Publish once; a thread that lost the race uses the winner's code.
+  static std::mutex publish_mutex;
+  std::lock_guard lock(publish_mutex);
+  std::atomic_ref<void*> slot(fn->code);
+  if (void* existing = slot.load(std::memory_order_acquire))
+    return static_cast<const ir::Code*>(existing);
+  fn->code_owner = code;
+  slot.store(code.get(), std::memory_order_release);
+  return code.get();
+}
+
+// ---- faults in guarded memories ----
+
+struct sigaction previous_segv;
+struct sigaction previous_bus;
+
+bool is_guarded_fault(ExecState* st, const void* address) {
+  const Instance* inst = (st->csp - 1)->fn->instance;
+  if (!inst) return false;
+  auto a = reinterpret_cast<uintptr_t>(address);
+  for (const Memory* m : inst->memories) {
+    auto base = reinterpret_cast<uintptr_t>(m->base);
+    if (m->guarded && a >= base && a - base < m->reserved) return true;
+  }
+  return false;
+}
+
+void on_fault(int sig, siginfo_t* info, void* context) {
+  ExecState* st = tls_state;
+  if (st && st->in_wasm && st->fault_jump && is_guarded_fault(st, info->si_addr))
+    siglongjmp(*st->fault_jump, 1);
+  // Not ours: hand over to whoever was installed before, or crash as usual.
+  const struct sigaction& previous = sig == SIGSEGV ? previous_segv : previous_bus;
+  if (previous.sa_flags & SA_SIGINFO) {
+    previous.sa_sigaction(sig, info, context);
+    return;
+  }
+  if (previous.sa_handler != SIG_DFL && previous.sa_handler != SIG_IGN) {
+    previous.sa_handler(sig);
+    return;
+  }
+  sigaction(sig, &previous, nullptr); // the faulting access re-executes and ends the process
+}
+
+void install_fault_handler() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    struct sigaction action {};
+    action.sa_sigaction = on_fault;
+    action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGSEGV, &action, &previous_segv);
+    sigaction(SIGBUS, &action, &previous_bus);
+  });
+}
+
+// Allocates the thread's stacks on its first outermost invoke.
+void prepare_thread(ExecState& st) {
+  install_fault_handler();
+  if (!st.alt_stack) {
+    stack_t current{};
+    sigaltstack(nullptr, &current);
+    if (current.ss_flags & SS_DISABLE) {
+      constexpr size_t kAltStackSize = 64 * 1024;
+      st.alt_stack.reset(new char[kAltStackSize]);
+      stack_t alt{};
+      alt.ss_sp = st.alt_stack.get();
+      alt.ss_size = kAltStackSize;
+      sigaltstack(&alt, nullptr);
+    }
+  }
+  if (st.stack_size != st.limits.stack_slots) {
+    st.stack.reset(new Slot[st.limits.stack_slots]);
+    st.stack_size = st.limits.stack_slots;
+  }
+  if (st.calls_size != st.limits.max_call_depth + 1) {
+    st.calls.reset(new CallEntry[st.limits.max_call_depth + 1]);
+    st.calls_size = st.limits.max_call_depth + 1;
+  }
+  st.stack_limit = st.stack.get() + st.stack_size;
+  st.csp = st.calls.get();
+  st.cs_limit = st.calls.get() + st.calls_size;
+  st.value_top = st.stack.get();
+}
+
+std::string frame_name(const Function* fn) {
+  if (!fn->debug_name.empty()) return fn->debug_name;
+  return "func[" + std::to_string(fn->index) + "]";
+}
+
+Status host_entry(Function& fn, const Slot* args, Slot* results) {
+  HostContext ctx{nullptr, nullptr};
+  Status s = fn.host(ctx, args, results);
+  if (!s.ok()) {
+    ExecState& st = thread_state();
+    st.backtrace.assign(1, frame_name(&fn));
+  }
+  return s;
+}
+
+} // namespace
+
+void set_thread_limits(const ThreadLimits& limits) { thread_state().limits = limits; }
+ThreadLimits thread_limits() { return thread_state().limits; }
+
+const std::vector<std::string>& last_trap_backtrace() { return thread_state().backtrace; }
+
+Status invoke(Function& fn, const Slot* args, Slot* results) {
+  if (fn.host) return host_entry(fn, args, results);
+  ExecState& st = thread_state();
+  if (st.active_invokes == 0) prepare_thread(st);
+  st.trap = nullptr;
+  const ir::Code* code = code_of(&fn, &st);
+  if (!code) return Error{st.trap_text};
+
+  Slot* frame = st.value_top;
+  CallEntry* saved_csp = st.csp;
+  Slot* saved_value_top = st.value_top;
+  sigjmp_buf* saved_jump = st.fault_jump;
+  sig_atomic_t saved_in_wasm = st.in_wasm;
+  const size_t np = code->num_param_slots, nr = code->num_result_slots;
+  if (frame + std::max<size_t>(code->frame_slots, nr) > st.stack_limit || st.csp == st.cs_limit) {
+    st.backtrace.assign(1, frame_name(&fn));
+    return Error{kStackExhausted};
+  }
+  std::memcpy(frame, args, np * sizeof(Slot));
+  *st.csp++ = CallEntry{exit_code(), nullptr, ir::no_memory(), &fn};
+
+  sigjmp_buf jump;
+  ++st.active_invokes;
+  st.fault_jump = &jump;
+  if (sigsetjmp(jump, 0) == 0) {
+    st.in_wasm = 1;
+    run(code->words.data(), frame, code->mem0->base, &st);
+  } else {
+    st.trap = kMemoryOutOfBounds;
+  }
+  st.in_wasm = saved_in_wasm;
+  st.fault_jump = saved_jump;
+  --st.active_invokes;
+
+  if (st.trap) {
+    st.backtrace.clear();
+    for (CallEntry* e = st.csp; e > saved_csp; --e)
+      st.backtrace.push_back(frame_name(e[-1].fn));
+    st.csp = saved_csp;
+    st.value_top = saved_value_top;
+    std::string message = st.trap;
+    st.trap = nullptr;
+    return Error{std::move(message)};
+  }
+  std::memcpy(results, frame, nr * sizeof(Slot));
+  return {};
+}
+
+Result<std::string> dump_ir(Function& fn) {
+  if (fn.host) return Error{"host function has no IR"};
+  ExecState& st = thread_state();
+  const ir::Code* code = code_of(&fn, &st);
+  if (!code) return Error{st.trap_text};
+  return ir::print(*code);
+}
+
+} // namespace kite::interp

@@ -1,0 +1,126 @@
+// The register IR: what a wasm function body is translated into, and what
+// the interpreter (src/interp) executes. See "Interpreter and IR" in
+// docs/architecture.md.
+//
+// Frame layout: slots 0..num_local_slots-1 hold the locals (parameters
+// first); the operand stack at height h lives in slot num_local_slots + h.
+// Operands name slots directly, so local.get, constants and most copies do
+// not become instructions.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/objects.h"
+#include "support/result.h"
+
+namespace kite::ir {
+
+enum class IrOp : uint16_t {
+#define KITE_IR(Name, Layout) Name,
+#define KITE_IR_UN(Name, T, R, expr) Name,
+#define KITE_IR_UN_TRAP(Name, T, R, fn) Name,
+#define KITE_IR_BIN(Name, T, R, expr) Name,
+#define KITE_IR_BIN_TRAP(Name, T, R, fn) Name,
+#define KITE_IR_BINI(Name, T, R, expr) Name, Name##Imm,
+#define KITE_IR_CMP(Name, T, expr, Inverse) Name, Name##Imm, BrIf##Name, BrIf##Name##Imm,
+#define KITE_IR_LOAD(Name, R, Mem) Name, Name##Checked,
+#define KITE_IR_STORE(Name, T, Mem) Name, Name##Checked,
+#include "translate/ir_ops.def"
+};
+
+inline constexpr uint32_t kNumIrOps = 0
+#define KITE_IR(Name, Layout) +1
+#define KITE_IR_UN(Name, T, R, expr) +1
+#define KITE_IR_UN_TRAP(Name, T, R, fn) +1
+#define KITE_IR_BIN(Name, T, R, expr) +1
+#define KITE_IR_BIN_TRAP(Name, T, R, fn) +1
+#define KITE_IR_BINI(Name, T, R, expr) +2
+#define KITE_IR_CMP(Name, T, expr, Inverse) +4
+#define KITE_IR_LOAD(Name, R, Mem) +2
+#define KITE_IR_STORE(Name, T, Mem) +2
+#include "translate/ir_ops.def"
+    ;
+
+// Operand layout of an instruction (letters as in ir_ops.def) and its name.
+struct IrOpInfo {
+  std::string_view name;
+  std::string_view layout;
+};
+
+#define KITE_IMM_LAYOUT_I32 "i"
+#define KITE_IMM_LAYOUT_I64 "L"
+inline constexpr IrOpInfo kIrOpInfos[] = {
+#define KITE_IR(Name, Layout) {#Name, Layout},
+#define KITE_IR_UN(Name, T, R, expr) {#Name, "ss"},
+#define KITE_IR_UN_TRAP(Name, T, R, fn) {#Name, "ss"},
+#define KITE_IR_BIN(Name, T, R, expr) {#Name, "sss"},
+#define KITE_IR_BIN_TRAP(Name, T, R, fn) {#Name, "sss"},
+#define KITE_IR_BINI(Name, T, R, expr) {#Name, "sss"}, {#Name "Imm", "ss" KITE_IMM_LAYOUT_##T},
+#define KITE_IR_CMP(Name, T, expr, Inverse)                                                        \
+  {#Name, "sss"}, {#Name "Imm", "ss" KITE_IMM_LAYOUT_##T}, {"BrIf" #Name, "ssj"},                  \
+      {"BrIf" #Name "Imm", "s" KITE_IMM_LAYOUT_##T "j"},
+#define KITE_IR_LOAD(Name, R, Mem) {#Name, "ssL"}, {#Name "Checked", "ssLp"},
+#define KITE_IR_STORE(Name, T, Mem) {#Name, "ssL"}, {#Name "Checked", "ssLp"},
+#include "translate/ir_ops.def"
+};
+#undef KITE_IMM_LAYOUT_I32
+#undef KITE_IMM_LAYOUT_I64
+static_assert(sizeof(kIrOpInfos) / sizeof(kIrOpInfos[0]) == kNumIrOps);
+constexpr const IrOpInfo& ir_op_info(IrOp op) { return kIrOpInfos[static_cast<size_t>(op)]; }
+
+// Number of 32-bit operand units a layout letter takes.
+constexpr uint32_t layout_units(std::string_view layout) {
+  uint32_t units = 0;
+  for (char c : layout)
+    units += (c == 'L' || c == 'p') ? 2 : 1;
+  return units;
+}
+// Length in words of an instruction with a fixed layout (no 'n').
+constexpr uint32_t instr_words(std::string_view layout) {
+  return 1 + (layout_units(layout) + 1) / 2;
+}
+
+// Operand unit `k` of the instruction starting at `ip` (memcpy: one load).
+inline uint32_t unit(const uint64_t* ip, uint32_t k) {
+  uint32_t v;
+  std::memcpy(&v, reinterpret_cast<const char*>(ip + 1) + 4 * k, 4);
+  return v;
+}
+inline uint64_t unit64(const uint64_t* ip, uint32_t k) {
+  uint64_t v;
+  std::memcpy(&v, reinterpret_cast<const char*>(ip + 1) + 4 * k, 8);
+  return v;
+}
+
+// The translated form of one function (of one instance: memories, tables,
+// globals and callees are baked in as pointers).
+struct Code {
+  // Instructions. Word 0 of each holds its IrOp until the interpreter links
+  // the code, then the handler address (tail dispatch) or stays the IrOp.
+  std::vector<uint64_t> words;
+  std::vector<uint32_t> instr_starts; // word index of every instruction, in order
+  std::vector<IrOp> instr_ops;        // and its op (kept for printing)
+  uint32_t num_param_slots = 0;
+  uint32_t num_result_slots = 0;
+  uint32_t num_local_slots = 0; // parameters included
+  uint32_t frame_slots = 0;     // locals + maximum operand stack height
+  Memory* mem0 = nullptr;       // memory 0 of the instance (never null, see no_memory())
+  Function* function = nullptr;
+};
+
+// A memory with no bytes, standing in as memory 0 of instances without one.
+Memory* no_memory();
+
+// Translates a wasm function's validated body. Fails (naming the instruction
+// and its offset) for instructions the interpreter does not execute yet.
+Result<std::unique_ptr<Code>> translate(Function& fn);
+
+// One instruction per line: "  12: i32.add.imm s3 s1 #5".
+std::string print(const Code& code);
+
+} // namespace kite::ir

@@ -1,0 +1,1044 @@
+// Wasm function body -> register IR, in one pass over the validated body.
+//
+// The operand stack is tracked symbolically: an entry is a value already in
+// its canonical slot (Temp), a reference to a local's slot (Local) or a
+// constant (Const). Consumers name Local slots and fold Const operands into
+// immediates directly, so local.get and most constants emit nothing. Entries
+// are materialised into their canonical slots where control flow merges
+// (block entry, branches, block end) and before a local they reference is
+// overwritten.
+#include <algorithm>
+#include <cassert>
+
+#include "binary/instr_reader.h"
+#include "translate/ir.h"
+
+namespace kite::ir {
+
+namespace {
+
+enum class EntryKind : uint8_t { Temp, Local, Const };
+
+struct Entry {
+  EntryKind kind = EntryKind::Temp;
+  uint32_t local = 0; // Local: the local's slot
+  uint64_t value = 0; // Const: the bits (i32/f32 zero-extended)
+};
+
+// A pending jump operand, patched when its label is bound.
+struct Patch {
+  uint32_t instr = 0; // word index of the jumping instruction
+  uint32_t unit = 0;  // operand unit holding the offset
+};
+
+enum class CtrlKind : uint8_t { Func, Block, Loop, If };
+
+struct Ctrl {
+  CtrlKind kind = CtrlKind::Block;
+  uint32_t height = 0; // operand stack height below the block's parameters
+  uint32_t num_params = 0;
+  uint32_t num_results = 0;
+  uint32_t loop_start = 0; // Loop: word index of the loop head
+  std::vector<Patch> exits;
+  bool has_else_patch = false;
+  Patch else_patch; // If: the jump to the else branch (or end)
+  bool unreachable = false;
+  uint32_t branch_arity() const { return kind == CtrlKind::Loop ? num_params : num_results; }
+};
+
+// A branch condition: a plain i32/i64 test of a slot, or a fused compare.
+struct Cond {
+  IrOp op = IrOp::BrIfNez;
+  uint32_t a = 0;
+  uint32_t b = 0;   // slot (rr compare)
+  uint64_t imm = 0; // immediate (Imm compare)
+  char form = 's';  // 's': slot test, 'r': slot-slot, 'i': slot-imm32, 'L': slot-imm64
+};
+
+IrOp invert(IrOp op) {
+  switch (op) {
+  case IrOp::BrIfNez: return IrOp::BrIfEqz;
+  case IrOp::BrIfEqz: return IrOp::BrIfNez;
+  case IrOp::BrIfI64Nez: return IrOp::BrIfI64Eqz;
+  case IrOp::BrIfI64Eqz: return IrOp::BrIfI64Nez;
+#define KITE_IR_CMP(Name, T, expr, Inverse)                                                        \
+  case IrOp::BrIf##Name: return IrOp::BrIf##Inverse;                                               \
+  case IrOp::BrIf##Name##Imm: return IrOp::BrIf##Inverse##Imm;                                     \
+      #include "translate/ir_ops.def"
+  default: return op;
+  }
+}
+
+bool is_commutative(Op op) {
+  switch (op) {
+  case Op::I32Add:
+  case Op::I32Mul:
+  case Op::I32And:
+  case Op::I32Or:
+  case Op::I32Xor:
+  case Op::I32Eq:
+  case Op::I32Ne:
+  case Op::I64Add:
+  case Op::I64Mul:
+  case Op::I64And:
+  case Op::I64Or:
+  case Op::I64Xor:
+  case Op::I64Eq:
+  case Op::I64Ne: return true;
+  default: return false;
+  }
+}
+
+class Translator {
+public:
+  explicit Translator(Function& fn)
+      : fn_(fn), inst_(*fn.instance), module_(*inst_.module), decl_(module_.functions[fn.index]) {}
+
+  Result<std::unique_ptr<Code>> run();
+
+private:
+  // ---- emission ----
+  uint32_t here() const { return static_cast<uint32_t>(code_->words.size()); }
+  // Starts an instruction; operands follow with u32()/u64(); end_instr() pads.
+  void begin(IrOp op) {
+    end_instr();
+    cur_start_ = here();
+    code_->instr_starts.push_back(cur_start_);
+    code_->instr_ops.push_back(op);
+    code_->words.push_back(static_cast<uint64_t>(op));
+    units_.clear();
+    open_ = true;
+    last_start_ = cur_start_;
+    last_op_ = op;
+    last_dst_ = kNoDst;
+  }
+  void u32(uint32_t v) { units_.push_back(v); }
+  void u64(uint64_t v) {
+    units_.push_back(static_cast<uint32_t>(v));
+    units_.push_back(static_cast<uint32_t>(v >> 32));
+  }
+  void ptr(const void* p) { u64(reinterpret_cast<uintptr_t>(p)); }
+  // A jump operand to be patched; returns where it is.
+  Patch jump_operand() {
+    Patch p{cur_start_, static_cast<uint32_t>(units_.size())};
+    units_.push_back(0);
+    return p;
+  }
+  void jump_to(uint32_t target) {
+    units_.push_back(static_cast<uint32_t>(static_cast<int32_t>(target - cur_start_)));
+  }
+  void end_instr() {
+    if (!open_) return;
+    if (units_.size() % 2) units_.push_back(0);
+    for (size_t i = 0; i < units_.size(); i += 2)
+      code_->words.push_back(uint64_t{units_[i]} | (uint64_t{units_[i + 1]} << 32));
+    open_ = false;
+  }
+  void set_unit(uint32_t instr, uint32_t k, uint32_t v) {
+    std::memcpy(reinterpret_cast<char*>(&code_->words[instr + 1]) + 4 * k, &v, 4);
+  }
+  // Binds a forward jump to the current position.
+  void bind(const Patch& p) {
+    end_instr();
+    set_unit(p.instr, p.unit, static_cast<uint32_t>(static_cast<int32_t>(here() - p.instr)));
+  }
+  // A label here: the previous instruction's result may be reached from
+  // elsewhere, so it can no longer be fused with what follows.
+  void label() {
+    end_instr();
+    last_start_ = kNone;
+  }
+  // Drops the last instruction (to re-emit it fused with its consumer).
+  void drop_last() {
+    end_instr();
+    code_->words.resize(last_start_);
+    code_->instr_starts.pop_back();
+    code_->instr_ops.pop_back();
+    last_start_ = kNone;
+  }
+
+  // ---- operand stack ----
+  uint32_t canon(size_t pos) {
+    uint32_t slot = num_locals_ + static_cast<uint32_t>(pos);
+    max_slot_ = std::max(max_slot_, slot + 1);
+    return slot;
+  }
+  // Pushes a Temp and returns its slot; records the following instruction's
+  // destination unit (call right after begin + before operands).
+  uint32_t push_temp() {
+    stack_.push_back(Entry{});
+    return canon(stack_.size() - 1);
+  }
+  // Emits `dst` as the destination operand of the current instruction,
+  // remembering it so a following local.set can retarget it.
+  void dst_operand(uint32_t slot) {
+    last_dst_ = static_cast<uint32_t>(units_.size());
+    u32(slot);
+  }
+  void materialize(size_t pos) {
+    Entry& e = stack_[pos];
+    if (e.kind == EntryKind::Temp) return;
+    uint32_t slot = canon(pos);
+    if (e.kind == EntryKind::Local) {
+      begin(IrOp::Copy);
+      u32(slot);
+      u32(e.local);
+    } else {
+      begin(IrOp::Const);
+      u32(slot);
+      u64(e.value);
+    }
+    e = Entry{};
+  }
+  void materialize_all() {
+    for (size_t i = 0; i < stack_.size(); ++i)
+      materialize(i);
+  }
+  void materialize_top(uint32_t n) {
+    for (size_t i = stack_.size() - n; i < stack_.size(); ++i)
+      materialize(i);
+  }
+  // Pops the top entry and returns the slot holding it.
+  uint32_t pop_slot() {
+    size_t pos = stack_.size() - 1;
+    materialize_if_const(pos);
+    Entry e = stack_.back();
+    stack_.pop_back();
+    return e.kind == EntryKind::Local ? e.local : canon(pos);
+  }
+  void materialize_if_const(size_t pos) {
+    if (stack_[pos].kind == EntryKind::Const) materialize(pos);
+  }
+  bool top_is_const(size_t depth = 0) const {
+    return stack_[stack_.size() - 1 - depth].kind == EntryKind::Const;
+  }
+  void push_const(uint64_t bits) { stack_.push_back(Entry{EntryKind::Const, 0, bits}); }
+
+  // ---- control ----
+  uint32_t block_params(const BlockType& bt) const {
+    return bt.kind == BlockType::Kind::Index
+               ? static_cast<uint32_t>(module_.func_type(bt.index).params.size())
+               : 0;
+  }
+  uint32_t block_results(const BlockType& bt) const {
+    switch (bt.kind) {
+    case BlockType::Kind::Empty: return 0;
+    case BlockType::Kind::Value: return 1;
+    case BlockType::Kind::Index:
+      return static_cast<uint32_t>(module_.func_type(bt.index).results.size());
+    }
+    return 0;
+  }
+  void push_ctrl(CtrlKind kind, const BlockType& bt) {
+    Ctrl c;
+    c.kind = kind;
+    c.num_params = block_params(bt);
+    c.num_results = block_results(bt);
+    c.height = static_cast<uint32_t>(stack_.size()) - c.num_params;
+    ctrls_.push_back(std::move(c));
+  }
+  Ctrl& label_ctrl(uint32_t depth) { return ctrls_[ctrls_.size() - 1 - depth]; }
+  void set_unreachable() {
+    ctrls_.back().unreachable = true;
+    stack_.resize(ctrls_.back().height);
+  }
+  // Moves the top `n` values into the target label's slots.
+  void emit_branch_copies(const Ctrl& target, uint32_t n) {
+    size_t first = stack_.size() - n;
+    for (uint32_t i = 0; i < n; ++i) {
+      uint32_t dst = canon(target.height + i);
+      const Entry& e = stack_[first + i];
+      if (e.kind == EntryKind::Const) {
+        begin(IrOp::Const);
+        u32(dst);
+        u64(e.value);
+      } else {
+        uint32_t src = e.kind == EntryKind::Local ? e.local : canon(first + i);
+        if (src == dst) continue;
+        begin(IrOp::Copy);
+        u32(dst);
+        u32(src);
+      }
+    }
+  }
+  bool branch_needs_copies(const Ctrl& target, uint32_t n) {
+    size_t first = stack_.size() - n;
+    for (uint32_t i = 0; i < n; ++i)
+      if (stack_[first + i].kind != EntryKind::Temp || first + i != target.height + i) return true;
+    return false;
+  }
+  // Returns from the function with the top `n` values as results.
+  void emit_return(uint32_t n) {
+    if (n == 0) {
+      begin(IrOp::Return);
+    } else if (n == 1) {
+      uint32_t src = pop_slot();
+      stack_.push_back(Entry{}); // keep the height; the caller marks unreachable
+      begin(IrOp::Return1);
+      u32(src);
+    } else {
+      materialize_top(n);
+      begin(IrOp::ReturnN);
+      u32(canon(stack_.size() - n));
+      u32(n);
+    }
+  }
+  // An unconditional branch to label `depth` with the values on top.
+  void emit_br(uint32_t depth) {
+    Ctrl& target = label_ctrl(depth);
+    if (target.kind == CtrlKind::Func) {
+      emit_return(target.num_results);
+      return;
+    }
+    emit_branch_copies(target, target.branch_arity());
+    begin(IrOp::Br);
+    if (target.kind == CtrlKind::Loop)
+      jump_to(target.loop_start);
+    else
+      target.exits.push_back(jump_operand());
+  }
+  // Pops a condition, fusing it with the compare that produced it.
+  Cond pop_cond() {
+    end_instr();
+    size_t pos = stack_.size() - 1;
+    Cond c;
+    if (stack_[pos].kind == EntryKind::Temp && last_start_ != kNone && last_dst_ != kNoDst &&
+        unit(&code_->words[0] + last_start_, last_dst_) == canon(pos)) {
+      end_instr();
+      const uint64_t* ip = &code_->words[last_start_];
+      bool fused = true;
+      switch (last_op_) {
+      case IrOp::I32Eqz: c = Cond{IrOp::BrIfEqz, unit(ip, 1), 0, 0, 's'}; break;
+      case IrOp::I64Eqz: c = Cond{IrOp::BrIfI64Eqz, unit(ip, 1), 0, 0, 's'}; break;
+#define KITE_IR_CMP(Name, T, expr, Inverse)                                                        \
+  case IrOp::Name: c = Cond{IrOp::BrIf##Name, unit(ip, 1), unit(ip, 2), 0, 'r'}; break;            \
+  case IrOp::Name##Imm:                                                                            \
+    c = std::string_view(#T) == "I32"                                                              \
+            ? Cond{IrOp::BrIf##Name##Imm, unit(ip, 1), 0, unit(ip, 2), 'i'}                        \
+            : Cond{IrOp::BrIf##Name##Imm, unit(ip, 1), 0, unit64(ip, 2), 'L'};                     \
+    break;
+#include "translate/ir_ops.def"
+      default: fused = false;
+      }
+      if (fused) {
+        drop_last();
+        stack_.pop_back();
+        return c;
+      }
+    }
+    c.op = IrOp::BrIfNez;
+    c.a = pop_slot();
+    return c;
+  }
+  Patch emit_cond_branch(const Cond& c) {
+    begin(c.op);
+    u32(c.a);
+    if (c.form == 'r') u32(c.b);
+    if (c.form == 'i') u32(static_cast<uint32_t>(c.imm));
+    if (c.form == 'L') u64(c.imm);
+    Patch p = jump_operand();
+    return p;
+  }
+  void patch_to(const Patch& p, uint32_t target) {
+    end_instr();
+    set_unit(p.instr, p.unit, static_cast<uint32_t>(static_cast<int32_t>(target - p.instr)));
+  }
+
+  // ---- instruction groups ----
+  Status translate_instr(const Instr& in);
+  Status skip_unreachable(const Instr& in);
+  void do_end();
+  void do_br_if(uint32_t depth);
+  void do_br_table(const Instr& in);
+  void do_local_set(uint32_t local, bool tee);
+  void do_unary(IrOp op) {
+    uint32_t a = pop_slot();
+    begin(op);
+    dst_operand(push_temp());
+    u32(a);
+  }
+  void do_binary(IrOp op) {
+    uint32_t b = pop_slot();
+    uint32_t a = pop_slot();
+    begin(op);
+    dst_operand(push_temp());
+    u32(a);
+    u32(b);
+  }
+  // A binop with an immediate form: fold a constant right operand (or a
+  // constant left one of a commutative op).
+  void do_binary_imm(Op wasm_op, IrOp op, IrOp op_imm, bool is64) {
+    if (!top_is_const() && top_is_const(1) && is_commutative(wasm_op))
+      std::swap(stack_[stack_.size() - 1], stack_[stack_.size() - 2]);
+    if (!top_is_const()) return do_binary(op);
+    uint64_t imm = stack_.back().value;
+    stack_.pop_back();
+    uint32_t a = pop_slot();
+    begin(op_imm);
+    dst_operand(push_temp());
+    u32(a);
+    if (is64)
+      u64(imm);
+    else
+      u32(static_cast<uint32_t>(imm));
+  }
+  void do_load(IrOp fast, IrOp checked, const MemArg& m) {
+    Memory* mem = inst_.memories[m.memory];
+    uint32_t addr = pop_slot();
+    bool use_fast = m.memory == 0 && mem->guarded && !mem->is64;
+    begin(use_fast ? fast : checked);
+    dst_operand(push_temp());
+    u32(addr);
+    u64(m.offset);
+    if (!use_fast) ptr(mem);
+  }
+  void do_store(IrOp fast, IrOp checked, const MemArg& m) {
+    Memory* mem = inst_.memories[m.memory];
+    uint32_t value = pop_slot();
+    uint32_t addr = pop_slot();
+    bool use_fast = m.memory == 0 && mem->guarded && !mem->is64;
+    begin(use_fast ? fast : checked);
+    u32(addr);
+    u32(value);
+    u64(m.offset);
+    if (!use_fast) ptr(mem);
+  }
+  // Pops `n` arguments into contiguous slots; returns the first one.
+  uint32_t pop_args(uint32_t n) {
+    materialize_top(n);
+    uint32_t base = canon(stack_.size() - n);
+    stack_.resize(stack_.size() - n);
+    return base;
+  }
+  void push_results(uint32_t n) {
+    for (uint32_t i = 0; i < n; ++i)
+      push_temp();
+  }
+  Status do_call(const Instr& in);
+
+  static constexpr uint32_t kNone = ~0u;
+  static constexpr uint32_t kNoDst = ~0u;
+
+  Function& fn_;
+  Instance& inst_;
+  const Module& module_;
+  const FunctionDecl& decl_;
+  std::unique_ptr<Code> code_;
+  std::vector<Entry> stack_;
+  std::vector<Ctrl> ctrls_;
+  uint32_t num_locals_ = 0;
+  uint32_t max_slot_ = 0;
+  uint32_t skip_depth_ = 0; // nesting inside unreachable code
+  std::vector<uint32_t> units_;
+  bool open_ = false;
+  uint32_t cur_start_ = 0;
+  uint32_t last_start_ = kNone;
+  IrOp last_op_ = IrOp::Unreachable;
+  uint32_t last_dst_ = kNoDst;
+};
+
+Result<std::unique_ptr<Code>> Translator::run() {
+  code_ = std::make_unique<Code>();
+  code_->function = &fn_;
+  code_->mem0 = inst_.memories.empty() ? no_memory() : inst_.memories[0];
+  const FuncType& type = *fn_.type;
+  for (const ValType& t : type.params)
+    if (t.kind == ValKind::V128) return error_at(decl_.code_offset, "unsupported type v128");
+  for (const ValType& t : decl_.locals)
+    if (t.kind == ValKind::V128) return error_at(decl_.code_offset, "unsupported type v128");
+  code_->num_param_slots = static_cast<uint32_t>(type.params.size());
+  code_->num_result_slots = static_cast<uint32_t>(type.results.size());
+  num_locals_ = code_->num_param_slots + static_cast<uint32_t>(decl_.locals.size());
+  code_->num_local_slots = num_locals_;
+  max_slot_ = std::max(num_locals_, code_->num_result_slots);
+  if (!decl_.locals.empty()) {
+    begin(IrOp::ZeroLocals);
+    u32(code_->num_param_slots);
+    u32(static_cast<uint32_t>(decl_.locals.size()));
+  }
+  Ctrl func;
+  func.kind = CtrlKind::Func;
+  func.num_results = code_->num_result_slots;
+  ctrls_.push_back(std::move(func));
+
+  InstrReader reader(module_.data_at(decl_.body), decl_.body.size, decl_.body.offset);
+  Instr in;
+  while (!ctrls_.empty()) {
+    KITE_TRY(reader.next(in));
+    if (ctrls_.back().unreachable) {
+      KITE_TRY(skip_unreachable(in));
+    } else {
+      KITE_TRY(translate_instr(in));
+    }
+  }
+  end_instr();
+  code_->frame_slots = max_slot_;
+  return std::move(code_);
+}
+
+// In unreachable code only the block structure matters.
+Status Translator::skip_unreachable(const Instr& in) {
+  switch (in.op) {
+  case Op::Block:
+  case Op::Loop:
+  case Op::If:
+  case Op::Try:
+  case Op::TryTable: ++skip_depth_; return {};
+  case Op::End:
+    if (skip_depth_ > 0) {
+      --skip_depth_;
+      return {};
+    }
+    do_end();
+    return {};
+  case Op::Else:
+    if (skip_depth_ > 0) return {};
+    return translate_instr(in);
+  default: return {};
+  }
+}
+
+void Translator::do_end() {
+  Ctrl& c = ctrls_.back();
+  if (!c.unreachable) {
+    if (c.kind == CtrlKind::Func) {
+      emit_return(c.num_results);
+    } else {
+      materialize_top(c.num_results);
+    }
+  }
+  label();
+  for (const Patch& p : c.exits)
+    bind(p);
+  if (c.has_else_patch) bind(c.else_patch);
+  stack_.resize(c.height);
+  uint32_t results = c.num_results;
+  ctrls_.pop_back();
+  push_results(results);
+}
+
+void Translator::do_br_if(uint32_t depth) {
+  Cond cond = pop_cond();
+  Ctrl& target = label_ctrl(depth);
+  uint32_t n = target.branch_arity();
+  if (target.kind != CtrlKind::Func && !branch_needs_copies(target, n)) {
+    Patch p = emit_cond_branch(cond);
+    if (target.kind == CtrlKind::Loop)
+      patch_to(p, target.loop_start);
+    else
+      target.exits.push_back(p);
+    return;
+  }
+  // Branch around the copies (or the return) when the condition is false.
+  cond.op = invert(cond.op);
+  Patch skip = emit_cond_branch(cond);
+  std::vector<Entry> saved = stack_;
+  emit_br(depth);
+  stack_ = std::move(saved);
+  label();
+  bind(skip);
+}
+
+void Translator::do_br_table(const Instr& in) {
+  uint32_t index = pop_slot();
+  uint32_t n = label_ctrl(in.labels.back()).branch_arity();
+  materialize_top(n);
+  begin(IrOp::BrTable);
+  u32(index);
+  u32(static_cast<uint32_t>(in.labels.size() - 1));
+  std::vector<Patch> entries;
+  for (size_t i = 0; i < in.labels.size(); ++i)
+    entries.push_back(jump_operand());
+  end_instr();
+  // Targets that need value copies or are returns get a trampoline.
+  for (size_t i = 0; i < in.labels.size(); ++i) {
+    Ctrl& target = label_ctrl(in.labels[i]);
+    if (target.kind != CtrlKind::Func && !branch_needs_copies(target, n)) {
+      if (target.kind == CtrlKind::Loop)
+        patch_to(entries[i], target.loop_start);
+      else
+        target.exits.push_back(entries[i]);
+      continue;
+    }
+    label();
+    patch_to(entries[i], here());
+    std::vector<Entry> saved = stack_;
+    emit_br(in.labels[i]);
+    stack_ = std::move(saved);
+  }
+}
+
+void Translator::do_local_set(uint32_t local, bool tee) {
+  // Entries still referring to the old value must be copied out first.
+  bool referenced = false;
+  for (size_t i = 0; i + 1 < stack_.size(); ++i)
+    if (stack_[i].kind == EntryKind::Local && stack_[i].local == local) referenced = true;
+  size_t top = stack_.size() - 1;
+  Entry& e = stack_[top];
+  // Retarget the producing instruction when it wrote the top temp.
+  if (!referenced && e.kind == EntryKind::Temp && last_start_ != kNone && last_dst_ != kNoDst) {
+    end_instr();
+    if (unit(&code_->words[last_start_], last_dst_) == canon(top)) {
+      set_unit(last_start_, last_dst_, local);
+      last_dst_ = kNoDst; // the result is no longer a temp a compare-branch could fuse
+      stack_.pop_back();
+      if (tee) stack_.push_back(Entry{EntryKind::Local, local, 0});
+      return;
+    }
+  }
+  if (referenced)
+    for (size_t i = 0; i + 1 < stack_.size(); ++i)
+      if (stack_[i].kind == EntryKind::Local && stack_[i].local == local) materialize(i);
+  Entry value = stack_.back();
+  if (value.kind == EntryKind::Const) {
+    begin(IrOp::Const);
+    u32(local);
+    u64(value.value);
+  } else {
+    uint32_t src = value.kind == EntryKind::Local ? value.local : canon(top);
+    if (src != local) {
+      begin(IrOp::Copy);
+      u32(local);
+      u32(src);
+    }
+  }
+  stack_.pop_back();
+  if (tee)
+    stack_.push_back(value.kind == EntryKind::Const ? value : Entry{EntryKind::Local, local, 0});
+}
+
+Status Translator::do_call(const Instr& in) {
+  const bool tail =
+      in.op == Op::ReturnCall || in.op == Op::ReturnCallIndirect || in.op == Op::ReturnCallRef;
+  const FuncType* type = nullptr;
+  Function* callee = nullptr;
+  uint32_t ref_slot = 0;
+  uint32_t index_slot = 0;
+  switch (in.op) {
+  case Op::Call:
+  case Op::ReturnCall:
+    callee = inst_.functions[in.a];
+    type = callee->type;
+    break;
+  case Op::CallIndirect:
+  case Op::ReturnCallIndirect:
+    type = &module_.func_type(in.a);
+    index_slot = pop_slot();
+    break;
+  default: // call_ref, return_call_ref
+    type = &module_.func_type(in.a);
+    ref_slot = pop_slot();
+    break;
+  }
+  for (const ValType& t : type->params)
+    if (t.kind == ValKind::V128) return error_at(in.offset, "unsupported type v128");
+  for (const ValType& t : type->results)
+    if (t.kind == ValKind::V128) return error_at(in.offset, "unsupported type v128");
+  uint32_t num_params = static_cast<uint32_t>(type->params.size());
+  uint32_t num_results = static_cast<uint32_t>(type->results.size());
+  uint32_t base = pop_args(num_params);
+  uint32_t frame_need = std::max(num_params, num_results);
+  if (frame_need > 0) canon(stack_.size() + frame_need - 1); // results must fit in the frame
+  switch (in.op) {
+  case Op::Call:
+    begin(callee->host ? IrOp::CallHost : IrOp::Call);
+    ptr(callee);
+    u32(base);
+    ptr(code_->mem0);
+    break;
+  case Op::ReturnCall:
+    begin(IrOp::ReturnCall);
+    ptr(callee);
+    u32(base);
+    u32(num_params);
+    break;
+  case Op::CallIndirect:
+    begin(IrOp::CallIndirect);
+    ptr(inst_.tables[in.b]);
+    u32(index_slot);
+    u32(base);
+    u32(inst_.type_ids[in.a]);
+    ptr(code_->mem0);
+    break;
+  case Op::ReturnCallIndirect:
+    begin(IrOp::ReturnCallIndirect);
+    ptr(inst_.tables[in.b]);
+    u32(index_slot);
+    u32(base);
+    u32(inst_.type_ids[in.a]);
+    u32(num_params);
+    break;
+  case Op::CallRef:
+    begin(IrOp::CallRef);
+    u32(ref_slot);
+    u32(base);
+    ptr(code_->mem0);
+    break;
+  default:
+    begin(IrOp::ReturnCallRef);
+    u32(ref_slot);
+    u32(base);
+    u32(num_params);
+    break;
+  }
+  if (tail) {
+    set_unreachable();
+  } else {
+    push_results(num_results);
+  }
+  return {};
+}
+
+Status Translator::translate_instr(const Instr& in) {
+  switch (in.op) {
+  // ---- control ----
+  case Op::Nop: return {};
+  case Op::Unreachable:
+    begin(IrOp::Unreachable);
+    set_unreachable();
+    return {};
+  case Op::Block:
+    materialize_all();
+    push_ctrl(CtrlKind::Block, in.block);
+    return {};
+  case Op::Loop:
+    materialize_all();
+    push_ctrl(CtrlKind::Loop, in.block);
+    label();
+    ctrls_.back().loop_start = here();
+    return {};
+  case Op::If: {
+    Cond cond = pop_cond();
+    materialize_all();
+    cond.op = invert(cond.op);
+    Patch to_else = emit_cond_branch(cond);
+    push_ctrl(CtrlKind::If, in.block);
+    ctrls_.back().has_else_patch = true;
+    ctrls_.back().else_patch = to_else;
+    return {};
+  }
+  case Op::Else: {
+    Ctrl& c = ctrls_.back();
+    if (!c.unreachable) {
+      materialize_top(c.num_results);
+      begin(IrOp::Br);
+      c.exits.push_back(jump_operand());
+    }
+    label();
+    bind(c.else_patch);
+    c.has_else_patch = false;
+    c.unreachable = false;
+    stack_.resize(c.height);
+    push_results(c.num_params);
+    return {};
+  }
+  case Op::End: do_end(); return {};
+  case Op::Br:
+    emit_br(in.a);
+    set_unreachable();
+    return {};
+  case Op::BrIf: do_br_if(in.a); return {};
+  case Op::BrTable:
+    do_br_table(in);
+    set_unreachable();
+    return {};
+  case Op::Return:
+    emit_return(ctrls_.front().num_results);
+    set_unreachable();
+    return {};
+  case Op::Call:
+  case Op::CallIndirect:
+  case Op::ReturnCall:
+  case Op::ReturnCallIndirect:
+  case Op::CallRef:
+  case Op::ReturnCallRef: return do_call(in);
+  case Op::Drop: stack_.pop_back(); return {};
+  case Op::Select:
+  case Op::SelectT: {
+    uint32_t cond = pop_slot();
+    uint32_t b = pop_slot();
+    uint32_t a = pop_slot();
+    begin(IrOp::Select);
+    dst_operand(push_temp());
+    u32(cond);
+    u32(a);
+    u32(b);
+    return {};
+  }
+
+  // ---- variables ----
+  case Op::LocalGet: stack_.push_back(Entry{EntryKind::Local, in.a, 0}); return {};
+  case Op::LocalSet: do_local_set(in.a, false); return {};
+  case Op::LocalTee: do_local_set(in.a, true); return {};
+  case Op::GlobalGet: {
+    Global* g = inst_.globals[in.a];
+    if (g->type.type.kind == ValKind::V128) break;
+    begin(IrOp::GlobalGet);
+    dst_operand(push_temp());
+    ptr(g);
+    return {};
+  }
+  case Op::GlobalSet: {
+    Global* g = inst_.globals[in.a];
+    if (g->type.type.kind == ValKind::V128) break;
+    uint32_t src = pop_slot();
+    begin(IrOp::GlobalSet);
+    ptr(g);
+    u32(src);
+    return {};
+  }
+
+  // ---- constants ----
+  case Op::I32Const: push_const(static_cast<uint32_t>(in.i32)); return {};
+  case Op::I64Const: push_const(static_cast<uint64_t>(in.i64)); return {};
+  case Op::F32Const: push_const(in.f32); return {};
+  case Op::F64Const:
+    push_const(in.f64);
+    return {};
+
+    // ---- memory ----
+#define KITE_IR_LOAD(Name, R, Mem)                                                                 \
+  case Op::Name:                                                                                   \
+    do_load(IrOp::Name, IrOp::Name##Checked, in.mem);                                              \
+    return {};
+#define KITE_IR_STORE(Name, T, Mem)                                                                \
+  case Op::Name:                                                                                   \
+    do_store(IrOp::Name, IrOp::Name##Checked, in.mem);                                             \
+    return {};
+#include "translate/ir_ops.def"
+  case Op::MemorySize:
+    begin(IrOp::MemorySize);
+    dst_operand(push_temp());
+    ptr(inst_.memories[in.a]);
+    return {};
+  case Op::MemoryGrow: {
+    uint32_t delta = pop_slot();
+    begin(IrOp::MemoryGrow);
+    dst_operand(push_temp());
+    u32(delta);
+    ptr(inst_.memories[in.a]);
+    ptr(code_->mem0);
+    return {};
+  }
+  case Op::MemoryFill:
+  case Op::MemoryCopy:
+  case Op::MemoryInit:
+  case Op::TableFill:
+  case Op::TableCopy:
+  case Op::TableInit: {
+    uint32_t n = pop_slot();
+    uint32_t src = pop_slot();
+    uint32_t dst = pop_slot();
+    IrOp op = in.op == Op::MemoryFill   ? IrOp::MemoryFill
+              : in.op == Op::MemoryCopy ? IrOp::MemoryCopy
+              : in.op == Op::MemoryInit ? IrOp::MemoryInit
+              : in.op == Op::TableFill  ? IrOp::TableFill
+              : in.op == Op::TableCopy  ? IrOp::TableCopy
+                                        : IrOp::TableInit;
+    begin(op);
+    u32(dst);
+    u32(src);
+    u32(n);
+    switch (in.op) {
+    case Op::MemoryFill: ptr(inst_.memories[in.a]); break;
+    case Op::MemoryCopy:
+      ptr(inst_.memories[in.a]);
+      ptr(inst_.memories[in.b]);
+      break;
+    case Op::MemoryInit:
+      ptr(inst_.memories[in.b]);
+      ptr(&inst_);
+      u32(in.a);
+      break;
+    case Op::TableFill: ptr(inst_.tables[in.a]); break;
+    case Op::TableCopy:
+      ptr(inst_.tables[in.a]);
+      ptr(inst_.tables[in.b]);
+      break;
+    default:
+      ptr(inst_.tables[in.b]);
+      ptr(&inst_);
+      u32(in.a);
+      break;
+    }
+    return {};
+  }
+  case Op::DataDrop:
+  case Op::ElemDrop:
+    begin(in.op == Op::DataDrop ? IrOp::DataDrop : IrOp::ElemDrop);
+    ptr(&inst_);
+    u32(in.a);
+    return {};
+
+  // ---- tables and references ----
+  case Op::TableGet: {
+    uint32_t index = pop_slot();
+    begin(IrOp::TableGet);
+    dst_operand(push_temp());
+    u32(index);
+    ptr(inst_.tables[in.a]);
+    return {};
+  }
+  case Op::TableSet: {
+    uint32_t value = pop_slot();
+    uint32_t index = pop_slot();
+    begin(IrOp::TableSet);
+    u32(index);
+    u32(value);
+    ptr(inst_.tables[in.a]);
+    return {};
+  }
+  case Op::TableSize:
+    begin(IrOp::TableSize);
+    dst_operand(push_temp());
+    ptr(inst_.tables[in.a]);
+    return {};
+  case Op::TableGrow: {
+    uint32_t delta = pop_slot();
+    uint32_t init = pop_slot();
+    begin(IrOp::TableGrow);
+    dst_operand(push_temp());
+    u32(init);
+    u32(delta);
+    ptr(inst_.tables[in.a]);
+    return {};
+  }
+  case Op::RefNull: push_const(kNullRef); return {};
+  case Op::RefFunc: push_const(reinterpret_cast<uintptr_t>(inst_.functions[in.a])); return {};
+  case Op::RefIsNull: do_unary(IrOp::RefIsNull); return {};
+  case Op::RefEq: do_binary(IrOp::I64Eq); return {};
+  case Op::RefAsNonNull: {
+    size_t top = stack_.size() - 1;
+    materialize_if_const(top);
+    uint32_t slot = stack_[top].kind == EntryKind::Local ? stack_[top].local : canon(top);
+    begin(IrOp::RefAsNonNull);
+    u32(slot);
+    return {};
+  }
+  case Op::BrOnNull: {
+    // The reference stays on the stack when the branch is not taken.
+    size_t top = stack_.size() - 1;
+    materialize_if_const(top);
+    uint32_t slot = stack_[top].kind == EntryKind::Local ? stack_[top].local : canon(top);
+    stack_.pop_back();
+    Ctrl& target = label_ctrl(in.a);
+    uint32_t n = target.branch_arity();
+    if (target.kind != CtrlKind::Func && !branch_needs_copies(target, n)) {
+      begin(IrOp::BrOnNull);
+      u32(slot);
+      Patch p = jump_operand();
+      if (target.kind == CtrlKind::Loop)
+        patch_to(p, target.loop_start);
+      else
+        target.exits.push_back(p);
+    } else {
+      begin(IrOp::BrOnNonNull);
+      u32(slot);
+      Patch skip = jump_operand();
+      std::vector<Entry> saved = stack_;
+      emit_br(in.a);
+      stack_ = std::move(saved);
+      label();
+      bind(skip);
+    }
+    stack_.push_back(Entry{EntryKind::Local, slot, 0});
+    if (slot >= num_locals_) stack_.back() = Entry{}; // it was a temp in its own slot
+    return {};
+  }
+  case Op::BrOnNonNull: {
+    // The branch carries the (non-null) reference as its last value.
+    materialize_top(1);
+    uint32_t slot = canon(stack_.size() - 1);
+    Ctrl& target = label_ctrl(in.a);
+    uint32_t n = target.branch_arity();
+    if (target.kind != CtrlKind::Func && !branch_needs_copies(target, n)) {
+      begin(IrOp::BrOnNonNull);
+      u32(slot);
+      Patch p = jump_operand();
+      if (target.kind == CtrlKind::Loop)
+        patch_to(p, target.loop_start);
+      else
+        target.exits.push_back(p);
+    } else {
+      begin(IrOp::BrOnNull);
+      u32(slot);
+      Patch skip = jump_operand();
+      std::vector<Entry> saved = stack_;
+      emit_br(in.a);
+      stack_ = std::move(saved);
+      label();
+      bind(skip);
+    }
+    stack_.pop_back();
+    return {};
+  }
+
+  // ---- wide arithmetic ----
+  case Op::I64Add128:
+  case Op::I64Sub128: {
+    uint32_t b_hi = pop_slot(), b_lo = pop_slot(), a_hi = pop_slot(), a_lo = pop_slot();
+    begin(in.op == Op::I64Add128 ? IrOp::I64Add128 : IrOp::I64Sub128);
+    u32(push_temp());
+    push_temp();
+    u32(a_lo);
+    u32(a_hi);
+    u32(b_lo);
+    u32(b_hi);
+    return {};
+  }
+  case Op::I64MulWideS:
+  case Op::I64MulWideU: {
+    uint32_t b = pop_slot(), a = pop_slot();
+    begin(in.op == Op::I64MulWideS ? IrOp::I64MulWideS : IrOp::I64MulWideU);
+    u32(push_temp());
+    push_temp();
+    u32(a);
+    u32(b);
+    return {};
+  }
+
+  // ---- numeric ----
+#define KITE_IR_UN(Name, T, R, expr)                                                               \
+  case Op::Name:                                                                                   \
+    do_unary(IrOp::Name);                                                                          \
+    return {};
+#define KITE_IR_UN_TRAP(Name, T, R, fn)                                                            \
+  case Op::Name:                                                                                   \
+    do_unary(IrOp::Name);                                                                          \
+    return {};
+#define KITE_IR_BIN(Name, T, R, expr)                                                              \
+  case Op::Name:                                                                                   \
+    do_binary(IrOp::Name);                                                                         \
+    return {};
+#define KITE_IR_BIN_TRAP(Name, T, R, fn)                                                           \
+  case Op::Name:                                                                                   \
+    do_binary(IrOp::Name);                                                                         \
+    return {};
+#define KITE_IR_BINI(Name, T, R, expr)                                                             \
+  case Op::Name:                                                                                   \
+    do_binary_imm(Op::Name, IrOp::Name, IrOp::Name##Imm, #T[1] == '6');                            \
+    return {};
+#define KITE_IR_CMP(Name, T, expr, Inverse)                                                        \
+  case Op::Name:                                                                                   \
+    do_binary_imm(Op::Name, IrOp::Name, IrOp::Name##Imm, #T[1] == '6');                            \
+    return {};
+#include "translate/ir_ops.def"
+
+  default: break;
+  }
+  return error_at(in.offset, "unsupported instruction " + std::string(op_name(in.op)));
+}
+
+} // namespace
+
+Memory* no_memory() {
+  static Memory empty;
+  return &empty;
+}
+
+Result<std::unique_ptr<Code>> translate(Function& fn) {
+  if (!fn.instance) return Error{"cannot translate a host function"};
+  return Translator(fn).run();
+}
+
+} // namespace kite::ir
