@@ -1,0 +1,97 @@
+#include <gtest/gtest.h>
+
+#include "binary/decoder.h"
+#include "model/type_registry.h"
+#include "validate/validate.h"
+
+namespace kite {
+namespace {
+
+// A module with one type [] -> [i32]... built from the given type section
+// entries and one function body (locals + instructions, without size).
+std::vector<uint8_t> module_with_body(std::vector<uint8_t> type, std::vector<uint8_t> body) {
+  std::vector<uint8_t> b = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};
+  b.push_back(0x01);
+  b.push_back(static_cast<uint8_t>(type.size() + 1));
+  b.push_back(0x01);
+  b.insert(b.end(), type.begin(), type.end());
+  b.insert(b.end(), {0x03, 0x02, 0x01, 0x00});
+  b.push_back(0x0A);
+  b.push_back(static_cast<uint8_t>(body.size() + 2));
+  b.push_back(0x01);
+  b.push_back(static_cast<uint8_t>(body.size()));
+  b.insert(b.end(), body.begin(), body.end());
+  return b;
+}
+
+std::string validate_error(std::vector<uint8_t> bytes) {
+  auto m = decode_module(std::move(bytes));
+  if (!m.ok()) return "malformed: " + m.error().message;
+  Status s = validate_module(**m);
+  return s.ok() ? "" : s.error().message;
+}
+
+const std::vector<uint8_t> kToI32 = {0x60, 0x00, 0x01, 0x7F};
+
+TEST(Validate, SimpleFunction) {
+  EXPECT_EQ(validate_error(module_with_body(kToI32, {0x00, 0x41, 0x01, 0x41, 0x02, 0x6A, 0x0B})),
+            "");
+}
+
+TEST(Validate, TypeMismatch) {
+  // i64.const 1; i32.add
+  EXPECT_EQ(validate_error(module_with_body(kToI32, {0x00, 0x42, 0x01, 0x41, 0x02, 0x6A, 0x0B})),
+            "type mismatch");
+  // Missing result.
+  EXPECT_EQ(validate_error(module_with_body(kToI32, {0x00, 0x0B})), "type mismatch");
+}
+
+TEST(Validate, UnreachableIsPolymorphic) {
+  // unreachable; i32.add  -> ok
+  EXPECT_EQ(validate_error(module_with_body(kToI32, {0x00, 0x00, 0x6A, 0x0B})), "");
+  // unreachable; select with a ref operand is still a mismatch only if known
+  EXPECT_EQ(validate_error(module_with_body(kToI32, {0x00, 0x00, 0x1B, 0x0B})), "");
+}
+
+TEST(Validate, BlocksAndBranches) {
+  // block (result i32) i32.const 1 br 0 end
+  EXPECT_EQ(validate_error(
+                module_with_body(kToI32, {0x00, 0x02, 0x7F, 0x41, 0x01, 0x0C, 0x00, 0x0B, 0x0B})),
+            "");
+  EXPECT_EQ(validate_error(module_with_body(kToI32, {0x00, 0x0C, 0x05, 0x0B})), "unknown label");
+}
+
+TEST(Validate, Locals) {
+  // (local (ref func)) local.get 0 -> uninitialized
+  EXPECT_EQ(validate_error(module_with_body({0x60, 0x00, 0x00},
+                                            {0x01, 0x01, 0x64, 0x70, 0x20, 0x00, 0x1A, 0x0B})),
+            "uninitialized local");
+  EXPECT_EQ(validate_error(module_with_body({0x60, 0x00, 0x00}, {0x00, 0x20, 0x03, 0x1A, 0x0B})),
+            "unknown local 3");
+}
+
+TEST(Validate, MemoryInstructionsNeedMemory) {
+  EXPECT_EQ(validate_error(module_with_body(kToI32, {0x00, 0x41, 0x00, 0x28, 0x02, 0x00, 0x0B})),
+            "unknown memory 0");
+}
+
+TEST(Validate, TrailingBytesAfterEnd) {
+  EXPECT_EQ(validate_error(module_with_body(kToI32, {0x00, 0x41, 0x00, 0x0B, 0x01})),
+            "section size mismatch");
+}
+
+TEST(Validate, CanonicalTypesAcrossModules) {
+  auto a = decode_module(module_with_body(kToI32, {0x00, 0x41, 0x00, 0x0B}));
+  auto b = decode_module(module_with_body(kToI32, {0x00, 0x41, 0x07, 0x0B}));
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_TRUE(validate_module(**a).ok());
+  ASSERT_TRUE(validate_module(**b).ok());
+  ASSERT_EQ((*a)->canonical_types.size(), 1u);
+  EXPECT_EQ((*a)->canonical_types, (*b)->canonical_types);
+  const uint32_t id = (*a)->canonical_types[0];
+  EXPECT_TRUE(TypeRegistry::global().is_subtype(id, id));
+  EXPECT_EQ(TypeRegistry::global().type(id).comp.func.results.size(), 1u);
+}
+
+} // namespace
+} // namespace kite
