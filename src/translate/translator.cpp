@@ -63,8 +63,10 @@ IrOp invert(IrOp op) {
   case IrOp::BrIfI64Eqz: return IrOp::BrIfI64Nez;
 #define KITE_IR_CMP(Name, T, expr, Inverse)                                                        \
   case IrOp::BrIf##Name: return IrOp::BrIf##Inverse;                                               \
-  case IrOp::BrIf##Name##Imm: return IrOp::BrIf##Inverse##Imm;                                     \
-      #include "translate/ir_ops.def"
+  case IrOp::BrIf##Name##Imm: return IrOp::BrIf##Inverse##Imm;
+    // clang-format off
+#include "translate/ir_ops.def"
+    // clang-format on
   default: return op;
   }
 }
