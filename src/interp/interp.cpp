@@ -101,13 +101,16 @@ inline const ir::Code* code_of(Function* fn, ExecState* st) {
 [[gnu::noinline]] Function* table_callee(ExecState* st, Table* table, Slot index_slot,
                                          uint32_t type_id) {
   uint64_t index = table->type.limits.is64 ? index_slot : static_cast<uint32_t>(index_slot);
+  // The messages name the index, as the reference interpreter's do.
   if (index >= table->elements.size()) {
-    st->trap = "undefined element";
+    st->trap_text = "undefined element " + std::to_string(index);
+    st->trap = st->trap_text.c_str();
     return nullptr;
   }
   auto* fn = reinterpret_cast<Function*>(table->elements[index]);
   if (!fn) {
-    st->trap = "uninitialized element";
+    st->trap_text = "uninitialized element " + std::to_string(index);
+    st->trap = st->trap_text.c_str();
     return nullptr;
   }
   if (fn->header.type_id != type_id &&

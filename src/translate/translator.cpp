@@ -370,12 +370,20 @@ private:
   // A binop with an immediate form: fold a constant right operand (or a
   // constant left one of a commutative op).
   void do_binary_imm(Op wasm_op, IrOp op, IrOp op_imm, bool is64) {
-    if (!top_is_const() && top_is_const(1) && is_commutative(wasm_op))
-      std::swap(stack_[stack_.size() - 1], stack_[stack_.size() - 2]);
-    if (!top_is_const()) return do_binary(op);
-    uint64_t imm = stack_.back().value;
-    stack_.pop_back();
-    uint32_t a = pop_slot();
+    uint64_t imm = 0;
+    uint32_t a = 0;
+    if (top_is_const()) {
+      imm = stack_.back().value;
+      stack_.pop_back();
+      a = pop_slot();
+    } else if (top_is_const(1) && is_commutative(wasm_op)) {
+      // Entries are not swapped: a Temp's slot is tied to its stack position.
+      a = pop_slot();
+      imm = stack_.back().value;
+      stack_.pop_back();
+    } else {
+      return do_binary(op);
+    }
     begin(op_imm);
     dst_operand(push_temp());
     u32(a);
