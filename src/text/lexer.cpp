@@ -23,6 +23,10 @@ int hex_digit(char c) {
   return -1;
 }
 
+bool is_annotation_delimiter(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '(' || c == ')' || c == '"';
+}
+
 // Annotations whose contents the parser interprets; all others are skipped.
 bool is_interpreted_annotation(std::string_view name) {
   return name == "custom" || name == "name" || name.starts_with("metadata.code.");
@@ -46,12 +50,12 @@ public:
       const char c = src_[pos_];
       if (c == '(') {
         advance(1);
-        if (pos_ < src_.size() && src_[pos_] == '@') {
+        if (skip_depth == 0 && pos_ < src_.size() && src_[pos_] == '@') {
           advance(1);
           KITE_TRY_ASSIGN(std::string_view name, annotation_name(tok));
-          if (skip_depth > 0 || !is_interpreted_annotation(name)) {
-            if (skip_depth == 0) skip_start = tok;
-            ++skip_depth;
+          if (!is_interpreted_annotation(name)) {
+            skip_start = tok;
+            skip_depth = 1;
             continue;
           }
           tok.kind = TokKind::Annot;
@@ -70,10 +74,18 @@ public:
           continue;
         }
         tok.kind = TokKind::RParen;
+      } else if (skip_depth > 0 && c != '"') {
+        // Inside a skipped annotation any other characters form tokens.
+        while (pos_ < src_.size() && !is_annotation_delimiter(src_[pos_])) {
+          const unsigned char u = static_cast<unsigned char>(src_[pos_]);
+          if (u < 0x20 || u >= 0x7f) return error_text(line_, col(), "illegal character");
+          advance(1);
+        }
+        continue;
       } else if (c == '"') {
         KITE_TRY(scan_string(tok));
         tok.kind = TokKind::String;
-        KITE_TRY(check_separated(tok));
+        if (skip_depth == 0) KITE_TRY(check_separated(tok));
       } else if (is_idchar(c)) {
         while (pos_ < src_.size() && is_idchar(src_[pos_])) advance(1);
         if (c == '$') {
@@ -81,6 +93,8 @@ public:
             if (pos_ < src_.size() && src_[pos_] == '"') {
               KITE_TRY(scan_string(tok));
               if (pos_ - start == 3) return error_at(tok, "empty identifier");
+              Token quoted{TokKind::String, tok.line, tok.column, src_.substr(start + 1, pos_ - start - 1)};
+              if (!is_valid_utf8(string_value(quoted))) return error_at(tok, "malformed UTF-8 encoding");
             } else {
               return error_at(tok, "empty identifier");
             }
@@ -89,7 +103,7 @@ public:
         } else {
           tok.kind = (c >= 'a' && c <= 'z') ? TokKind::Keyword : TokKind::Reserved;
         }
-        KITE_TRY(check_separated(tok));
+        if (skip_depth == 0) KITE_TRY(check_separated(tok));
       } else {
         return error_at(tok, "illegal character");
       }
@@ -163,6 +177,8 @@ private:
       KITE_TRY(scan_string(s));
       std::string_view quoted = src_.substr(start, pos_ - start);
       if (quoted.size() == 2) return error_at(tok, "empty annotation id");
+      Token name_tok{TokKind::String, tok.line, tok.column, quoted};
+      if (!is_valid_utf8(string_value(name_tok))) return error_at(tok, "malformed UTF-8 encoding");
       return quoted.substr(1, quoted.size() - 2);
     }
     while (pos_ < src_.size() && is_idchar(src_[pos_])) advance(1);

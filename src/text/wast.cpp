@@ -21,6 +21,21 @@ public:
 
   Result<Script> run() {
     Script script;
+    if (starts_with_module_field()) {
+      // A script may be just the fields of one module (inline-module.wast).
+      Command c;
+      c.line = peek().line;
+      c.module.line = c.line;
+      Result<std::vector<uint8_t>> bytes = text::encode_module(toks_);
+      if (bytes.ok()) {
+        c.module.bytes = std::move(bytes).value();
+      } else {
+        c.module.kind = ModuleSource::Kind::Error;
+        c.module.error = std::move(bytes).error();
+      }
+      script.commands.push_back(std::move(c));
+      return script;
+    }
     while (!at(TokKind::Eof)) {
       KITE_TRY_ASSIGN(Command c, command());
       script.commands.push_back(std::move(c));
@@ -75,6 +90,18 @@ private:
       }
     }
     return unexpected(toks_.back());
+  }
+
+  bool starts_with_module_field() const {
+    if (at(TokKind::Annot)) return true;
+    if (!at(TokKind::LParen) || peek(1).kind != TokKind::Keyword) return false;
+    static constexpr std::string_view kFields[] = {"type", "rec",    "func",   "table",
+                                                   "memory", "global", "tag",  "import",
+                                                   "export", "start",  "elem", "data"};
+    for (std::string_view f : kFields) {
+      if (peek(1).text == f) return true;
+    }
+    return false;
   }
 
   Result<Command> command();

@@ -213,7 +213,7 @@ private:
 
   // ---- numbers ----
   Result<uint32_t> u32_token();
-  Result<uint64_t> u64_token();
+  Result<uint64_t> limit_token();
 
   // ---- pass 1 ----
   Status declare_fields();
@@ -345,12 +345,12 @@ Result<uint32_t> ModuleParser::u32_token() {
   return static_cast<uint32_t>(r.value);
 }
 
-Result<uint64_t> ModuleParser::u64_token() {
+Result<uint64_t> ModuleParser::limit_token() {
   const Token& t = peek();
   if (t.kind != TokKind::Reserved) return unexpected(t);
   NumResult<uint64_t> r = parse_uint(t.text, UINT64_MAX);
   if (r.error == NumError::Syntax) return unexpected(t);
-  if (r.error) return error_at(t, "constant out of range");
+  if (r.error) return error_at(t, "i64 constant out of range");
   next();
   return r.value;
 }
@@ -910,10 +910,11 @@ void put_import_header(Section& sec, const std::pair<std::string, std::string>& 
 Status ModuleParser::table_type(Bytes& out, bool* is64) {
   *is64 = false;
   if (at_keyword("i64") || at_keyword("i32")) *is64 = next().text == "i64";
-  KITE_TRY_ASSIGN(uint64_t min, u64_token());
+  // Limits are u64 in the text format; validation checks their range.
+  KITE_TRY_ASSIGN(uint64_t min, limit_token());
   std::optional<uint64_t> max;
   if (at(TokKind::Reserved)) {
-    KITE_TRY_ASSIGN(max, u64_token());
+    KITE_TRY_ASSIGN(max, limit_token());
   }
   KITE_TRY_ASSIGN(EncType rt, ref_type());
   put_bytes(out, rt);
@@ -926,10 +927,10 @@ Status ModuleParser::table_type(Bytes& out, bool* is64) {
 Status ModuleParser::memory_type(Bytes& out, bool* is64, uint32_t* page_log2) {
   *is64 = false;
   if (at_keyword("i64") || at_keyword("i32")) *is64 = next().text == "i64";
-  KITE_TRY_ASSIGN(uint64_t min, u64_token());
+  KITE_TRY_ASSIGN(uint64_t min, limit_token());
   std::optional<uint64_t> max;
   if (at(TokKind::Reserved)) {
-    KITE_TRY_ASSIGN(max, u64_token());
+    KITE_TRY_ASSIGN(max, limit_token());
   }
   uint8_t flags = 0;
   if (max) flags |= 0x01;
@@ -940,6 +941,7 @@ Status ModuleParser::memory_type(Bytes& out, bool* is64, uint32_t* page_log2) {
       next();
       flags |= 0x02;
     } else if (at_field("pagesize")) {
+      next();
       next();
       const Token& t = next();
       NumResult<uint64_t> size = parse_uint(t.text, UINT32_MAX);
@@ -1374,7 +1376,11 @@ Status ModuleParser::field_elem() {
     mode = SegmentMode::Declarative;
   } else {
     bool has_table = false;
-    if (at_field("table")) {
+    if (at_index() && peek(1).kind == TokKind::LParen) {
+      // MVP form: `(elem tableidx (offset) ...)`.
+      KITE_TRY_ASSIGN(table, index(kTable));
+      has_table = true;
+    } else if (at_field("table")) {
       next();
       next();
       KITE_TRY_ASSIGN(table, index(kTable));
@@ -1434,7 +1440,11 @@ Status ModuleParser::field_data() {
   Bytes& d = data_sec_.bytes;
   uint32_t memory = 0;
   bool active = false;
-  if (at_field("memory")) {
+  if (at_index() && peek(1).kind == TokKind::LParen) {
+    // MVP form: `(data memidx (offset) ...)`.
+    KITE_TRY_ASSIGN(memory, index(kMemory));
+    active = true;
+  } else if (at_field("memory")) {
     next();
     next();
     KITE_TRY_ASSIGN(memory, index(kMemory));
@@ -1568,8 +1578,9 @@ Status ModuleParser::instrs(Body& b) {
   }
 }
 
-// `(@metadata.code.branch_hint "\00"|"\01")` must precede an `if` or `br_if`.
-// kite does not use the hints, so they are checked and dropped.
+// `(@metadata.code.branch_hint "\00"|"\01")` before an instruction. kite
+// does not use the hints, so they are checked for placement and dropped
+// (a hint on a wrong instruction is a validation matter of the custom section).
 Status ModuleParser::branch_hint(Body& b) {
   const Token& annot = next();
   const std::string what = "@" + std::string(annot.text) + " annotation: ";
@@ -1582,10 +1593,6 @@ Status ModuleParser::branch_hint(Body& b) {
   if (annot.text != "metadata.code.branch_hint") return {};
   if (at(TokKind::Annot) && peek().text == annot.text) {
     return error_at(peek(), what + "duplicate annotation");
-  }
-  const Token& target = at(TokKind::LParen) ? peek(1) : peek();
-  if (target.kind != TokKind::Keyword || (target.text != "if" && target.text != "br_if")) {
-    return error_at(target, what + "invalid target");
   }
   return {};
 }
@@ -1663,7 +1670,9 @@ Status ModuleParser::structured(Body& b, Op op) {
     KITE_TRY(instrs(b));
   }
   if (op == Op::Try) {
+    bool has_catch = false;
     while (at_keyword("catch")) {
+      has_catch = true;
       next();
       KITE_TRY_ASSIGN(uint32_t tag, index(kTag));
       out.push_back(0x07);
@@ -1671,11 +1680,12 @@ Status ModuleParser::structured(Body& b, Op op) {
       KITE_TRY(instrs(b));
     }
     if (at_keyword("catch_all")) {
+      has_catch = true;
       next();
       out.push_back(0x19);
       KITE_TRY(instrs(b));
     }
-    if (at_keyword("delegate")) {
+    if (at_keyword("delegate") && !has_catch) {
       next();
       b.labels.pop_back();
       KITE_TRY_ASSIGN(uint32_t l, label_index(b));
@@ -1721,7 +1731,9 @@ Status ModuleParser::folded_structured(Body& b, Op op) {
     KITE_TRY(open_field("do"));
     KITE_TRY(instrs(b));
     KITE_TRY(expect(TokKind::RParen));
+    bool has_catch = false;
     while (at_field("catch")) {
+      has_catch = true;
       next();
       next();
       KITE_TRY_ASSIGN(uint32_t tag, index(kTag));
@@ -1731,13 +1743,14 @@ Status ModuleParser::folded_structured(Body& b, Op op) {
       KITE_TRY(expect(TokKind::RParen));
     }
     if (at_field("catch_all")) {
+      has_catch = true;
       next();
       next();
       out.push_back(0x19);
       KITE_TRY(instrs(b));
       KITE_TRY(expect(TokKind::RParen));
     }
-    if (at_field("delegate")) {
+    if (at_field("delegate") && !has_catch) {
       next();
       next();
       b.labels.pop_back();
@@ -1835,7 +1848,7 @@ Status ModuleParser::mem_arg(Op op, Bytes& out) {
     KITE_TRY_ASSIGN(memory, index(kMemory));
   }
   uint64_t offset = 0;
-  uint32_t align = memory_access_bytes(op);
+  uint32_t align_log2 = static_cast<uint32_t>(__builtin_ctz(memory_access_bytes(op)));
   if (at(TokKind::Keyword) && peek().text.starts_with("offset=")) {
     const Token& t = next();
     NumResult<uint64_t> r = parse_uint(t.text.substr(7), UINT64_MAX);
@@ -1845,16 +1858,15 @@ Status ModuleParser::mem_arg(Op op, Bytes& out) {
   }
   if (at(TokKind::Keyword) && peek().text.starts_with("align=")) {
     const Token& t = next();
-    NumResult<uint64_t> r = parse_uint(t.text.substr(6), UINT32_MAX);
+    NumResult<uint64_t> r = parse_uint(t.text.substr(6), UINT64_MAX);
     if (!r.ok()) return error_at(t, "unknown operator");
     if (r.value == 0 || (r.value & (r.value - 1)) != 0) {
       return error_at(t, "alignment must be a power of two");
     }
-    align = static_cast<uint32_t>(r.value);
+    align_log2 = static_cast<uint32_t>(__builtin_ctzll(r.value));
   }
   put_op(out, op);
-  const uint32_t log2 = static_cast<uint32_t>(__builtin_ctz(align));
-  put_u32(out, memory != 0 ? (log2 | 0x40) : log2);
+  put_u32(out, memory != 0 ? (align_log2 | 0x40) : align_log2);
   if (memory != 0) put_u32(out, memory);
   put_u64(out, offset);
   if (lane) {
