@@ -285,5 +285,57 @@ TEST(ApiLinker, DataSegmentOutOfBoundsTraps) {
   EXPECT_EQ(instance.error().message, "out of bounds memory access");
 }
 
+TEST(ApiCall, WasmExportsCallHostsAndTrap) {
+  Engine engine;
+  Store store(engine);
+  auto module = Module::compile(engine, std::string_view(R"((module
+      (import "env" "double" (func $double (param i32) (result i32)))
+      (func $fac (export "fac") (param i64) (result i64)
+        (if (result i64) (i64.eqz (local.get 0))
+          (then (i64.const 1))
+          (else (i64.mul (local.get 0) (call $fac (i64.sub (local.get 0) (i64.const 1)))))))
+      (func (export "quad") (param i32) (result i32)
+        (call $double (call $double (local.get 0))))
+      (func $boom (export "boom") unreachable)
+      (func (export "nested") call $boom))
+  )"));
+  ASSERT_TRUE(module.ok()) << module.error().describe();
+  Linker linker;
+  linker.define(
+      "env", "double",
+      Func::host(store, FuncType{{ValType::i32()}, {ValType::i32()}}, [](auto args, auto results) {
+        results[0] = Value::i32(args[0].i32() * 2);
+        return Status{};
+      }));
+  auto instance = linker.instantiate(store, *module);
+  ASSERT_TRUE(instance.ok()) << instance.error().describe();
+
+  auto fac = instance->func("fac")->call({Value::i64(20)});
+  ASSERT_TRUE(fac.ok()) << fac.error().message;
+  EXPECT_EQ((*fac)[0].i64(), 2432902008176640000);
+  auto quad = instance->func("quad")->call({Value::i32(3)});
+  ASSERT_TRUE(quad.ok()) << quad.error().message;
+  EXPECT_EQ((*quad)[0].i32(), 12);
+
+  auto trap = instance->func("nested")->call({});
+  ASSERT_FALSE(trap.ok());
+  EXPECT_EQ(trap.error().kind, ErrorKind::Trap);
+  EXPECT_EQ(trap.error().message, "unreachable");
+  ASSERT_FALSE(trap.error().backtrace.empty());
+  EXPECT_EQ(trap.error().backtrace[0], "boom");
+}
+
+TEST(ApiCall, StartFunctionTrapFailsInstantiation) {
+  Engine engine;
+  Store store(engine);
+  auto module =
+      Module::compile(engine, std::string_view("(module (func $s unreachable) (start $s))"));
+  ASSERT_TRUE(module.ok()) << module.error().describe();
+  auto instance = Instance::create(store, *module, {});
+  ASSERT_FALSE(instance.ok());
+  EXPECT_EQ(instance.error().kind, ErrorKind::Trap);
+  EXPECT_EQ(instance.error().message, "unreachable");
+}
+
 } // namespace
 } // namespace kite::api
