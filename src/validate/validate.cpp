@@ -453,6 +453,7 @@ Status Validator::push_frame(Op op, const BlockType& bt) {
   Frame f{};
   f.op = op;
   KITE_TRY(block_signature(bt, f));
+  if (op == Op::If) KITE_TRY(pop(kI32)); // after the block type, whose errors come first
   KITE_TRY(pop_all(f.param_types()));
   f.height = static_cast<uint32_t>(stack_.size());
   f.init_height = static_cast<uint32_t>(init_log_.size());
@@ -730,7 +731,7 @@ Status Validator::instruction() {
   case Op::Block:
   case Op::Loop:
   case Op::Try: return push_frame(in_.op, in_.block);
-  case Op::If: KITE_TRY(pop(kI32)); return push_frame(Op::If, in_.block);
+  case Op::If: return push_frame(Op::If, in_.block);
   case Op::TryTable: {
     for (const CatchClause& c : in_.catches) {
       KITE_TRY_ASSIGN(const Frame* target, label(c.label));
