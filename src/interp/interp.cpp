@@ -20,6 +20,7 @@ namespace {
 constexpr const char* kStackExhausted = "call stack exhausted";
 constexpr const char* kMemoryOutOfBounds = "out of bounds memory access";
 constexpr const char* kTableOutOfBounds = "out of bounds table access";
+constexpr size_t kMaxBacktraceFrames = 64;
 
 // One active wasm call: where to continue in the caller, and the callee
 // (for backtraces and the fault handler).
@@ -425,8 +426,13 @@ Status invoke(Function& fn, const Slot* args, Slot* results) {
 
   if (st.trap) {
     st.backtrace.clear();
-    for (CallEntry* e = st.csp; e > saved_csp; --e)
+    for (CallEntry* e = st.csp; e > saved_csp; --e) {
+      if (st.backtrace.size() == kMaxBacktraceFrames) {
+        st.backtrace.push_back("... " + std::to_string(e - saved_csp) + " more frames");
+        break;
+      }
       st.backtrace.push_back(frame_name(e[-1].fn));
+    }
     st.csp = saved_csp;
     st.value_top = saved_value_top;
     std::string message = st.trap;

@@ -35,6 +35,7 @@ Status invoke(Function& fn, const Slot* args, Slot* results);
 
 // Function::debug_name of each frame active when this thread's last trap
 // happened, innermost first (empty names are reported as "func[<index>]").
+// Deep stacks are cut after 64 frames with a last entry "... N more frames".
 const std::vector<std::string>& last_trap_backtrace();
 
 // Translates `fn` if needed and renders its register IR as text, one
