@@ -9,9 +9,29 @@ namespace {
 bool is_idchar(char c) {
   if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
   switch (c) {
-  case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
-  case '.': case '/': case ':': case '<': case '=': case '>': case '?': case '@': case '\\':
-  case '^': case '_': case '`': case '|': case '~': return true;
+  case '!':
+  case '#':
+  case '$':
+  case '%':
+  case '&':
+  case '\'':
+  case '*':
+  case '+':
+  case '-':
+  case '.':
+  case '/':
+  case ':':
+  case '<':
+  case '=':
+  case '>':
+  case '?':
+  case '@':
+  case '\\':
+  case '^':
+  case '_':
+  case '`':
+  case '|':
+  case '~': return true;
   default: return false;
   }
 }
@@ -87,14 +107,17 @@ public:
         tok.kind = TokKind::String;
         if (skip_depth == 0) KITE_TRY(check_separated(tok));
       } else if (is_idchar(c)) {
-        while (pos_ < src_.size() && is_idchar(src_[pos_])) advance(1);
+        while (pos_ < src_.size() && is_idchar(src_[pos_]))
+          advance(1);
         if (c == '$') {
           if (pos_ == start + 1) {
             if (pos_ < src_.size() && src_[pos_] == '"') {
               KITE_TRY(scan_string(tok));
               if (pos_ - start == 3) return error_at(tok, "empty identifier");
-              Token quoted{TokKind::String, tok.line, tok.column, src_.substr(start + 1, pos_ - start - 1)};
-              if (!is_valid_utf8(string_value(quoted))) return error_at(tok, "malformed UTF-8 encoding");
+              Token quoted{TokKind::String, tok.line, tok.column,
+                           src_.substr(start + 1, pos_ - start - 1)};
+              if (!is_valid_utf8(string_value(quoted)))
+                return error_at(tok, "malformed UTF-8 encoding");
             } else {
               return error_at(tok, "empty identifier");
             }
@@ -134,7 +157,8 @@ private:
       } else if (c == ' ' || c == '\t' || c == '\r') {
         advance(1);
       } else if (c == ';' && pos_ + 1 < src_.size() && src_[pos_ + 1] == ';') {
-        while (pos_ < src_.size() && src_[pos_] != '\n') advance(1);
+        while (pos_ < src_.size() && src_[pos_] != '\n')
+          advance(1);
       } else if (c == '(' && pos_ + 1 < src_.size() && src_[pos_ + 1] == ';') {
         KITE_TRY(skip_block_comment());
       } else {
@@ -181,7 +205,8 @@ private:
       if (!is_valid_utf8(string_value(name_tok))) return error_at(tok, "malformed UTF-8 encoding");
       return quoted.substr(1, quoted.size() - 2);
     }
-    while (pos_ < src_.size() && is_idchar(src_[pos_])) advance(1);
+    while (pos_ < src_.size() && is_idchar(src_[pos_]))
+      advance(1);
     if (pos_ == start) return error_at(tok, "empty annotation id");
     return src_.substr(start, pos_ - start);
   }
@@ -205,7 +230,12 @@ private:
       if (pos_ + 1 >= src_.size()) return error_at(tok, "unclosed string");
       const char e = src_[pos_ + 1];
       switch (e) {
-      case 'n': case 't': case 'r': case '"': case '\'': case '\\': advance(2); break;
+      case 'n':
+      case 't':
+      case 'r':
+      case '"':
+      case '\'':
+      case '\\': advance(2); break;
       case 'u': {
         const uint32_t line = line_, column = col();
         advance(2);
@@ -267,12 +297,30 @@ std::string string_value(const Token& tok) {
     }
     const char e = s[i + 1];
     switch (e) {
-    case 'n': out += '\n'; i += 2; break;
-    case 't': out += '\t'; i += 2; break;
-    case 'r': out += '\r'; i += 2; break;
-    case '"': out += '"'; i += 2; break;
-    case '\'': out += '\''; i += 2; break;
-    case '\\': out += '\\'; i += 2; break;
+    case 'n':
+      out += '\n';
+      i += 2;
+      break;
+    case 't':
+      out += '\t';
+      i += 2;
+      break;
+    case 'r':
+      out += '\r';
+      i += 2;
+      break;
+    case '"':
+      out += '"';
+      i += 2;
+      break;
+    case '\'':
+      out += '\'';
+      i += 2;
+      break;
+    case '\\':
+      out += '\\';
+      i += 2;
+      break;
     case 'u': {
       uint32_t cp = 0;
       i += 3; // past `\u{`
@@ -283,9 +331,7 @@ std::string string_value(const Token& tok) {
       append_utf8(out, cp);
       break;
     }
-    default:
-      out += static_cast<char>(hex_digit(e) * 16 + hex_digit(s[i + 2]));
-      i += 3;
+    default: out += static_cast<char>(hex_digit(e) * 16 + hex_digit(s[i + 2])); i += 3;
     }
   }
   return out;

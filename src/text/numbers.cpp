@@ -146,11 +146,13 @@ NumResult<uint64_t> parse_int_bits(std::string_view text, unsigned bits) {
 }
 
 NumResult<uint32_t> parse_f32_bits(std::string_view text) {
-  return parse_float<float, uint32_t>(text, [](const char* s, char** e) { return std::strtof(s, e); });
+  return parse_float<float, uint32_t>(text,
+                                      [](const char* s, char** e) { return std::strtof(s, e); });
 }
 
 NumResult<uint64_t> parse_f64_bits(std::string_view text) {
-  return parse_float<double, uint64_t>(text, [](const char* s, char** e) { return std::strtod(s, e); });
+  return parse_float<double, uint64_t>(text,
+                                       [](const char* s, char** e) { return std::strtod(s, e); });
 }
 
 } // namespace kite::text

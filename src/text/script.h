@@ -16,33 +16,45 @@ namespace kite::wast {
 // An argument value of an `invoke` (or a constant in `either`/results).
 struct Const {
   enum class Kind : uint8_t {
-    I32, I64, F32, F64, V128,
+    I32,
+    I64,
+    F32,
+    F64,
+    V128,
     RefNull,   // (ref.null ht): `heap` names the heap type text (func, extern, any, ...)
     RefExtern, // (ref.extern N): a host reference with payload N
     RefHost,   // (ref.host N): same as RefExtern for kite
   } kind = Kind::I32;
-  uint64_t bits = 0;                 // I32/I64/F32/F64 bit pattern; RefExtern/RefHost payload
-  std::array<uint8_t, 16> v128{};    // V128, little-endian bytes
-  std::string heap;                  // RefNull
+  uint64_t bits = 0;              // I32/I64/F32/F64 bit pattern; RefExtern/RefHost payload
+  std::array<uint8_t, 16> v128{}; // V128, little-endian bytes
+  std::string heap;               // RefNull
 };
 
 // One expected result of assert_return.
 struct Expected {
   enum class Kind : uint8_t {
-    Const,          // exact match of `value` (floats bitwise; v128 by lanes below)
-    F32CanonicalNan, F32ArithmeticNan, F64CanonicalNan, F64ArithmeticNan,
-    V128,           // lane-wise: `lane_shape` is i8/i16/i32/i64/f32/f64, each lane a pattern
-    RefNull,        // any null reference
-    RefExtern,      // (ref.extern N) or, with no payload, any extern reference
+    Const, // exact match of `value` (floats bitwise; v128 by lanes below)
+    F32CanonicalNan,
+    F32ArithmeticNan,
+    F64CanonicalNan,
+    F64ArithmeticNan,
+    V128,      // lane-wise: `lane_shape` is i8/i16/i32/i64/f32/f64, each lane a pattern
+    RefNull,   // any null reference
+    RefExtern, // (ref.extern N) or, with no payload, any extern reference
     RefHost,
-    RefFunc,        // any non-null function reference
-    RefAny, RefEq, RefI31, RefStruct, RefArray, RefExn, // any non-null ref of that kind
-    Either,         // any one of `alternatives`
+    RefFunc, // any non-null function reference
+    RefAny,
+    RefEq,
+    RefI31,
+    RefStruct,
+    RefArray,
+    RefExn, // any non-null ref of that kind
+    Either, // any one of `alternatives`
   } kind = Kind::Const;
-  Const value;                       // Const; RefExtern/RefHost payload in value.bits
-  bool has_payload = false;          // RefExtern/RefHost: (ref.extern) without N matches any
-  std::string lane_shape;            // V128
-  std::vector<Expected> lanes;       // V128: Const / *Nan per lane
+  Const value;                 // Const; RefExtern/RefHost payload in value.bits
+  bool has_payload = false;    // RefExtern/RefHost: (ref.extern) without N matches any
+  std::string lane_shape;      // V128
+  std::vector<Expected> lanes; // V128: Const / *Nan per lane
   std::vector<Expected> alternatives;
 };
 
@@ -72,35 +84,39 @@ struct Command;
 
 struct Command {
   enum class Kind : uint8_t {
-    Module,              // define (and, unless a definition, instantiate) `module`
-    ModuleInstance,      // (module instance $inst $def): `instance_id`, `definition_id`
-    Register,            // (register "name" $id?)
-    Action,              // a bare invoke/get
+    Module,         // define (and, unless a definition, instantiate) `module`
+    ModuleInstance, // (module instance $inst $def): `instance_id`, `definition_id`
+    Register,       // (register "name" $id?)
+    Action,         // a bare invoke/get
     AssertReturn,
-    AssertTrap,          // action or module (instantiation trap)
+    AssertTrap, // action or module (instantiation trap)
     AssertExhaustion,
     AssertException,
     AssertInvalid,
     AssertMalformed,
     AssertUnlinkable,
     AssertUninstantiable,
-    Thread,              // (thread $t (shared (module $m))* command*)
-    Wait,                // (wait $t)
+    Thread, // (thread $t (shared (module $m))* command*)
+    Wait,   // (wait $t)
   } kind = Kind::Module;
   uint32_t line = 0;
 
-  ModuleSource module;                   // Module, Assert{Invalid,Malformed,Unlinkable,Uninstantiable}, AssertTrap on a module
-  bool has_module = false;               // AssertTrap: module form
-  Action action;                         // Action, AssertReturn, AssertTrap, AssertExhaustion, AssertException
-  std::vector<Expected> expected;        // AssertReturn
-  std::string message;                   // the expected failure text of assert_*
-  std::string register_name;             // Register
+  ModuleSource
+      module; // Module, Assert{Invalid,Malformed,Unlinkable,Uninstantiable}, AssertTrap on a module
+  bool has_module = false; // AssertTrap: module form
+  Action action;           // Action, AssertReturn, AssertTrap, AssertExhaustion, AssertException
+  std::vector<Expected> expected; // AssertReturn
+  std::string message;            // the expected failure text of assert_*
+  // assert_malformed_custom / assert_invalid_custom: the failure concerns a
+  // custom section or annotation, which an implementation may ignore.
+  bool custom = false;
+  std::string register_name; // Register
   std::optional<std::string> register_id;
-  std::optional<std::string> instance_id;    // ModuleInstance
-  std::string definition_id;                 // ModuleInstance
-  std::string thread_id;                     // Thread, Wait
-  std::vector<std::string> shared_modules;   // Thread: ids of modules shared into the thread
-  std::vector<Command> commands;             // Thread body
+  std::optional<std::string> instance_id;  // ModuleInstance
+  std::string definition_id;               // ModuleInstance
+  std::string thread_id;                   // Thread, Wait
+  std::vector<std::string> shared_modules; // Thread: ids of modules shared into the thread
+  std::vector<Command> commands;           // Thread body
 };
 
 struct Script {

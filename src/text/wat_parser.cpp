@@ -50,7 +50,8 @@ void put_name(Bytes& out, std::string_view s) {
   put_bytes(out, s);
 }
 void put_fixed(Bytes& out, uint64_t bits, int size) {
-  for (int i = 0; i < size; ++i) out.push_back(static_cast<uint8_t>(bits >> (8 * i)));
+  for (int i = 0; i < size; ++i)
+    out.push_back(static_cast<uint8_t>(bits >> (8 * i)));
 }
 
 void put_op(Bytes& out, Op op) {
@@ -68,8 +69,8 @@ enum Space : uint8_t { kFunc, kTable, kMemory, kGlobal, kTag, kElem, kData, kTyp
 constexpr std::array<const char*, kNumSpaces> kSpaceNames = {
     "function", "table", "memory", "global", "tag", "elem segment", "data segment", "type"};
 // Keyword of each space's module field, used for "duplicate ..." messages.
-constexpr std::array<const char*, kNumSpaces> kSpaceFields = {"func",  "table", "memory", "global",
-                                                              "tag",   "elem",  "data",   "type"};
+constexpr std::array<const char*, kNumSpaces> kSpaceFields = {"func", "table", "memory", "global",
+                                                              "tag",  "elem",  "data",   "type"};
 
 struct IndexSpace {
   std::unordered_map<std::string, uint32_t> names;
@@ -102,8 +103,8 @@ struct CustomSectionText {
 // Binary section ids in the order the binary format requires.
 constexpr std::array<uint8_t, 13> kSectionOrder = {1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11};
 constexpr std::array<std::string_view, 13> kSectionKeywords = {
-    "type",   "import", "func",  "table", "memory",    "tag", "global",
-    "export", "start",  "elem",  "datacount", "code", "data"};
+    "type",   "import", "func", "table",     "memory", "tag", "global",
+    "export", "start",  "elem", "datacount", "code",   "data"};
 
 struct Section {
   Bytes bytes;
@@ -147,7 +148,7 @@ const EncType kFuncRef(1, static_cast<char>(0x70));
 struct Body {
   Bytes* out = nullptr;
   std::unordered_map<std::string, uint32_t>* locals = nullptr; // null in constant expressions
-  std::vector<std::string> labels; // innermost last; "" = no label
+  std::vector<std::string> labels;                             // innermost last; "" = no label
   uint32_t depth = 0;
 };
 
@@ -166,8 +167,7 @@ public:
 private:
   // ---- token cursor ----
   const Token& peek(size_t k = 0) const {
-    return pos_ + k < toks_.size() && toks_[pos_ + k].kind != TokKind::Eof ? toks_[pos_ + k]
-                                                                           : eof_;
+    return pos_ + k < toks_.size() && toks_[pos_ + k].kind != TokKind::Eof ? toks_[pos_ + k] : eof_;
   }
   const Token& next() {
     const Token& t = peek();
@@ -180,15 +180,15 @@ private:
   }
   // `(` followed by keyword `kw`.
   bool at_field(std::string_view kw) const {
-    return peek().kind == TokKind::LParen && peek(1).kind == TokKind::Keyword &&
-           peek(1).text == kw;
+    return peek().kind == TokKind::LParen && peek(1).kind == TokKind::Keyword && peek(1).text == kw;
   }
   bool at_index() const {
     return peek().kind == TokKind::Id ||
            (peek().kind == TokKind::Reserved && peek().text[0] >= '0' && peek().text[0] <= '9');
   }
   Error unexpected(const Token& t) const {
-    if (t.kind == TokKind::Annot) return error_at(t, "misplaced @" + std::string(t.text) + " annotation");
+    if (t.kind == TokKind::Annot)
+      return error_at(t, "misplaced @" + std::string(t.text) + " annotation");
     if (t.kind == TokKind::Eof) return error_at(t, "unexpected end of input");
     return error_at(t, "unexpected token");
   }
@@ -398,11 +398,16 @@ Status ModuleParser::declare_fields() {
     next();
     const std::string_view k = kw.text;
     Space space = kNumSpaces;
-    if (k == "func") space = kFunc;
-    else if (k == "table") space = kTable;
-    else if (k == "memory") space = kMemory;
-    else if (k == "global") space = kGlobal;
-    else if (k == "tag") space = kTag;
+    if (k == "func")
+      space = kFunc;
+    else if (k == "table")
+      space = kTable;
+    else if (k == "memory")
+      space = kMemory;
+    else if (k == "global")
+      space = kGlobal;
+    else if (k == "tag")
+      space = kTag;
 
     if (space != kNumSpaces) {
       KITE_TRY(declare(space, optional_id()));
@@ -428,7 +433,8 @@ Status ModuleParser::declare_fields() {
       if (!imported) KITE_TRY(note_definition(space));
     } else if (k == "import") {
       KITE_TRY(note_import(kw));
-      while (at(TokKind::String)) next();
+      while (at(TokKind::String))
+        next();
       if (at(TokKind::LParen) && peek(1).kind == TokKind::Keyword) {
         const std::string_view ik = peek(1).text;
         Space is = ik == "func"     ? kFunc
@@ -550,17 +556,19 @@ Result<uint32_t> ModuleParser::field_index(uint32_t type_index) {
 std::string signature_of(const std::vector<EncType>& params, const std::vector<EncType>& results) {
   Bytes b;
   put_u32(b, static_cast<uint32_t>(params.size()));
-  for (const EncType& t : params) put_bytes(b, t);
+  for (const EncType& t : params)
+    put_bytes(b, t);
   put_u32(b, static_cast<uint32_t>(results.size()));
-  for (const EncType& t : results) put_bytes(b, t);
+  for (const EncType& t : results)
+    put_bytes(b, t);
   return std::string(b.begin(), b.end());
 }
 
 std::optional<uint8_t> abstract_heap_code(std::string_view k) {
   static const std::unordered_map<std::string_view, uint8_t> codes = {
-      {"func", 0x70},   {"extern", 0x6F}, {"any", 0x6E},    {"eq", 0x6D},
-      {"i31", 0x6C},    {"struct", 0x6B}, {"array", 0x6A},  {"none", 0x71},
-      {"nofunc", 0x73}, {"noextern", 0x72}, {"exn", 0x69}, {"noexn", 0x74}};
+      {"func", 0x70},   {"extern", 0x6F},   {"any", 0x6E},   {"eq", 0x6D},
+      {"i31", 0x6C},    {"struct", 0x6B},   {"array", 0x6A}, {"none", 0x71},
+      {"nofunc", 0x73}, {"noextern", 0x72}, {"exn", 0x69},   {"noexn", 0x74}};
   auto it = codes.find(k);
   if (it == codes.end()) return std::nullopt;
   return it->second;
@@ -762,7 +770,8 @@ Status ModuleParser::sub_type(Bytes& out, uint32_t type_index, bool& matchable) 
     if (!final || !supers.empty()) {
       out.push_back(final ? 0x4F : 0x50);
       put_u32(out, static_cast<uint32_t>(supers.size()));
-      for (uint32_t s : supers) put_u32(out, s);
+      for (uint32_t s : supers)
+        put_u32(out, s);
     }
     KITE_TRY(comp_type(out, type_index));
     KITE_TRY(expect(TokKind::RParen));
@@ -841,8 +850,7 @@ Result<uint32_t> ModuleParser::resolve_type_use(const TypeUse& use, const Token&
     if (!use.params.empty() || !use.results.empty()) {
       const uint32_t idx = *use.index;
       if (idx >= types_.size()) return error_at(*use.index_token, "unknown type");
-      if (!types_[idx].is_func ||
-          types_[idx].signature != signature_of(use.params, use.results)) {
+      if (!types_[idx].is_func || types_[idx].signature != signature_of(use.params, use.results)) {
         return error_at(at, "inline function type");
       }
     }
@@ -1213,7 +1221,8 @@ Status ModuleParser::field_memory() {
     next();
     next();
     std::string bytes;
-    while (at(TokKind::String)) bytes += string_value(next());
+    while (at(TokKind::String))
+      bytes += string_value(next());
     KITE_TRY(expect(TokKind::RParen));
     const uint32_t shift = log2.value_or(16);
     const uint64_t pages = (bytes.size() + (uint64_t{1} << shift) - 1) >> shift;
@@ -1341,12 +1350,18 @@ Status ModuleParser::field_export() {
   const Token& kw = peek();
   ExternKind kind;
   Space space;
-  if (at_keyword("func")) kind = ExternKind::Func, space = kFunc;
-  else if (at_keyword("table")) kind = ExternKind::Table, space = kTable;
-  else if (at_keyword("memory")) kind = ExternKind::Memory, space = kMemory;
-  else if (at_keyword("global")) kind = ExternKind::Global, space = kGlobal;
-  else if (at_keyword("tag")) kind = ExternKind::Tag, space = kTag;
-  else return unexpected(kw);
+  if (at_keyword("func"))
+    kind = ExternKind::Func, space = kFunc;
+  else if (at_keyword("table"))
+    kind = ExternKind::Table, space = kTable;
+  else if (at_keyword("memory"))
+    kind = ExternKind::Memory, space = kMemory;
+  else if (at_keyword("global"))
+    kind = ExternKind::Global, space = kGlobal;
+  else if (at_keyword("tag"))
+    kind = ExternKind::Tag, space = kTag;
+  else
+    return unexpected(kw);
   next();
   KITE_TRY_ASSIGN(uint32_t idx, index(space));
   KITE_TRY(expect(TokKind::RParen));
@@ -1477,7 +1492,8 @@ Status ModuleParser::field_data() {
   }
   put_bytes(d, offset);
   std::string bytes;
-  while (at(TokKind::String)) bytes += string_value(next());
+  while (at(TokKind::String))
+    bytes += string_value(next());
   put_name(d, bytes);
   ++data_sec_.count;
   return expect(TokKind::RParen);
@@ -1537,16 +1553,26 @@ Status ModuleParser::define_fields() {
     }
     const std::string_view kw = peek(1).text;
     if (kw == "type" || kw == "rec") continue;
-    if (kw == "func") KITE_TRY(field_func());
-    else if (kw == "table") KITE_TRY(field_table());
-    else if (kw == "memory") KITE_TRY(field_memory());
-    else if (kw == "global") KITE_TRY(field_global());
-    else if (kw == "tag") KITE_TRY(field_tag());
-    else if (kw == "import") KITE_TRY(field_import());
-    else if (kw == "export") KITE_TRY(field_export());
-    else if (kw == "start") KITE_TRY(field_start());
-    else if (kw == "elem") KITE_TRY(field_elem());
-    else if (kw == "data") KITE_TRY(field_data());
+    if (kw == "func")
+      KITE_TRY(field_func());
+    else if (kw == "table")
+      KITE_TRY(field_table());
+    else if (kw == "memory")
+      KITE_TRY(field_memory());
+    else if (kw == "global")
+      KITE_TRY(field_global());
+    else if (kw == "tag")
+      KITE_TRY(field_tag());
+    else if (kw == "import")
+      KITE_TRY(field_import());
+    else if (kw == "export")
+      KITE_TRY(field_export());
+    else if (kw == "start")
+      KITE_TRY(field_start());
+    else if (kw == "elem")
+      KITE_TRY(field_elem());
+    else if (kw == "data")
+      KITE_TRY(field_data());
   }
   return {};
 }
@@ -1563,7 +1589,8 @@ Status ModuleParser::instrs(Body& b) {
     const Token& t = peek();
     if (t.kind == TokKind::LParen) {
       const Token& k = peek(1);
-      if (k.kind == TokKind::Keyword && (k.text == "then" || k.text == "do" || is_block_terminator(k.text))) {
+      if (k.kind == TokKind::Keyword &&
+          (k.text == "then" || k.text == "do" || is_block_terminator(k.text))) {
         return {};
       }
       KITE_TRY(folded(b));
@@ -1641,11 +1668,16 @@ Status ModuleParser::structured(Body& b, Op op) {
     uint32_t n = 0;
     while (true) {
       uint8_t kind;
-      if (at_field("catch")) kind = 0;
-      else if (at_field("catch_ref")) kind = 1;
-      else if (at_field("catch_all")) kind = 2;
-      else if (at_field("catch_all_ref")) kind = 3;
-      else break;
+      if (at_field("catch"))
+        kind = 0;
+      else if (at_field("catch_ref"))
+        kind = 1;
+      else if (at_field("catch_all"))
+        kind = 2;
+      else if (at_field("catch_all_ref"))
+        kind = 3;
+      else
+        break;
       next();
       next();
       catches.push_back(kind);
@@ -1712,7 +1744,8 @@ Status ModuleParser::folded_structured(Body& b, Op op) {
   KITE_TRY(block_type(head));
   if (op == Op::If) {
     // The condition is evaluated outside the `if`, so its label is not yet bound.
-    while (at(TokKind::LParen) && !at_field("then")) KITE_TRY(folded(b));
+    while (at(TokKind::LParen) && !at_field("then"))
+      KITE_TRY(folded(b));
     put_bytes(out, head);
     b.labels.push_back(label);
     KITE_TRY(open_field("then"));
@@ -1768,11 +1801,16 @@ Status ModuleParser::folded_structured(Body& b, Op op) {
       uint32_t n = 0;
       while (true) {
         uint8_t kind;
-        if (at_field("catch")) kind = 0;
-        else if (at_field("catch_ref")) kind = 1;
-        else if (at_field("catch_all")) kind = 2;
-        else if (at_field("catch_all_ref")) kind = 3;
-        else break;
+        if (at_field("catch"))
+          kind = 0;
+        else if (at_field("catch_ref"))
+          kind = 1;
+        else if (at_field("catch_all"))
+          kind = 2;
+        else if (at_field("catch_all_ref"))
+          kind = 3;
+        else
+          break;
         next();
         next();
         catches.push_back(kind);
@@ -1841,10 +1879,10 @@ Status ModuleParser::mem_arg(Op op, Bytes& out) {
   uint32_t memory = 0;
   // A memory index comes first; for lane instructions a lone number is the lane.
   const bool lane = op_info(op).imm == ImmKind::MemArgLane;
-  if (at(TokKind::Id) ||
-      (at_index() && (!lane || peek(1).kind == TokKind::Reserved ||
-                      (peek(1).kind == TokKind::Keyword &&
-                       (peek(1).text.starts_with("offset=") || peek(1).text.starts_with("align=")))))) {
+  if (at(TokKind::Id) || (at_index() && (!lane || peek(1).kind == TokKind::Reserved ||
+                                         (peek(1).kind == TokKind::Keyword &&
+                                          (peek(1).text.starts_with("offset=") ||
+                                           peek(1).text.starts_with("align=")))))) {
     KITE_TRY_ASSIGN(memory, index(kMemory));
   }
   uint64_t offset = 0;
@@ -1963,9 +2001,7 @@ Status ModuleParser::immediates(Body& b, Op op, Bytes& out) {
     return {};
   case ImmKind::MemArg:
   case ImmKind::MemArgLane: return mem_arg(op, out);
-  case ImmKind::V128:
-    put_op(out, op);
-    return v128_const(out);
+  case ImmKind::V128: put_op(out, op); return v128_const(out);
   case ImmKind::HeapType: {
     EncType ht;
     if (op == Op::RefNull) {
@@ -2023,7 +2059,8 @@ Status ModuleParser::immediates(Body& b, Op op, Bytes& out) {
     if (labels.empty()) return unexpected(peek());
     put_op(out, op);
     put_u32(out, static_cast<uint32_t>(labels.size() - 1));
-    for (uint32_t l : labels) put_u32(out, l);
+    for (uint32_t l : labels)
+      put_u32(out, l);
     return {};
   }
   case ImmKind::Func: {
@@ -2116,7 +2153,8 @@ Status ModuleParser::immediates(Body& b, Op op, Bytes& out) {
     const bool is32 = imm == ImmKind::I32;
     NumResult<uint64_t> r = parse_int_bits(at_tok.text, is32 ? 32 : 64);
     if (at_tok.kind != TokKind::Reserved || r.error == NumError::Syntax) return unexpected(at_tok);
-    if (r.error) return error_at(at_tok, is32 ? "i32 constant out of range" : "i64 constant out of range");
+    if (r.error)
+      return error_at(at_tok, is32 ? "i32 constant out of range" : "i64 constant out of range");
     next();
     put_op(out, op);
     put_s64(out, is32 ? static_cast<int64_t>(static_cast<int32_t>(r.value))
@@ -2166,7 +2204,8 @@ Status ModuleParser::immediates(Body& b, Op op, Bytes& out) {
   default: return error_at(at_tok, "unexpected token");
   }
   put_op(out, op);
-  for (int i = 0; i < n; ++i) put_u32(out, idx[i]);
+  for (int i = 0; i < n; ++i)
+    put_u32(out, idx[i]);
   return {};
 }
 
