@@ -257,7 +257,10 @@ Status Validator::check_memories() {
     // The whole address space, in pages.
     const uint32_t addr_bits = l.is64 ? 64 : 32;
     const uint32_t page_bits = addr_bits - mt.page_size_log2;
-    const uint64_t max_pages = page_bits >= 64 ? UINT64_MAX : uint64_t{1} << page_bits;
+    // 32-bit limits must also fit in a u32 (they are u64 in the encoding).
+    const uint64_t max_pages = page_bits >= 64              ? UINT64_MAX
+                               : page_bits >= 32 && !l.is64 ? UINT32_MAX
+                                                            : uint64_t{1} << page_bits;
     std::string what = l.is64
                            ? "memory size must be at most 2^" + std::to_string(page_bits) + " pages"
                            : "memory size must be at most " + std::to_string(max_pages) + " pages" +
