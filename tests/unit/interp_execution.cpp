@@ -1,0 +1,178 @@
+// The interpreter through the embedding API: IR shape (fusion, folding),
+// calls and frames, traps (guard-page faults, stack exhaustion, host errors),
+// re-entrancy, lazy translation racing between threads.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+
+#include "interp/interp.h"
+#include "kite/kite.h"
+
+namespace kite::api {
+namespace {
+
+struct Running {
+  Engine engine;
+  Store store{engine};
+  Linker linker;
+  std::optional<Instance> instance;
+
+  explicit Running(std::string_view wat) {
+    auto module = Module::compile(engine, wat);
+    EXPECT_TRUE(module.ok()) << module.error().describe();
+    auto inst = linker.instantiate(store, *module);
+    EXPECT_TRUE(inst.ok()) << inst.error().describe();
+    instance = std::move(*inst);
+  }
+  Func func(std::string_view name) { return *instance->func(name); }
+  std::string ir(std::string_view name) {
+    auto text = interp::dump_ir(*func(name).raw());
+    EXPECT_TRUE(text.ok());
+    return text.ok() ? *text : "";
+  }
+};
+
+constexpr std::string_view kFib = R"((module
+  (func $fib (export "fib") (param i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+      (then (local.get 0))
+      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                     (call $fib (i32.sub (local.get 0) (i32.const 2))))))))
+)";
+
+TEST(InterpExecution, FibComputesAndFusesCompareWithBranch) {
+  Running r(kFib);
+  auto result = r.func("fib").call({Value::i32(20)});
+  ASSERT_TRUE(result.ok()) << result.error().describe();
+  EXPECT_EQ((*result)[0].i32(), 6765);
+  std::string ir = r.ir("fib");
+  // `if (i32.lt_u x 2)` is one branch on the inverse compare with an immediate;
+  // `local.get` and constants produce no instructions.
+  EXPECT_NE(ir.find("BrIfI32GeUImm s0 #2"), std::string::npos) << ir;
+  EXPECT_EQ(ir.find("Const"), std::string::npos) << ir;
+  EXPECT_NE(ir.find("I32SubImm"), std::string::npos) << ir;
+}
+
+TEST(InterpExecution, LocalSetIsFoldedIntoTheProducer) {
+  Running r(R"((module
+    (func (export "count") (param i32) (result i32) (local i32)
+      (loop $l
+        (local.set 1 (i32.add (local.get 1) (i32.const 3)))
+        (br_if $l (i32.ne (local.tee 0 (i32.sub (local.get 0) (i32.const 1))) (i32.const 0))))
+      (local.get 1))))");
+  auto result = r.func("count").call({Value::i32(10)});
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ((*result)[0].i32(), 30);
+  std::string ir = r.ir("count");
+  EXPECT_NE(ir.find("I32AddImm s1 s1 #3"), std::string::npos) << ir;
+  EXPECT_NE(ir.find("I32SubImm s0 s0 #1"), std::string::npos) << ir;
+  EXPECT_NE(ir.find("BrIfI32NeImm s0 #0"), std::string::npos) << ir;
+  EXPECT_EQ(ir.find("Copy"), std::string::npos) << ir;
+}
+
+TEST(InterpExecution, DeepRecursionTrapsCleanly) {
+  Running r(R"((module
+    (func $down (export "down") (param i32) (result i32)
+      (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+        (else (i32.add (i32.const 1) (call $down (i32.sub (local.get 0) (i32.const 1)))))))))");
+  auto deep = r.func("down").call({Value::i32(1000000)});
+  ASSERT_FALSE(deep.ok());
+  EXPECT_EQ(deep.error().message, "call stack exhausted");
+  EXPECT_EQ(deep.error().backtrace.size(), 65u); // 64 frames and "... N more frames"
+  auto fine = r.func("down").call({Value::i32(10000)});
+  ASSERT_TRUE(fine.ok()) << fine.error().describe();
+  EXPECT_EQ((*fine)[0].i32(), 10000);
+}
+
+TEST(InterpExecution, TailCallsRunInConstantStack) {
+  Running r(R"((module
+    (func $loop (export "loop") (param i64 i64) (result i64)
+      (if (result i64) (i64.eqz (local.get 0)) (then (local.get 1))
+        (else (return_call $loop (i64.sub (local.get 0) (i64.const 1))
+                                 (i64.add (local.get 1) (i64.const 2))))))))");
+  auto result = r.func("loop").call({Value::i64(3000000), Value::i64(0)});
+  ASSERT_TRUE(result.ok()) << result.error().describe();
+  EXPECT_EQ((*result)[0].i64(), 6000000);
+}
+
+TEST(InterpExecution, GuardPageFaultBecomesTrapAndExecutionContinues) {
+  Running r(R"((module (memory 1)
+    (func (export "load") (param i32) (result i32) (i32.load offset=4 (local.get 0)))
+    (func (export "store") (param i32 i32) (i32.store (local.get 0) (local.get 1)))))");
+  ASSERT_TRUE(r.func("store").call({Value::i32(100), Value::i32(42)}).ok());
+  for (int i = 0; i < 3; ++i) {
+    auto oob = r.func("load").call({Value::i32(65533)});
+    ASSERT_FALSE(oob.ok());
+    EXPECT_EQ(oob.error().message, "out of bounds memory access");
+    auto far = r.func("load").call({Value::i32(-1)});
+    ASSERT_FALSE(far.ok());
+    EXPECT_EQ(far.error().message, "out of bounds memory access");
+  }
+  auto ok = r.func("load").call({Value::i32(96)});
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ((*ok)[0].i32(), 42);
+}
+
+TEST(InterpExecution, HostFunctionsTrapAndReenter) {
+  Engine engine;
+  Store store(engine);
+  auto module = Module::compile(engine, R"((module
+    (import "env" "host" (func $host (param i32) (result i32)))
+    (func (export "twice") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2)))
+    (func (export "outer") (param i32) (result i32)
+      (i32.add (call $host (local.get 0)) (i32.const 1)))))");
+  ASSERT_TRUE(module.ok()) << module.error().describe();
+  std::optional<Instance> instance;
+  Func host = Func::host(store, FuncType{{ValType::i32()}, {ValType::i32()}},
+                         [&](std::span<const Value> args, std::span<Value> results) -> Status {
+                           if (args[0].i32() < 0) return Error{"negative argument"};
+                           // Re-enter wasm from inside a wasm -> host call.
+                           auto inner = instance->func("twice")->call({args[0]});
+                           if (!inner.ok()) return std::move(inner).error();
+                           results[0] = (*inner)[0];
+                           return {};
+                         });
+  Linker linker;
+  linker.define("env", "host", host);
+  auto inst = linker.instantiate(store, *module);
+  ASSERT_TRUE(inst.ok()) << inst.error().describe();
+  instance = std::move(*inst);
+  auto result = instance->func("outer")->call({Value::i32(20)});
+  ASSERT_TRUE(result.ok()) << result.error().describe();
+  EXPECT_EQ((*result)[0].i32(), 41);
+  auto trap = instance->func("outer")->call({Value::i32(-5)});
+  ASSERT_FALSE(trap.ok());
+  EXPECT_EQ(trap.error().message, "negative argument");
+  auto again = instance->func("outer")->call({Value::i32(1)});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)[0].i32(), 3);
+}
+
+TEST(InterpExecution, UnsupportedInstructionTrapsWithItsName) {
+  Running r(R"((module
+    (func (export "simd") (result i32) (i32x4.extract_lane 0 (v128.const i32x4 1 2 3 4)))))");
+  auto result = r.func("simd").call({});
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.error().message.find("unsupported instruction v128.const"), std::string::npos)
+      << result.error().message;
+}
+
+TEST(InterpExecution, ThreadsRacingToTranslateShareOneCode) {
+  Running r(kFib);
+  Func fib = r.func("fib");
+  std::vector<std::thread> threads;
+  std::vector<int32_t> results(4);
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      auto v = fib.call({Value::i32(15)});
+      results[t] = v.ok() ? (*v)[0].i32() : -1;
+    });
+  for (auto& t : threads)
+    t.join();
+  for (int32_t v : results)
+    EXPECT_EQ(v, 610);
+}
+
+} // namespace
+} // namespace kite::api
