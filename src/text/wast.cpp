@@ -15,6 +15,10 @@ namespace {
 using text::Token;
 using text::TokKind;
 
+// Nesting limit for `thread` and `either` forms, which never nest deeply in
+// real scripts; each level holds whole Command values on the native stack.
+constexpr uint32_t kMaxScriptNesting = 32;
+
 class ScriptParser {
 public:
   explicit ScriptParser(const std::vector<Token>& toks) : toks_(toks) {}
@@ -272,7 +276,7 @@ Result<Const> ScriptParser::constant() {
 Result<Expected> ScriptParser::expected() {
   Expected e;
   if (at_field("either")) {
-    if (++depth_ > text::kMaxNesting) return text::error_at(peek(), "nesting too deep");
+    if (++depth_ > kMaxScriptNesting) return text::error_at(peek(), "nesting too deep");
     next();
     next();
     e.kind = Expected::Kind::Either;
@@ -429,7 +433,7 @@ Result<Command> ScriptParser::command() {
     KITE_TRY_ASSIGN(c.module, module());
     KITE_TRY_ASSIGN(c.message, string());
   } else if (k == "thread") {
-    if (++depth_ > text::kMaxNesting) return text::error_at(peek(), "nesting too deep");
+    if (++depth_ > kMaxScriptNesting) return text::error_at(peek(), "nesting too deep");
     c.kind = K::Thread;
     std::optional<std::string> id = optional_id();
     if (!id) return unexpected(peek());

@@ -269,11 +269,10 @@ private:
 
   // ---- instructions ----
   Status instrs(Body& b);
-  Status instr(Body& b);
   Status folded(Body& b);
   Status block_type(Bytes& out);
   Status end_label(const std::string& label);
-  Status structured(Body& b, Op op);
+  Status catch_clauses(Body& b, Bytes& out);
   Status folded_structured(Body& b, Op op);
   Status immediates(Body& b, Op op, Bytes& out);
   Status mem_arg(Op op, Bytes& out);
@@ -1584,24 +1583,84 @@ bool is_block_terminator(std::string_view k) {
   return k == "end" || k == "else" || k == "catch" || k == "catch_all" || k == "delegate";
 }
 
+// A sequence of instructions, up to a token that does not continue it (a
+// closing paren, or a block terminator of an enclosing construct). Flat
+// blocks are tracked on an explicit stack, so their nesting depth costs no
+// native stack; folded expressions recurse, bounded by kMaxNesting.
 Status ModuleParser::instrs(Body& b) {
+  struct OpenBlock {
+    Op op;
+    std::string label;
+    bool in_else_or_catch = false; // if: after `else`; try: after a catch clause
+  };
+  std::vector<OpenBlock> open;
   while (true) {
     const Token& t = peek();
+    if (t.kind == TokKind::Annot && t.text.starts_with("metadata.code.")) {
+      KITE_TRY(branch_hint(b));
+      continue;
+    }
     if (t.kind == TokKind::LParen) {
       const Token& k = peek(1);
       if (k.kind == TokKind::Keyword &&
           (k.text == "then" || k.text == "do" || is_block_terminator(k.text))) {
+        if (!open.empty()) return unexpected(t);
         return {};
       }
       KITE_TRY(folded(b));
-    } else if (t.kind == TokKind::Keyword) {
-      if (is_block_terminator(t.text)) return {};
-      KITE_TRY(instr(b));
-    } else if (t.kind == TokKind::Annot && t.text.starts_with("metadata.code.")) {
-      KITE_TRY(branch_hint(b));
-    } else {
+      continue;
+    }
+    if (t.kind != TokKind::Keyword) {
+      if (!open.empty()) return unexpected(t);
       return {};
     }
+    Bytes& out = *b.out;
+    if (is_block_terminator(t.text)) {
+      if (open.empty()) return {}; // it ends a construct of the caller
+      OpenBlock& top = open.back();
+      const std::string_view k = next().text;
+      if (k == "else" && top.op == Op::If && !top.in_else_or_catch) {
+        KITE_TRY(end_label(top.label));
+        out.push_back(0x05);
+        top.in_else_or_catch = true;
+      } else if (k == "catch" && top.op == Op::Try) {
+        KITE_TRY_ASSIGN(uint32_t tag, index(kTag));
+        out.push_back(0x07);
+        put_u32(out, tag);
+        top.in_else_or_catch = true;
+      } else if (k == "catch_all" && top.op == Op::Try) {
+        out.push_back(0x19);
+        top.in_else_or_catch = true;
+      } else if (k == "delegate" && top.op == Op::Try && !top.in_else_or_catch) {
+        b.labels.pop_back();
+        open.pop_back();
+        KITE_TRY_ASSIGN(uint32_t l, label_index(b));
+        out.push_back(0x18);
+        put_u32(out, l);
+      } else if (k == "end") {
+        KITE_TRY(end_label(top.label));
+        b.labels.pop_back();
+        open.pop_back();
+        out.push_back(0x0B);
+      } else {
+        return unexpected(t);
+      }
+      continue;
+    }
+    next();
+    std::optional<Op> op = op_from_name(t.text);
+    if (!op) return error_at(t, "unknown operator " + std::string(t.text));
+    const ImmKind imm = op_info(*op).imm;
+    if (imm != ImmKind::BlockType && imm != ImmKind::TryTable) {
+      KITE_TRY(immediates(b, *op, out));
+      continue;
+    }
+    OpenBlock block{*op, at(TokKind::Id) ? id_value(next()) : std::string()};
+    put_op(out, *op);
+    KITE_TRY(block_type(out));
+    if (*op == Op::TryTable) KITE_TRY(catch_clauses(b, out));
+    b.labels.push_back(block.label);
+    open.push_back(std::move(block));
   }
 }
 
@@ -1654,84 +1713,37 @@ struct Catch {
   uint32_t label;
 };
 
-// Flat structured instructions: block, loop, if, try, try_table ... end.
-Status ModuleParser::structured(Body& b, Op op) {
-  if (++b.depth > kMaxNesting) return error_at(peek(), "nesting too deep");
-  Bytes& out = *b.out;
-  std::string label = at(TokKind::Id) ? id_value(next()) : std::string();
-  Bytes bt;
-  KITE_TRY(block_type(bt));
-  put_op(out, op);
-  put_bytes(out, bt);
-  if (op == Op::TryTable) {
-    Bytes catches;
-    uint32_t n = 0;
-    while (true) {
-      uint8_t kind;
-      if (at_field("catch"))
-        kind = 0;
-      else if (at_field("catch_ref"))
-        kind = 1;
-      else if (at_field("catch_all"))
-        kind = 2;
-      else if (at_field("catch_all_ref"))
-        kind = 3;
-      else
-        break;
-      next();
-      next();
-      catches.push_back(kind);
-      if (kind < 2) {
-        KITE_TRY_ASSIGN(uint32_t tag, index(kTag));
-        put_u32(catches, tag);
-      }
-      KITE_TRY_ASSIGN(uint32_t l, label_index(b));
-      put_u32(catches, l);
-      KITE_TRY(expect(TokKind::RParen));
-      ++n;
-    }
-    put_u32(out, n);
-    put_bytes(out, catches);
-  }
-  b.labels.push_back(label);
-  KITE_TRY(instrs(b));
-  if (op == Op::If && at_keyword("else")) {
+// try_table's catch clauses, vec-encoded into `out`. Their labels are
+// resolved outside the try_table's own label.
+Status ModuleParser::catch_clauses(Body& b, Bytes& out) {
+  Bytes catches;
+  uint32_t n = 0;
+  while (true) {
+    uint8_t kind;
+    if (at_field("catch"))
+      kind = 0;
+    else if (at_field("catch_ref"))
+      kind = 1;
+    else if (at_field("catch_all"))
+      kind = 2;
+    else if (at_field("catch_all_ref"))
+      kind = 3;
+    else
+      break;
     next();
-    KITE_TRY(end_label(label));
-    out.push_back(0x05);
-    KITE_TRY(instrs(b));
-  }
-  if (op == Op::Try) {
-    bool has_catch = false;
-    while (at_keyword("catch")) {
-      has_catch = true;
-      next();
+    next();
+    catches.push_back(kind);
+    if (kind < 2) {
       KITE_TRY_ASSIGN(uint32_t tag, index(kTag));
-      out.push_back(0x07);
-      put_u32(out, tag);
-      KITE_TRY(instrs(b));
+      put_u32(catches, tag);
     }
-    if (at_keyword("catch_all")) {
-      has_catch = true;
-      next();
-      out.push_back(0x19);
-      KITE_TRY(instrs(b));
-    }
-    if (at_keyword("delegate") && !has_catch) {
-      next();
-      b.labels.pop_back();
-      KITE_TRY_ASSIGN(uint32_t l, label_index(b));
-      out.push_back(0x18);
-      put_u32(out, l);
-      --b.depth;
-      return {};
-    }
+    KITE_TRY_ASSIGN(uint32_t l, label_index(b));
+    put_u32(catches, l);
+    KITE_TRY(expect(TokKind::RParen));
+    ++n;
   }
-  KITE_TRY(expect_keyword("end"));
-  KITE_TRY(end_label(label));
-  b.labels.pop_back();
-  out.push_back(0x0B);
-  --b.depth;
+  put_u32(out, n);
+  put_bytes(out, catches);
   return {};
 }
 
@@ -1796,35 +1808,7 @@ Status ModuleParser::folded_structured(Body& b, Op op) {
   } else {
     put_bytes(out, head);
     if (op == Op::TryTable) {
-      // Reuse the flat parser for the catch clauses by handing it the head.
-      Bytes catches;
-      uint32_t n = 0;
-      while (true) {
-        uint8_t kind;
-        if (at_field("catch"))
-          kind = 0;
-        else if (at_field("catch_ref"))
-          kind = 1;
-        else if (at_field("catch_all"))
-          kind = 2;
-        else if (at_field("catch_all_ref"))
-          kind = 3;
-        else
-          break;
-        next();
-        next();
-        catches.push_back(kind);
-        if (kind < 2) {
-          KITE_TRY_ASSIGN(uint32_t tag, index(kTag));
-          put_u32(catches, tag);
-        }
-        KITE_TRY_ASSIGN(uint32_t l, label_index(b));
-        put_u32(catches, l);
-        KITE_TRY(expect(TokKind::RParen));
-        ++n;
-      }
-      put_u32(out, n);
-      put_bytes(out, catches);
+      KITE_TRY(catch_clauses(b, out));
     }
     b.labels.push_back(label);
     KITE_TRY(instrs(b));
@@ -1864,15 +1848,6 @@ Status ModuleParser::folded(Body& b) {
   }
   --b.depth;
   return {};
-}
-
-Status ModuleParser::instr(Body& b) {
-  const Token& kw = next();
-  std::optional<Op> op = op_from_name(kw.text);
-  if (!op) return error_at(kw, "unknown operator " + std::string(kw.text));
-  const ImmKind imm = op_info(*op).imm;
-  if (imm == ImmKind::BlockType || imm == ImmKind::TryTable) return structured(b, *op);
-  return immediates(b, *op, *b.out);
 }
 
 Status ModuleParser::mem_arg(Op op, Bytes& out) {
