@@ -300,8 +300,8 @@ private:
   uint32_t funcs_seen_ = 0;
   uint32_t globals_seen_ = 0;
   uint32_t tags_seen_ = 0;
-  std::vector<bool> table_is64_;
-  std::vector<bool> memory_is64_;
+  uint32_t tables_seen_ = 0;
+  uint32_t memories_seen_ = 0;
 };
 
 // ===================================================================
@@ -1119,7 +1119,7 @@ Status ModuleParser::field_table() {
   KITE_TRY(open_field("table"));
   optional_id();
   KITE_TRY(optional_name_annotation(nullptr));
-  const uint32_t table_index = static_cast<uint32_t>(table_is64_.size());
+  const uint32_t table_index = tables_seen_;
   KITE_TRY(inline_exports(ExternKind::Table, table_index));
   Status st;
   auto import = inline_import_names(st);
@@ -1128,7 +1128,7 @@ Status ModuleParser::field_table() {
     put_import_header(import_sec_, *import, ExternKind::Table);
     bool is64;
     KITE_TRY(table_type(import_sec_.bytes, &is64));
-    table_is64_.push_back(is64);
+    ++tables_seen_;
     return expect(TokKind::RParen);
   }
   bool is64 = false;
@@ -1151,7 +1151,7 @@ Status ModuleParser::field_table() {
     put_u64(table_sec_.bytes, list.count);
     put_u64(table_sec_.bytes, list.count);
     ++table_sec_.count;
-    table_is64_.push_back(is64);
+    ++tables_seen_;
 
     Bytes& e = elem_sec_.bytes;
     // Function indices stay indices only for funcref tables; a typed table
@@ -1172,7 +1172,7 @@ Status ModuleParser::field_table() {
   pos_ = save;
   Bytes type;
   KITE_TRY(table_type(type, &is64));
-  table_is64_.push_back(is64);
+  ++tables_seen_;
   if (at(TokKind::RParen)) {
     put_bytes(table_sec_.bytes, type);
   } else {
@@ -1189,7 +1189,7 @@ Status ModuleParser::field_memory() {
   KITE_TRY(open_field("memory"));
   optional_id();
   KITE_TRY(optional_name_annotation(nullptr));
-  const uint32_t memory_index = static_cast<uint32_t>(memory_is64_.size());
+  const uint32_t memory_index = memories_seen_;
   KITE_TRY(inline_exports(ExternKind::Memory, memory_index));
   Status st;
   auto import = inline_import_names(st);
@@ -1199,7 +1199,7 @@ Status ModuleParser::field_memory() {
   if (import) {
     put_import_header(import_sec_, *import, ExternKind::Memory);
     KITE_TRY(memory_type(import_sec_.bytes, &is64, &page_log2));
-    memory_is64_.push_back(is64);
+    ++memories_seen_;
     return expect(TokKind::RParen);
   }
   const size_t save = pos_;
@@ -1231,7 +1231,7 @@ Status ModuleParser::field_memory() {
     put_u64(memory_sec_.bytes, pages);
     if (log2) put_u32(memory_sec_.bytes, *log2);
     ++memory_sec_.count;
-    memory_is64_.push_back(is64);
+    ++memories_seen_;
     Bytes& d = data_sec_.bytes;
     if (memory_index == 0) {
       d.push_back(0x00);
@@ -1248,7 +1248,7 @@ Status ModuleParser::field_memory() {
   }
   pos_ = save;
   KITE_TRY(memory_type(memory_sec_.bytes, &is64, &page_log2));
-  memory_is64_.push_back(is64);
+  ++memories_seen_;
   ++memory_sec_.count;
   return expect(TokKind::RParen);
 }
@@ -1324,13 +1324,13 @@ Status ModuleParser::field_import() {
     put_import_header(import_sec_, names, ExternKind::Table);
     bool is64;
     KITE_TRY(table_type(import_sec_.bytes, &is64));
-    table_is64_.push_back(is64);
+    ++tables_seen_;
   } else if (kw.text == "memory") {
     put_import_header(import_sec_, names, ExternKind::Memory);
     bool is64;
     uint32_t page_log2;
     KITE_TRY(memory_type(import_sec_.bytes, &is64, &page_log2));
-    memory_is64_.push_back(is64);
+    ++memories_seen_;
   } else if (kw.text == "global") {
     ++globals_seen_;
     put_import_header(import_sec_, names, ExternKind::Global);
