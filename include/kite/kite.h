@@ -292,6 +292,10 @@ public:
                                             text_or_binary.size()));
   }
 
+  // A binary module only / a text module only (no detection).
+  static Result<Module> from_binary(const Engine& engine, std::span<const uint8_t> bytes);
+  static Result<Module> from_text(const Engine& engine, std::string_view text);
+
   std::vector<ImportType> imports() const;
   std::vector<ExportType> exports() const;
 

@@ -55,17 +55,20 @@ kite::Extern to_runtime(const Extern& e) {
 
 } // namespace
 
-Result<Module> Module::compile(const Engine&, std::span<const uint8_t> bytes) {
-  std::vector<uint8_t> binary;
-  if (is_binary(bytes)) {
-    binary.assign(bytes.begin(), bytes.end());
-  } else {
-    std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-    auto encoded = text::wat_to_binary(text);
-    if (!encoded.ok()) return with_kind(std::move(encoded).error(), ErrorKind::Malformed);
-    binary = std::move(encoded).value();
-  }
-  auto decoded = decode_module(std::move(binary));
+Result<Module> Module::compile(const Engine& engine, std::span<const uint8_t> bytes) {
+  if (is_binary(bytes)) return from_binary(engine, bytes);
+  return from_text(engine,
+                   std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
+Result<Module> Module::from_text(const Engine& engine, std::string_view text) {
+  auto encoded = text::wat_to_binary(text);
+  if (!encoded.ok()) return with_kind(std::move(encoded).error(), ErrorKind::Malformed);
+  return from_binary(engine, *encoded);
+}
+
+Result<Module> Module::from_binary(const Engine&, std::span<const uint8_t> bytes) {
+  auto decoded = decode_module(std::vector<uint8_t>(bytes.begin(), bytes.end()));
   if (!decoded.ok()) return with_kind(std::move(decoded).error(), ErrorKind::Malformed);
   std::shared_ptr<kite::Module> module = std::move(decoded).value();
   Status valid = validate_module(*module);

@@ -157,7 +157,8 @@ private:
       } else if (c == ' ' || c == '\t' || c == '\r') {
         advance(1);
       } else if (c == ';' && pos_ + 1 < src_.size() && src_[pos_ + 1] == ';') {
-        while (pos_ < src_.size() && src_[pos_] != '\n')
+        // A line comment ends at LF or CR (the spec's newline is LF, CR or CRLF).
+        while (pos_ < src_.size() && src_[pos_] != '\n' && src_[pos_] != '\r')
           advance(1);
       } else if (c == '(' && pos_ + 1 < src_.size() && src_[pos_ + 1] == ';') {
         KITE_TRY(skip_block_comment());

@@ -79,6 +79,7 @@ private:
   Status validate_const(ConstExpr e, ValType expected, uint32_t visible_globals);
   Status validate_function(uint32_t func_index);
   Status run_body(InstrReader& in, uint64_t body_end);
+  Error missing_end(uint64_t at) const;
   Status instruction();
   Status generic(const OpInfo& info);
   Status check_const_instr();
@@ -591,13 +592,24 @@ Status Validator::validate_function(uint32_t func_index) {
 
 Status Validator::run_body(InstrReader& in, uint64_t body_end) {
   while (!frames_.empty()) {
-    if (in.at_end()) return error_at(in.offset(), "unexpected end of section or function");
+    if (in.at_end()) return missing_end(in.offset());
     KITE_TRY(in.next(in_));
     if (const_mode_) KITE_TRY(check_const_instr());
     KITE_TRY(instruction());
   }
   if (in.offset() != body_end) return error_at(in.offset(), "section size mismatch");
   return {};
+}
+
+// A body ran out before its final `end`. The spec's reference decoder reads
+// on into the following bytes, so the testsuite expects the message that
+// reading would produce: end of input, or the next section's id 0x0b taken
+// as `end` (then the code section is larger than declared), or anything
+// else where an `end` was required.
+Error Validator::missing_end(uint64_t at) const {
+  if (at >= m_.bytes.size()) return error_at(at, "unexpected end of section or function");
+  if (m_.bytes[at] == 0x0B) return error_at(at, "section size mismatch");
+  return error_at(at, "END opcode expected");
 }
 
 Status Validator::check_const_instr() {
