@@ -84,7 +84,7 @@ inline const ir::Code* code_of(Function* fn, ExecState* st) {
     heap.reset(new Slot[np]);
     in = heap.get();
   }
-  std::memcpy(in, args, np * sizeof(Slot));
+  if (np) std::memcpy(in, args, np * sizeof(Slot)); // args may be null when np == 0
   Instance* caller = (st->csp - 1)->fn->instance;
   HostContext ctx{caller ? caller->store : nullptr, caller};
   Slot* saved_top = st->value_top;
@@ -152,7 +152,7 @@ inline uint8_t* checked_address(Memory* m, Slot addr, uint64_t offset, uint64_t 
   uint64_t d = memory_index(dm, dst), s = memory_index(sm, src);
   uint64_t len = dm->is64 && sm->is64 ? n : static_cast<uint32_t>(n);
   if (!in_bounds(d, len, dm->size) || !in_bounds(s, len, sm->size)) return kMemoryOutOfBounds;
-  std::memmove(dm->base + d, sm->base + s, len);
+  if (len) std::memmove(dm->base + d, sm->base + s, len);
   return nullptr;
 }
 
@@ -162,7 +162,7 @@ inline uint8_t* checked_address(Memory* m, Slot addr, uint64_t offset, uint64_t 
   uint64_t size = inst->dropped_datas[data] ? 0 : range.size;
   uint64_t d = memory_index(m, dst), s = static_cast<uint32_t>(src), len = static_cast<uint32_t>(n);
   if (!in_bounds(d, len, m->size) || !in_bounds(s, len, size)) return kMemoryOutOfBounds;
-  std::memcpy(m->base + d, inst->module->data_at(range) + s, len);
+  if (len) std::memcpy(m->base + d, inst->module->data_at(range) + s, len);
   return nullptr;
 }
 
@@ -408,7 +408,7 @@ Status invoke(Function& fn, const Slot* args, Slot* results) {
     st.backtrace.assign(1, frame_name(&fn));
     return Error{kStackExhausted};
   }
-  std::memcpy(frame, args, np * sizeof(Slot));
+  if (np) std::memcpy(frame, args, np * sizeof(Slot)); // args may be null when np == 0
   *st.csp++ = CallEntry{exit_code(), nullptr, ir::no_memory(), &fn};
 
   sigjmp_buf jump;
@@ -439,7 +439,7 @@ Status invoke(Function& fn, const Slot* args, Slot* results) {
     st.trap = nullptr;
     return Error{std::move(message)};
   }
-  std::memcpy(results, frame, nr * sizeof(Slot));
+  if (nr) std::memcpy(results, frame, nr * sizeof(Slot));
   return {};
 }
 
