@@ -2,12 +2,16 @@
 #include <charconv>
 #include <cinttypes>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "kite/kite.h"
+#include "kite/wasi.h"
 
 namespace kite::cli {
 
@@ -17,17 +21,33 @@ using api::Value;
 
 constexpr const char* kRunHelp = R"(usage: kite run [OPTIONS] FILE [ARGS...]
 
-Instantiates FILE (.wasm binary or .wat text) and runs it: the export given
-by --invoke, called with ARGS parsed by its parameter types, printing each
-result on its own line; otherwise the `_start` export, if any.
+Instantiates FILE (.wasm binary or .wat text) with WASI preview 1
+(wasi_snapshot_preview1) and runs it:
+  - a command: its `_start` export, with ARGS as the guest's argv[1..]
+    (argv[0] is FILE as given);
+  - with --invoke NAME: `_initialize` first if exported (reactors), then
+    the export NAME, called with ARGS parsed by its parameter types; each
+    result is printed on its own line.
 
 options (before FILE):
-  --invoke NAME   call the exported function NAME
-  -h, --help      this text
+  --dir HOST[::GUEST]   preopen host directory HOST, visible to the guest
+                        as GUEST (default: HOST as given); repeatable.
+                        No path can leave it (.., absolute paths and
+                        symlinks pointing out fail with EPERM).
+  --env NAME=VALUE      set a guest environment variable; repeatable
+  --env NAME            pass the host's value of NAME, if set
+  --inherit-env         pass the whole host environment (before --env)
+  --tcplisten HOST:PORT listen on a TCP socket, preopened after the
+                        directories; the guest uses sock_accept on it
+  --invoke NAME         call the exported function NAME
+  -h, --help            this text
 
-Integer arguments are decimal or 0x-hex; float arguments are decimal,
-hex floats, inf or nan. A trap prints its message and a backtrace and
-exits with status 134.
+Exit status: the guest's exit code (proc_exit, 0 when `_start` returns).
+A trap prints its message and a backtrace and exits with status 134.
+Errors (unknown option, missing file, a --dir that does not exist, a
+module that fails to load or link) print one line and exit with status 1.
+Integer arguments to --invoke are decimal or 0x-hex; float arguments are
+decimal, hex floats, inf or nan.
 )";
 
 Result<Value> parse_arg(const std::string& text, ValType type) {
@@ -88,75 +108,103 @@ void print_trap(const std::string& file, const Error& e) {
   }
 }
 
-} // namespace
-
-int run_command(const std::vector<std::string>& args) {
+// The parsed command line of `kite run`.
+struct RunOptions {
   std::string invoke;
+  bool inherit_env = false;
+  std::vector<std::string> env;
+  std::vector<wasi::Preopen> preopens;
+  std::vector<std::string> tcp_listen;
+  std::string file;
+  std::vector<std::string> guest_args;
+};
+
+// Parses OPTIONS FILE ARGS; returns an exit status when the command is done
+// (help, or an error already reported).
+std::optional<int> parse_options(const std::vector<std::string>& args, RunOptions* opts) {
   size_t i = 0;
+  // Accepts "--name VALUE" and "--name=VALUE".
+  auto value_of = [&](const std::string& a, const char* name, std::string* out) -> int {
+    const size_t n = std::strlen(name);
+    if (a == name) {
+      if (i + 1 >= args.size()) {
+        report(std::string("run: ") + name + " needs a value (try `kite run --help`)");
+        return -1;
+      }
+      *out = args[++i];
+      return 1;
+    }
+    if (a.size() > n && a.compare(0, n, name) == 0 && a[n] == '=') {
+      *out = a.substr(n + 1);
+      return 1;
+    }
+    return 0;
+  };
   for (; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "-h" || a == "--help") {
       std::fputs(kRunHelp, stdout);
       return 0;
     }
-    if (a == "--invoke") {
-      if (i + 1 >= args.size()) {
-        report("run: --invoke needs a function name");
-        return 1;
+    if (a == "--inherit-env") {
+      opts->inherit_env = true;
+      continue;
+    }
+    if (a == "--") {
+      ++i;
+      break;
+    }
+    std::string v;
+    int r;
+    if ((r = value_of(a, "--invoke", &v)) != 0) {
+      if (r < 0) return 1;
+      opts->invoke = v;
+    } else if ((r = value_of(a, "--env", &v)) != 0) {
+      if (r < 0) return 1;
+      if (v.find('=') == std::string::npos) {
+        // "--env NAME": the host's value, if it has one.
+        if (const char* host = std::getenv(v.c_str())) opts->env.push_back(v + "=" + host);
+      } else {
+        opts->env.push_back(v);
       }
-      invoke = args[++i];
-      continue;
-    }
-    if (a.starts_with("--invoke=")) {
-      invoke = a.substr(9);
-      continue;
-    }
-    if (a.starts_with("-")) {
+    } else if ((r = value_of(a, "--dir", &v)) != 0) {
+      if (r < 0) return 1;
+      const size_t sep = v.find("::");
+      if (sep == std::string::npos)
+        opts->preopens.push_back({v, v});
+      else
+        opts->preopens.push_back({v.substr(0, sep), v.substr(sep + 2)});
+    } else if ((r = value_of(a, "--tcplisten", &v)) != 0) {
+      if (r < 0) return 1;
+      opts->tcp_listen.push_back(v);
+    } else if (a.starts_with("-")) {
       report("run: unknown option '" + a + "' (try `kite run --help`)");
       return 1;
+    } else {
+      break;
     }
-    break;
   }
   if (i >= args.size()) {
     report("run: no module file given (try `kite run --help`)");
     return 1;
   }
-  const std::string file = args[i++];
-  const std::vector<std::string> guest_args(args.begin() + static_cast<ptrdiff_t>(i), args.end());
+  opts->file = args[i++];
+  opts->guest_args.assign(args.begin() + static_cast<ptrdiff_t>(i), args.end());
+  return std::nullopt;
+}
 
-  auto bytes = read_file(file);
-  if (!bytes.ok()) {
-    report(file, bytes.error());
-    return 1;
-  }
-  api::Engine engine;
-  api::Store store(engine);
-  auto module = api::Module::compile(engine, *bytes);
-  if (!module.ok()) {
-    report(file, module.error());
-    return 1;
-  }
-  api::Linker linker;
-  auto instance = linker.instantiate(store, *module);
-  if (!instance.ok()) {
-    if (instance.error().kind == ErrorKind::Trap) {
-      print_trap(file, instance.error());
-      return 134;
-    }
-    report(file, instance.error());
-    return 1;
-  }
-
-  const std::string entry = invoke.empty() ? "_start" : invoke;
-  auto func = instance->func(entry);
+// Calls `name` with command-line arguments parsed by its signature and
+// prints the results.
+int invoke_export(const std::string& file, const api::Instance& instance, const std::string& name,
+                  const std::vector<std::string>& guest_args, wasi::Wasi& host) {
+  auto func = instance.func(name);
   if (!func) {
-    if (invoke.empty()) return 0; // a module without _start has run (its start function)
-    report(file, Error{"no exported function '" + entry + "'"});
+    report(file, Error{"no exported function '" + name + "'"});
     return 1;
   }
   const FuncType& type = func->type();
   if (guest_args.size() != type.params.size()) {
-    report(file, Error{"'" + entry + "' takes " + std::to_string(type.params.size()) +
+    report(file, Error{"'" + name + "' takes " + std::to_string(type.params.size()) +
                        " argument(s), " + std::to_string(guest_args.size()) + " given"});
     return 1;
   }
@@ -171,12 +219,85 @@ int run_command(const std::vector<std::string>& args) {
   }
   auto results = func->call(call_args);
   if (!results.ok()) {
+    if (auto code = host.exit_code()) return static_cast<int>(*code);
     print_trap(file, results.error());
     return 134;
   }
   for (const Value& v : *results)
     std::puts(format_result(v).c_str());
+  std::fflush(stdout);
   return 0;
+}
+
+} // namespace
+
+int run_command(const std::vector<std::string>& args) {
+  RunOptions opts;
+  if (auto done = parse_options(args, &opts)) return *done;
+  const std::string& file = opts.file;
+
+  auto bytes = read_file(file);
+  if (!bytes.ok()) {
+    report(file, bytes.error());
+    return 1;
+  }
+  api::Engine engine;
+  api::Store store(engine);
+  auto module = api::Module::compile(engine, *bytes);
+  if (!module.ok()) {
+    report(file, module.error());
+    return 1;
+  }
+
+  wasi::Config config;
+  config.args.push_back(file);
+  config.args.insert(config.args.end(), opts.guest_args.begin(), opts.guest_args.end());
+  if (opts.inherit_env)
+    for (char** e = environ; *e; ++e)
+      config.env.emplace_back(*e);
+  config.env.insert(config.env.end(), opts.env.begin(), opts.env.end());
+  config.preopens = std::move(opts.preopens);
+  config.tcp_listen = std::move(opts.tcp_listen);
+  auto wasi = wasi::Wasi::create(std::move(config));
+  if (!wasi.ok()) {
+    report("run: " + wasi.error().message);
+    return 1;
+  }
+  // A guest writing to a closed pipe or socket gets EPIPE, not a dead host.
+  std::signal(SIGPIPE, SIG_IGN);
+
+  api::Linker linker;
+  (*wasi)->define(linker, store);
+  auto instance = linker.instantiate(store, *module);
+  if (!instance.ok()) {
+    if (auto code = (*wasi)->exit_code()) return static_cast<int>(*code);
+    if (instance.error().kind == ErrorKind::Trap) {
+      print_trap(file, instance.error());
+      return 134;
+    }
+    report(file, instance.error());
+    return 1;
+  }
+
+  if (opts.invoke.empty() && instance->func("_start")) {
+    auto status = (*wasi)->run_start(*instance);
+    if (!status.ok()) {
+      print_trap(file, status.error());
+      return 134;
+    }
+    return static_cast<int>(*status);
+  }
+  // A reactor is initialised before any of its exports is used.
+  if (auto init = instance->func("_initialize")) {
+    auto r = init->call({});
+    if (!r.ok()) {
+      if (auto code = (*wasi)->exit_code()) return static_cast<int>(*code);
+      print_trap(file, r.error());
+      return 134;
+    }
+  }
+  if (opts.invoke.empty()) return 0; // no _start: instantiating was the run
+  return invoke_export(file, *instance, opts.invoke, opts.guest_args, **wasi);
 }
 
 } // namespace kite::cli

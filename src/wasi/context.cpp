@@ -1,0 +1,338 @@
+// The fd table, start-up (stdio, preopens, listeners) and sandboxed path
+// resolution.
+#include "wasi/context.h"
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <fcntl.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace kite::wasi {
+
+uint16_t errno_from_host(int e) {
+  switch (e) {
+  case 0: return kSuccess;
+  case E2BIG: return 1;
+  case EACCES: return 2;
+  case EADDRINUSE: return 3;
+  case EADDRNOTAVAIL: return 4;
+  case EAFNOSUPPORT: return 5;
+  case EAGAIN: return 6;
+  case EALREADY: return 7;
+  case EBADF: return 8;
+  case EBADMSG: return 9;
+  case EBUSY: return 10;
+  case ECANCELED: return 11;
+  case ECHILD: return 12;
+  case ECONNABORTED: return 13;
+  case ECONNREFUSED: return 14;
+  case ECONNRESET: return 15;
+  case EDEADLK: return 16;
+  case EDESTADDRREQ: return 17;
+  case EDOM: return 18;
+  case EDQUOT: return 19;
+  case EEXIST: return 20;
+  case EFAULT: return 21;
+  case EFBIG: return 22;
+  case EHOSTUNREACH: return 23;
+  case EIDRM: return 24;
+  case EILSEQ: return 25;
+  case EINPROGRESS: return 26;
+  case EINTR: return 27;
+  case EINVAL: return 28;
+  case EIO: return 29;
+  case EISCONN: return 30;
+  case EISDIR: return 31;
+  case ELOOP: return 32;
+  case EMFILE: return 33;
+  case EMLINK: return 34;
+  case EMSGSIZE: return 35;
+  case EMULTIHOP: return 36;
+  case ENAMETOOLONG: return 37;
+  case ENETDOWN: return 38;
+  case ENETRESET: return 39;
+  case ENETUNREACH: return 40;
+  case ENFILE: return 41;
+  case ENOBUFS: return 42;
+  case ENODEV: return 43;
+  case ENOENT: return 44;
+  case ENOEXEC: return 45;
+  case ENOLCK: return 46;
+  case ENOLINK: return 47;
+  case ENOMEM: return 48;
+  case ENOMSG: return 49;
+  case ENOPROTOOPT: return 50;
+  case ENOSPC: return 51;
+  case ENOSYS: return 52;
+  case ENOTCONN: return 53;
+  case ENOTDIR: return 54;
+  case ENOTEMPTY: return 55;
+  case ENOTRECOVERABLE: return 56;
+  case ENOTSOCK: return 57;
+  case EOPNOTSUPP: return 58; // == ENOTSUP on Linux
+  case ENOTTY: return 59;
+  case ENXIO: return 60;
+  case EOVERFLOW: return 61;
+  case EOWNERDEAD: return 62;
+  case EPERM: return 63;
+  case EPIPE: return 64;
+  case EPROTO: return 65;
+  case EPROTONOSUPPORT: return 66;
+  case EPROTOTYPE: return 67;
+  case ERANGE: return 68;
+  case EROFS: return 69;
+  case ESPIPE: return 70;
+  case ESRCH: return 71;
+  case ESTALE: return 72;
+  case ETIMEDOUT: return 73;
+  case ETXTBSY: return 74;
+  case EXDEV: return 75;
+  default: return kIo;
+  }
+}
+
+namespace {
+
+uint8_t file_type_of(int fd) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) return kUnknown;
+  switch (st.st_mode & S_IFMT) {
+  case S_IFREG: return kRegularFile;
+  case S_IFDIR: return kDirectory;
+  case S_IFCHR: return kCharacterDevice;
+  case S_IFBLK: return kBlockDevice;
+  case S_IFLNK: return kSymbolicLink;
+  case S_IFSOCK: {
+    int type = 0;
+    socklen_t len = sizeof type;
+    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len);
+    return type == SOCK_DGRAM ? kSocketDgram : kSocketStream;
+  }
+  default: return kUnknown; // pipes and FIFOs have no WASI file type
+  }
+}
+
+uint64_t rights_for(uint8_t type) {
+  switch (type) {
+  case kRegularFile: return rights::kFile;
+  case kDirectory: return rights::kDirectory;
+  case kSocketStream:
+  case kSocketDgram: return rights::kSocket;
+  default: return rights::kStream;
+  }
+}
+
+// Binds and listens on "HOST:PORT" ("[v6addr]:PORT" for IPv6).
+Result<int> listen_on(const std::string& address) {
+  const size_t colon = address.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == address.size())
+    return Error{"--tcplisten '" + address + "': expected HOST:PORT"};
+  std::string host = address.substr(0, colon);
+  const std::string port = address.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  if (int rc = getaddrinfo(host.c_str(), port.c_str(), &hints, &found); rc != 0)
+    return Error{"--tcplisten '" + address + "': " + gai_strerror(rc)};
+  std::string failure = "no usable address";
+  for (addrinfo* a = found; a; a = a->ai_next) {
+    int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) continue;
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, a->ai_addr, a->ai_addrlen) == 0 && listen(fd, SOMAXCONN) == 0) {
+      freeaddrinfo(found);
+      return fd;
+    }
+    failure = std::strerror(errno);
+    ::close(fd);
+  }
+  freeaddrinfo(found);
+  return Error{"--tcplisten '" + address + "': " + failure};
+}
+
+void split_components(std::string_view path, std::vector<std::string>* reversed_out) {
+  std::vector<std::string> parts;
+  size_t i = 0;
+  while (i < path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    if (j > i) parts.emplace_back(path.substr(i, j - i));
+    i = j + 1;
+  }
+  reversed_out->insert(reversed_out->end(), parts.rbegin(), parts.rend());
+}
+
+} // namespace
+
+ResolvedPath::ResolvedPath(ResolvedPath&& other) noexcept
+    : dir_fd(other.dir_fd), name(std::move(other.name)), opened(std::move(other.opened)) {
+  other.opened.clear();
+}
+
+ResolvedPath::~ResolvedPath() {
+  for (int fd : opened)
+    ::close(fd);
+}
+
+Context::~Context() {
+  for (auto& [num, entry] : fds_)
+    if (entry.owned) ::close(entry.host_fd);
+}
+
+Status Context::open() {
+  const int stdio[3] = {config_.stdin_fd, config_.stdout_fd, config_.stderr_fd};
+  for (uint32_t i = 0; i < 3; ++i) {
+    FdEntry e;
+    e.host_fd = stdio[i];
+    e.owned = false;
+    e.type = file_type_of(e.host_fd);
+    e.rights_base = rights_for(e.type);
+    fds_[i] = std::move(e);
+  }
+  for (const Preopen& p : config_.preopens) {
+    int fd = ::open(p.host_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+      return Error{"cannot open directory '" + p.host_path + "': " + std::strerror(errno)};
+    FdEntry e;
+    e.host_fd = fd;
+    e.type = kDirectory;
+    e.rights_base = rights::kDirectory;
+    e.rights_inheriting = rights::kAll;
+    e.preopen_name = p.guest_path;
+    insert(std::move(e));
+  }
+  for (const std::string& address : config_.tcp_listen) {
+    KITE_TRY_ASSIGN(int fd, listen_on(address));
+    FdEntry e;
+    e.host_fd = fd;
+    e.type = kSocketStream;
+    e.rights_base = rights::kSocket;
+    e.rights_inheriting = rights::kSocket & ~rights::kSockAccept;
+    insert(std::move(e));
+  }
+  return {};
+}
+
+FdEntry* Context::get(uint32_t fd) {
+  auto it = fds_.find(fd);
+  return it == fds_.end() ? nullptr : &it->second;
+}
+
+uint16_t Context::lookup(uint32_t fd, uint64_t needed, FdEntry** out) {
+  FdEntry* e = get(fd);
+  if (!e) return kBadf;
+  if ((e->rights_base & needed) != needed) return kNotcapable;
+  *out = e;
+  return kSuccess;
+}
+
+uint32_t Context::insert(FdEntry entry) {
+  uint32_t fd = 0;
+  for (const auto& [num, e] : fds_) {
+    if (num != fd) break;
+    ++fd;
+  }
+  fds_[fd] = std::move(entry);
+  return fd;
+}
+
+uint16_t Context::close(uint32_t fd) {
+  auto it = fds_.find(fd);
+  if (it == fds_.end()) return kBadf;
+  if (it->second.owned) ::close(it->second.host_fd);
+  fds_.erase(it);
+  return kSuccess;
+}
+
+uint16_t Context::renumber(uint32_t from, uint32_t to) {
+  // Both must be open (as in wasmtime); `to` is closed and replaced.
+  auto src = fds_.find(from);
+  if (src == fds_.end() || !fds_.count(to)) return kBadf;
+  if (from == to) return kSuccess;
+  FdEntry moved = std::move(src->second);
+  fds_.erase(src);
+  close(to);
+  fds_[to] = std::move(moved);
+  return kSuccess;
+}
+
+uint16_t Context::resolve(const FdEntry& base, std::string_view path, bool follow_final,
+                          ResolvedPath* out) const {
+  if (path.empty()) return kNoent;
+  if (path.find('\0') != std::string_view::npos) return kInval;
+  if (path.front() == '/') return kPerm;
+  // A trailing slash demands a directory, and (as in POSIX) follows a final symlink.
+  const bool trailing_slash = path.back() == '/';
+  follow_final = follow_final || trailing_slash;
+  std::vector<std::string> pending; // components still to walk, next one last
+  split_components(path, &pending);
+  int symlinks_followed = 0;
+  auto current = [&] { return out->opened.empty() ? base.host_fd : out->opened.back(); };
+
+  // Replaces a symlink by its target's components (relative targets only).
+  auto expand = [&](const std::string& target) -> uint16_t {
+    if (++symlinks_followed > 40) return kLoop;
+    if (target.empty()) return kNoent;
+    if (target.front() == '/') return kPerm;
+    split_components(target, &pending);
+    return kSuccess;
+  };
+  auto read_link = [&](const std::string& name, std::string* target) {
+    char buf[PATH_MAX];
+    ssize_t n = readlinkat(current(), name.c_str(), buf, sizeof buf);
+    if (n < 0) return false;
+    target->assign(buf, static_cast<size_t>(n));
+    return true;
+  };
+
+  out->name = ".";
+  while (!pending.empty()) {
+    std::string c = std::move(pending.back());
+    pending.pop_back();
+    const bool last = pending.empty();
+    if (c == ".") continue;
+    if (c == "..") {
+      // Only ever back up the directories this walk opened: never the
+      // physical parent of the base.
+      if (out->opened.empty()) return kPerm;
+      ::close(out->opened.back());
+      out->opened.pop_back();
+      continue;
+    }
+    std::string target;
+    if (last) {
+      if (follow_final && read_link(c, &target)) {
+        if (uint16_t err = expand(target)) return err;
+        continue;
+      }
+      out->name = std::move(c);
+      break;
+    }
+    int fd = openat(current(), c.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0) {
+      out->opened.push_back(fd);
+      continue;
+    }
+    const int open_errno = errno;
+    if ((open_errno == ENOTDIR || open_errno == ELOOP) && read_link(c, &target)) {
+      if (uint16_t err = expand(target)) return err;
+      continue;
+    }
+    return errno_from_host(open_errno);
+  }
+  if (trailing_slash && out->name != ".") out->name += '/';
+  out->dir_fd = current();
+  return kSuccess;
+}
+
+} // namespace kite::wasi
