@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "kite/kite.h"
 #include "support/result.h"
 
 namespace kite::cli {
@@ -15,6 +16,14 @@ Result<std::vector<uint8_t>> read_file(const std::string& path);
 // Prints "kite: <path>: <error>" to stderr (one line).
 void report(const std::string& path, const Error& error);
 void report(const std::string& message);
+
+// Compiles a module file: `.wasm` as binary, `.wat`/`.wast` as text, any
+// other name by content (the binary magic, else text).
+Result<api::Module> compile_file(const api::Engine& engine, const std::string& path,
+                                 const std::vector<uint8_t>& bytes);
+
+// A trap's message and backtrace (runs of one function folded into one line).
+void print_trap(const std::string& path, const Error& error);
 
 int run_command(const std::vector<std::string>& args);
 int wast_command(const std::vector<std::string>& args);

@@ -180,7 +180,7 @@ int inspect_command(const std::vector<std::string>& args) {
     return 1;
   }
   api::Engine engine;
-  auto module = api::Module::compile(engine, *bytes);
+  auto module = compile_file(engine, file, *bytes);
   if (!module.ok()) {
     report(file, module.error());
     return 1;

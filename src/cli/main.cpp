@@ -24,6 +24,32 @@ void report(const std::string& path, const Error& error) {
   std::fprintf(stderr, "kite: %s: %s\n", path.c_str(), error.describe().c_str());
 }
 
+Result<api::Module> compile_file(const api::Engine& engine, const std::string& path,
+                                 const std::vector<uint8_t>& bytes) {
+  if (path.ends_with(".wasm")) return api::Module::from_binary(engine, bytes);
+  if (path.ends_with(".wat") || path.ends_with(".wast")) {
+    return api::Module::from_text(
+        engine, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  }
+  return api::Module::compile(engine, bytes);
+}
+
+void print_trap(const std::string& path, const Error& error) {
+  std::fprintf(stderr, "kite: %s: trap: %s\n", path.c_str(), error.message.c_str());
+  const auto& frames = error.backtrace;
+  for (size_t i = 0; i < frames.size();) {
+    size_t run = 1;
+    while (i + run < frames.size() && frames[i + run] == frames[i])
+      ++run;
+    if (run > 1) {
+      std::fprintf(stderr, "  %zu-%zu: %s (%zu frames)\n", i, i + run - 1, frames[i].c_str(), run);
+    } else {
+      std::fprintf(stderr, "  %zu: %s\n", i, frames[i].c_str());
+    }
+    i += run;
+  }
+}
+
 void report(const std::string& message) { std::fprintf(stderr, "kite: %s\n", message.c_str()); }
 
 } // namespace kite::cli

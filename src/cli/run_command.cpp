@@ -101,13 +101,6 @@ std::string format_result(const Value& v) {
   }
 }
 
-void print_trap(const std::string& file, const Error& e) {
-  std::fprintf(stderr, "kite: %s: trap: %s\n", file.c_str(), e.message.c_str());
-  for (size_t i = 0; i < e.backtrace.size(); ++i) {
-    std::fprintf(stderr, "  %zu: %s\n", i, e.backtrace[i].c_str());
-  }
-}
-
 // The parsed command line of `kite run`.
 struct RunOptions {
   std::string invoke;
@@ -243,7 +236,7 @@ int run_command(const std::vector<std::string>& args) {
   }
   api::Engine engine;
   api::Store store(engine);
-  auto module = api::Module::compile(engine, *bytes);
+  auto module = compile_file(engine, file, *bytes);
   if (!module.ok()) {
     report(file, module.error());
     return 1;

@@ -80,6 +80,7 @@ private:
   Status validate_function(uint32_t func_index);
   Status run_body(InstrReader& in, uint64_t body_end);
   Error missing_end(uint64_t at) const;
+  Error in_function(uint32_t func_index, Error e) const;
   Status instruction();
   Status generic(const OpInfo& info);
   Status check_const_instr();
@@ -386,9 +387,24 @@ Status Validator::run() {
   KITE_TRY(check_elems());
   KITE_TRY(check_datas());
   for (uint32_t i = m_.num_imported_functions; i < m_.functions.size(); ++i) {
-    KITE_TRY(validate_function(i));
+    Status s = validate_function(i);
+    if (!s.ok()) return in_function(i, std::move(s).error());
   }
   return {};
+}
+
+// Names the function (and the instruction, when one was being checked) in a
+// body error: "type mismatch (in func 3 $fac at i64.const)".
+Error Validator::in_function(uint32_t func_index, Error e) const {
+  std::string where = "in func " + std::to_string(func_index);
+  if (auto name = m_.function_names.find(func_index); name != m_.function_names.end()) {
+    where += " $" + name->second;
+  }
+  if (in_.offset >= m_.functions[func_index].body.offset && in_.offset <= e.offset) {
+    where += " at " + std::string(op_name(in_.op));
+  }
+  e.message += " (" + where + ")";
+  return e;
 }
 
 // ---------------------------------------------------------------- operand stack
