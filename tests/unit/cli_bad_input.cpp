@@ -4,6 +4,7 @@
 // answer with one line on stderr and exit status 1.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -121,8 +122,14 @@ struct CliResult {
   std::string err;
 };
 
+std::string unique_temp_path(const std::string& name) {
+  const auto* test = testing::UnitTest::GetInstance()->current_test_info();
+  return testing::TempDir() + "kite_" + test->name() + "_" + std::to_string(getpid()) + "_" + name;
+}
+
 CliResult run_kite(const std::string& args) {
-  const std::string err_file = testing::TempDir() + "kite_bad_input_stderr.txt";
+  // CTest runs these tests in parallel: every file name is unique to its test.
+  const std::string err_file = unique_temp_path("stderr.txt");
   const std::string cmd = std::string(KITE_CLI) + " " + args + " >/dev/null 2>" + err_file;
   const int raw = std::system(cmd.c_str());
   CliResult r;
@@ -133,7 +140,7 @@ CliResult run_kite(const std::string& args) {
 }
 
 std::string write_temp(const std::string& name, const std::vector<uint8_t>& bytes) {
-  const std::string path = testing::TempDir() + name;
+  const std::string path = unique_temp_path(name);
   std::ofstream out(path, std::ios::binary);
   out.write(reinterpret_cast<const char*>(bytes.data()),
             static_cast<std::streamsize>(bytes.size()));
