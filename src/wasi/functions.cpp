@@ -152,9 +152,10 @@ bool host_clock(uint32_t id, clockid_t* out) {
 // hold `needed` rights.
 uint16_t resolve_path(Call& c, uint32_t fd, uint64_t needed, uint32_t ptr, uint32_t len,
                       bool follow, ResolvedPath* out, FdEntry** dir = nullptr) {
-  FdEntry* e = nullptr;
-  if (uint16_t err = c.ctx.lookup(fd, needed, &e)) return err;
+  FdEntry* e = c.ctx.get(fd);
+  if (!e) return kBadf;
   if (e->type != kDirectory) return kNotdir;
+  if ((e->rights_base & needed) != needed) return kNotcapable;
   std::string path;
   if (!c.mem.string(ptr, len, &path)) return kFault;
   if (dir) *dir = e;

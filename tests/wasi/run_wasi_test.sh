@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Runs one WASI test program under `kite run` in a fresh temporary sandbox
+# and checks its exit status and output.
+#   run_wasi_test.sh KITE WASM_DIR NAME
+set -uo pipefail
+kite=$1 wasm_dir=$2 name=$3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir "$work/sandbox"
+echo "outside the sandbox" > "$work/secret"
+wasm="$wasm_dir/$name.wasm"
+
+fail() { echo "FAIL: $name: $*" >&2; exit 1; }
+
+# expect_run STATUS OUT_PATTERN KITE_ARGS...: status must match, stdout must
+# contain OUT_PATTERN (empty: anything).
+expect_run() {
+  local want=$1 pattern=$2
+  shift 2
+  "$kite" run "$@" >"$work/out" 2>"$work/err" </dev/null
+  local got=$?
+  if [[ $got != "$want" ]]; then
+    cat "$work/out" "$work/err" >&2
+    fail "kite run $* exited $got, want $want"
+  fi
+  if [[ -n $pattern ]] && ! grep -q -- "$pattern" "$work/out"; then
+    cat "$work/out" "$work/err" >&2
+    fail "kite run $* printed no '$pattern'"
+  fi
+}
+
+cd "$work"
+case $name in
+  files | readdir | stat_times | links | seek | clocks_poll | sandbox)
+    expect_run 0 "$name ok" --dir sandbox::/sandbox "$wasm"
+    [[ -z $(ls -A sandbox/.. | grep -v -e '^sandbox$' -e '^secret$' -e '^out$' -e '^err$') ]] ||
+      fail "files appeared outside the sandbox"
+    ;;
+  random)
+    expect_run 0 "random ok" "$wasm"
+    ;;
+  args_env)
+    cp "$wasm" args_env.wasm
+    HOME=/root PATH=$PATH expect_run 0 "args_env ok" --env A=1 --env "B=two words" args_env.wasm x "y z"
+    ;;
+  exit_code)
+    expect_run 0 "" "$wasm" return
+    expect_run 3 "" "$wasm" main
+    expect_run 42 "before exit" "$wasm" exit
+    expect_run 17 "" "$wasm" deep
+    expect_run 143 "" "$wasm" raise
+    expect_run 134 "" "$wasm" trap
+    grep -q "trap: unreachable" err || fail "a trap prints its message"
+    grep -q "0: " err || fail "a trap prints a backtrace"
+    ;;
+  renumber)
+    expect_run 0 "" --dir sandbox::/sandbox "$wasm"
+    [[ $(cat sandbox/out.txt) == "to the file" ]] || fail "stdout was not renumbered onto the file"
+    grep -q "stderr still works" err || fail "stderr lost"
+    ;;
+  sockets)
+    # A port from the ephemeral range, retried if it is taken.
+    for attempt in 1 2 3 4 5; do
+      port=$((20000 + RANDOM % 30000))
+      "$kite" run --dir sandbox::/sandbox --tcplisten "127.0.0.1:$port" "$wasm" >out 2>err &
+      pid=$!
+      connected=
+      for _ in $(seq 100); do
+        if exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null; then connected=1; break; fi
+        kill -0 $pid 2>/dev/null || break
+        sleep 0.05
+      done
+      [[ -n $connected ]] && break
+      wait $pid
+    done
+    [[ -n $connected ]] || fail "could not connect to the guest's listener"
+    printf 'ping\n' >&3
+    IFS= read -r -t 10 reply <&3 || fail "no reply from the guest"
+    exec 3>&-
+    wait $pid
+    status=$?
+    [[ $status == 0 ]] || { cat out err >&2; fail "guest exited $status"; }
+    [[ $reply == "pong:ping" ]] || fail "reply was '$reply'"
+    grep -q "sockets ok" out || fail "no 'sockets ok'"
+    ;;
+  *) fail "unknown test" ;;
+esac
+echo "PASS: $name"
