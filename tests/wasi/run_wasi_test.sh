@@ -83,6 +83,33 @@ case $name in
     [[ $reply == "pong:ping" ]] || fail "reply was '$reply'"
     grep -q "sockets ok" out || fail "no 'sockets ok'"
     ;;
+  reactor)
+    expect_run 0 "initialized=1" --invoke add "$wasm" 2 3
+    grep -qx 5 out || fail "add(2, 3) printed no 5"
+    expect_run 9 "" --invoke quit "$wasm" 9
+    ;;
+  cli)
+    # Usage errors: one line on stderr, status 1.
+    one_line_error() {
+      "$kite" run "$@" >out 2>err </dev/null
+      local got=$?
+      [[ $got == 1 ]] || fail "kite run $* exited $got, want 1"
+      [[ $(wc -l <err) == 1 ]] || { cat err >&2; fail "kite run $*: not one line"; }
+    }
+    one_line_error --dir "$work/missing" "$wasm_dir/random.wasm"
+    grep -q "missing" err || fail "the missing preopen is not named"
+    one_line_error --frobnicate "$wasm_dir/random.wasm"
+    one_line_error "$work/missing.wasm"
+    one_line_error --dir
+    one_line_error --tcplisten nonsense "$wasm_dir/random.wasm"
+    "$kite" run --help >out || fail "--help failed"
+    for opt in --dir --env --inherit-env --tcplisten --invoke; do
+      grep -q -- "$opt" out || fail "--help does not document $opt"
+    done
+    # --inherit-env passes the host environment, --env NAME one variable.
+    KITE_WASI_PROBE=yes expect_run 0 "" --inherit-env --env ONE=1 "$wasm_dir/args_env.wasm" inherit
+    KITE_WASI_PROBE=yes expect_run 0 "" --env KITE_WASI_PROBE "$wasm_dir/args_env.wasm" probe
+    ;;
   *) fail "unknown test" ;;
 esac
 echo "PASS: $name"
