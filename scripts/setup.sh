@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing kite needs, when it is missing, on
 # Debian bookworm: clang-19 + lld-19 (kite and the test/benchmark programs),
-# the wasm32-wasi sysroot, CMake, Ninja and GoogleTest.
+# the wasm32-wasi sysroot, CMake, Ninja, GoogleTest, and Node.js with npm
+# (the program tests).
 set -euo pipefail
 
 packages=(clang-19 lld-19 cmake ninja-build libgtest-dev wasi-libc libclang-rt-19-dev-wasm32)
@@ -9,6 +10,11 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# The program tests (tests/programs) fetch packages with npm and produce
+# reference outputs with node; any Node >= 18 with npm will do.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
+fi
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
   sudo_cmd=()
