@@ -174,11 +174,6 @@ void split_components(std::string_view path, std::vector<std::string>* reversed_
 
 } // namespace
 
-ResolvedPath::ResolvedPath(ResolvedPath&& other) noexcept
-    : dir_fd(other.dir_fd), name(std::move(other.name)), opened(std::move(other.opened)) {
-  other.opened.clear();
-}
-
 ResolvedPath::~ResolvedPath() {
   for (int fd : opened)
     ::close(fd);
@@ -330,7 +325,7 @@ uint16_t Context::resolve(const FdEntry& base, std::string_view path, bool follo
     }
     return errno_from_host(open_errno);
   }
-  if (trailing_slash && out->name != ".") out->name += '/';
+  out->must_be_directory = trailing_slash;
   out->dir_fd = current();
   return kSuccess;
 }

@@ -124,18 +124,22 @@ struct FdEntry {
   std::vector<DirEntry> listing;
 };
 
-// A path resolved inside a preopen: `name` (one component, possibly with a
-// trailing '/') relative to the directory `dir_fd`, which stays open while
-// this lives.
+// A path resolved inside a preopen: `name` (one component, never a
+// symlink to follow) relative to the directory `dir_fd`, which stays open
+// while this lives.
 class ResolvedPath {
 public:
   ResolvedPath() = default;
-  ResolvedPath(ResolvedPath&&) noexcept;
-  ResolvedPath& operator=(ResolvedPath&&) = delete;
+  ResolvedPath(const ResolvedPath&) = delete;
+  ResolvedPath& operator=(const ResolvedPath&) = delete;
   ~ResolvedPath();
 
   int dir_fd = -1;
   std::string name;
+  // The path ended in '/': the final component must be a directory. (The
+  // slash is not passed to the host, whose *at calls would follow a
+  // symlink swapped in after resolution.)
+  bool must_be_directory = false;
   // Directories opened while walking (innermost last); dir_fd is the last
   // one, or the starting fd when empty.
   std::vector<int> opened;

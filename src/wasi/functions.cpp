@@ -159,7 +159,14 @@ uint16_t resolve_path(Call& c, uint32_t fd, uint64_t needed, uint32_t ptr, uint3
   std::string path;
   if (!c.mem.string(ptr, len, &path)) return kFault;
   if (dir) *dir = e;
-  return c.ctx.resolve(*e, path, follow, out);
+  if (uint16_t err = c.ctx.resolve(*e, path, follow, out)) return err;
+  // "name/" must name a directory if it exists (creating it is up to the caller).
+  struct stat st;
+  if (out->must_be_directory &&
+      fstatat(out->dir_fd, out->name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+      !S_ISDIR(st.st_mode))
+    return kNotdir;
+  return kSuccess;
 }
 
 // Writes argv/environ-style string lists: `ptrs` gets one u32 per string,
@@ -606,7 +613,7 @@ uint32_t path_open(Call& c) {
   const bool write = want_base & (rights::kFdWrite | rights::kFdAllocate | rights::kFdDatasync |
                                   rights::kFdFilestatSetSize);
   int flags = O_CLOEXEC | O_NOFOLLOW; // the final symlink was followed by resolve() if asked
-  if (oflags & 2) flags |= O_DIRECTORY;
+  if ((oflags & 2) || p.must_be_directory) flags |= O_DIRECTORY;
   flags |= (write && !(oflags & 2)) ? (read ? O_RDWR : O_WRONLY) : O_RDONLY;
   if (oflags & 1) flags |= O_CREAT;
   if (oflags & 4) flags |= O_EXCL;

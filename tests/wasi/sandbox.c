@@ -77,6 +77,16 @@ int main(void) {
   // Not following the final symlink is ELOOP for path_open.
   CHECK_WASI(open_at("out_rel", 0, &fd), __WASI_ERRNO_LOOP);
 
+  // A trailing slash demands a directory and follows a final symlink, still
+  // inside the sandbox.
+  CHECK_WASI(open_at("sub/", 0, &fd), 0);
+  CHECK_WASI(open_at("sub/inside/", 0, &fd), __WASI_ERRNO_NOTDIR);
+  CHECK_WASI(open_at("sub/up/", 0, &fd), 0);
+  CHECK_WASI(open_at("out_abs/", 0, &fd), __WASI_ERRNO_PERM);
+  CHECK_WASI(__wasi_path_unlink_file(PREOPEN_FD, "sub/inside/"), __WASI_ERRNO_NOTDIR);
+  CHECK_WASI(__wasi_path_create_directory(PREOPEN_FD, "newdir/"), 0);
+  CHECK_WASI(__wasi_path_remove_directory(PREOPEN_FD, "newdir/"), 0);
+
   // Loops.
   CHECK(symlink("loop2", "/sandbox/loop1") == 0);
   CHECK(symlink("loop1", "/sandbox/loop2") == 0);
