@@ -64,8 +64,8 @@ inline constexpr IrOpInfo kIrOpInfos[] = {
 #define KITE_IR_CMP(Name, T, expr, Inverse)                                                        \
   {#Name, "sss"}, {#Name "Imm", "ss" KITE_IMM_LAYOUT_##T}, {"BrIf" #Name, "ssj"},                  \
       {"BrIf" #Name "Imm", "s" KITE_IMM_LAYOUT_##T "j"},
-#define KITE_IR_LOAD(Name, R, Mem) {#Name, "ssL"}, {#Name "Checked", "ssLp"},
-#define KITE_IR_STORE(Name, T, Mem) {#Name, "ssL"}, {#Name "Checked", "ssLp"},
+#define KITE_IR_LOAD(Name, R, Mem) {#Name, "ssii"}, {#Name "Checked", "ssLp"},
+#define KITE_IR_STORE(Name, T, Mem) {#Name, "ssii"}, {#Name "Checked", "ssLp"},
 #include "translate/ir_ops.def"
 };
 #undef KITE_IMM_LAYOUT_I32

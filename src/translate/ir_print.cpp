@@ -21,7 +21,9 @@ std::string print(const Code& code) {
     for (char c : info.layout) {
       switch (c) {
       case 's': std::snprintf(buf, sizeof buf, " s%u", unit(ip, k++)); break;
-      case 'i': std::snprintf(buf, sizeof buf, " #%u", unit(ip, k++)); break;
+      case 'i': // signed when that reads better (addends like -8)
+        std::snprintf(buf, sizeof buf, " #%d", static_cast<int32_t>(unit(ip, k++)));
+        break;
       case 'j':
         std::snprintf(buf, sizeof buf, " ->%d",
                       static_cast<int32_t>(start) + static_cast<int32_t>(unit(ip, k++)));

@@ -1,12 +1,14 @@
 // Wasm function body -> register IR, in one pass over the validated body.
 //
 // The operand stack is tracked symbolically: an entry is a value already in
-// its canonical slot (Temp), a reference to a local's slot (Local) or a
-// constant (Const). Consumers name Local slots and fold Const operands into
-// immediates directly, so local.get and most constants emit nothing. Entries
-// are materialised into their canonical slots where control flow merges
-// (block entry, branches, block end) and before a local they reference is
-// overwritten.
+// its canonical slot (Temp), a reference to a local's slot (Local), a
+// constant (Const) or an i32 sum of a slot and a constant not computed yet
+// (AddImm). Consumers name Local slots and fold Const operands into
+// immediates directly, so local.get and most constants emit nothing; loads
+// and stores fold an AddImm address into their own address computation.
+// Entries are materialised into their canonical slots where control flow
+// merges (block entry, branches, block end) and before a local they
+// reference is overwritten.
 #include <algorithm>
 #include <cassert>
 
@@ -17,12 +19,13 @@ namespace kite::ir {
 
 namespace {
 
-enum class EntryKind : uint8_t { Temp, Local, Const };
+enum class EntryKind : uint8_t { Temp, Local, Const, AddImm };
 
 struct Entry {
   EntryKind kind = EntryKind::Temp;
-  uint32_t local = 0; // Local: the local's slot
-  uint64_t value = 0; // Const: the bits (i32/f32 zero-extended)
+  uint32_t local = 0; // Local: the local's slot; AddImm: the slot added to (a local's,
+                      // or the entry's own canonical slot)
+  uint64_t value = 0; // Const: the bits (i32/f32 zero-extended); AddImm: the i32 addend
 };
 
 // A pending jump operand, patched when its label is bound.
@@ -180,17 +183,30 @@ private:
   void materialize(size_t pos) {
     Entry& e = stack_[pos];
     if (e.kind == EntryKind::Temp) return;
-    uint32_t slot = canon(pos);
-    if (e.kind == EntryKind::Local) {
-      begin(IrOp::Copy);
-      u32(slot);
-      u32(e.local);
-    } else {
-      begin(IrOp::Const);
-      u32(slot);
-      u64(e.value);
-    }
+    emit_entry(canon(pos), e);
     e = Entry{};
+  }
+  // Writes the value of non-Temp entry `e` to `dst`.
+  void emit_entry(uint32_t dst, const Entry& e) {
+    switch (e.kind) {
+    case EntryKind::Local:
+      begin(IrOp::Copy);
+      u32(dst);
+      u32(e.local);
+      break;
+    case EntryKind::Const:
+      begin(IrOp::Const);
+      u32(dst);
+      u64(e.value);
+      break;
+    case EntryKind::AddImm:
+      begin(IrOp::I32AddImm);
+      dst_operand(dst);
+      u32(e.local);
+      u32(static_cast<uint32_t>(e.value));
+      break;
+    case EntryKind::Temp: break;
+    }
   }
   void materialize_all() {
     for (size_t i = 0; i < stack_.size(); ++i)
@@ -203,13 +219,15 @@ private:
   // Pops the top entry and returns the slot holding it.
   uint32_t pop_slot() {
     size_t pos = stack_.size() - 1;
-    materialize_if_const(pos);
+    materialize_if_computed(pos);
     Entry e = stack_.back();
     stack_.pop_back();
     return e.kind == EntryKind::Local ? e.local : canon(pos);
   }
-  void materialize_if_const(size_t pos) {
-    if (stack_[pos].kind == EntryKind::Const) materialize(pos);
+  // Leaves the entry a Temp or a Local.
+  void materialize_if_computed(size_t pos) {
+    if (stack_[pos].kind == EntryKind::Const || stack_[pos].kind == EntryKind::AddImm)
+      materialize(pos);
   }
   bool top_is_const(size_t depth = 0) const {
     return stack_[stack_.size() - 1 - depth].kind == EntryKind::Const;
@@ -250,16 +268,13 @@ private:
     for (uint32_t i = 0; i < n; ++i) {
       uint32_t dst = canon(target.height + i);
       const Entry& e = stack_[first + i];
-      if (e.kind == EntryKind::Const) {
-        begin(IrOp::Const);
-        u32(dst);
-        u64(e.value);
-      } else {
-        uint32_t src = e.kind == EntryKind::Local ? e.local : canon(first + i);
-        if (src == dst) continue;
+      if (e.kind == EntryKind::Temp) {
+        if (canon(first + i) == dst) continue;
         begin(IrOp::Copy);
         u32(dst);
-        u32(src);
+        u32(canon(first + i));
+      } else if (e.kind != EntryKind::Local || e.local != dst) {
+        emit_entry(dst, e);
       }
     }
   }
@@ -372,6 +387,14 @@ private:
   void do_binary_imm(Op wasm_op, IrOp op, IrOp op_imm, bool is64) {
     uint64_t imm = 0;
     uint32_t a = 0;
+    if (wasm_op == Op::I32Add && top_is_const() &&
+        stack_[stack_.size() - 2].kind == EntryKind::AddImm) {
+      // (x + c1) + c2 = x + (c1 + c2) in i32.
+      imm = stack_.back().value;
+      stack_.pop_back();
+      stack_.back().value = static_cast<uint32_t>(stack_.back().value + imm);
+      return;
+    }
     if (top_is_const()) {
       imm = stack_.back().value;
       stack_.pop_back();
@@ -381,8 +404,18 @@ private:
       a = pop_slot();
       imm = stack_.back().value;
       stack_.pop_back();
+    } else if (wasm_op == Op::I32Add && (stack_.back().kind == EntryKind::AddImm ||
+                                         stack_[stack_.size() - 2].kind == EntryKind::AddImm)) {
+      return do_add_reassociated();
     } else {
       return do_binary(op);
+    }
+    // i32.add waits for its consumer (a load or store folds it), unless its
+    // operand is a temp that is not in the result's slot (it would be
+    // overwritten by the next push).
+    if (wasm_op == Op::I32Add && (a < num_locals_ || a == canon(stack_.size()))) {
+      stack_.push_back(Entry{EntryKind::AddImm, a, imm});
+      return;
     }
     begin(op_imm);
     dst_operand(push_temp());
@@ -392,26 +425,72 @@ private:
     else
       u32(static_cast<uint32_t>(imm));
   }
+  // Fast (guarded memory 0) accesses take the address as slot + i32 addend
+  // (wrapping) + offset, so an AddImm address costs no instruction.
+  struct Address {
+    uint32_t slot = 0;
+    uint32_t addend = 0;
+  };
+  Address pop_address(bool fast) {
+    const Entry& e = stack_.back();
+    if (fast && e.kind == EntryKind::AddImm) {
+      Address a{e.local, static_cast<uint32_t>(e.value)};
+      stack_.pop_back();
+      return a;
+    }
+    return Address{pop_slot(), 0};
+  }
+  bool is_fast(const MemArg& m) const {
+    const Memory* mem = inst_.memories[m.memory];
+    return m.memory == 0 && mem->guarded && !mem->is64;
+  }
+  // x + (y + c) as (x + y) + c, the addend still waiting for a load or store.
+  void do_add_reassociated() {
+    uint32_t addend = 0;
+    auto take = [&] {
+      if (stack_.back().kind != EntryKind::AddImm) return pop_slot();
+      Entry e = stack_.back();
+      stack_.pop_back();
+      addend += static_cast<uint32_t>(e.value);
+      return e.local;
+    };
+    uint32_t b = take();
+    uint32_t a = take();
+    begin(IrOp::I32Add);
+    uint32_t dst = push_temp();
+    dst_operand(dst);
+    u32(a);
+    u32(b);
+    stack_.back() = Entry{EntryKind::AddImm, dst, addend};
+  }
   void do_load(IrOp fast, IrOp checked, const MemArg& m) {
-    Memory* mem = inst_.memories[m.memory];
-    uint32_t addr = pop_slot();
-    bool use_fast = m.memory == 0 && mem->guarded && !mem->is64;
+    bool use_fast = is_fast(m);
+    Address addr = pop_address(use_fast);
     begin(use_fast ? fast : checked);
     dst_operand(push_temp());
-    u32(addr);
-    u64(m.offset);
-    if (!use_fast) ptr(mem);
+    u32(addr.slot);
+    if (use_fast) {
+      u32(addr.addend);
+      u32(static_cast<uint32_t>(m.offset));
+    } else {
+      u64(m.offset);
+      ptr(inst_.memories[m.memory]);
+    }
   }
   void do_store(IrOp fast, IrOp checked, const MemArg& m) {
-    Memory* mem = inst_.memories[m.memory];
+    bool use_fast = is_fast(m);
     uint32_t value = pop_slot();
-    uint32_t addr = pop_slot();
-    bool use_fast = m.memory == 0 && mem->guarded && !mem->is64;
+    Address addr = pop_address(use_fast);
     begin(use_fast ? fast : checked);
-    u32(addr);
+    u32(addr.slot);
     u32(value);
-    u64(m.offset);
-    if (!use_fast) ptr(mem);
+    if (use_fast) {
+      u32(addr.addend);
+      u32(static_cast<uint32_t>(m.offset));
+    } else {
+      u64(m.offset);
+      ptr(inst_.memories[m.memory]);
+    }
   }
   // Pops `n` arguments into contiguous slots; returns the first one.
   uint32_t pop_args(uint32_t n) {
@@ -580,9 +659,12 @@ void Translator::do_br_table(const Instr& in) {
 
 void Translator::do_local_set(uint32_t local, bool tee) {
   // Entries still referring to the old value must be copied out first.
+  auto refers = [&](const Entry& e) {
+    return (e.kind == EntryKind::Local || e.kind == EntryKind::AddImm) && e.local == local;
+  };
   bool referenced = false;
   for (size_t i = 0; i + 1 < stack_.size(); ++i)
-    if (stack_[i].kind == EntryKind::Local && stack_[i].local == local) referenced = true;
+    if (refers(stack_[i])) referenced = true;
   size_t top = stack_.size() - 1;
   Entry& e = stack_[top];
   // Retarget the producing instruction when it wrote the top temp.
@@ -598,19 +680,14 @@ void Translator::do_local_set(uint32_t local, bool tee) {
   }
   if (referenced)
     for (size_t i = 0; i + 1 < stack_.size(); ++i)
-      if (stack_[i].kind == EntryKind::Local && stack_[i].local == local) materialize(i);
+      if (refers(stack_[i])) materialize(i);
   Entry value = stack_.back();
-  if (value.kind == EntryKind::Const) {
-    begin(IrOp::Const);
+  if (value.kind == EntryKind::Temp) {
+    begin(IrOp::Copy);
     u32(local);
-    u64(value.value);
-  } else {
-    uint32_t src = value.kind == EntryKind::Local ? value.local : canon(top);
-    if (src != local) {
-      begin(IrOp::Copy);
-      u32(local);
-      u32(src);
-    }
+    u32(canon(top));
+  } else if (value.kind != EntryKind::Local || value.local != local) {
+    emit_entry(local, value);
   }
   stack_.pop_back();
   if (tee)
@@ -919,7 +996,7 @@ Status Translator::translate_instr(const Instr& in) {
   case Op::RefEq: do_binary(IrOp::I64Eq); return {};
   case Op::RefAsNonNull: {
     size_t top = stack_.size() - 1;
-    materialize_if_const(top);
+    materialize_if_computed(top);
     uint32_t slot = stack_[top].kind == EntryKind::Local ? stack_[top].local : canon(top);
     begin(IrOp::RefAsNonNull);
     u32(slot);
@@ -928,7 +1005,7 @@ Status Translator::translate_instr(const Instr& in) {
   case Op::BrOnNull: {
     // The reference stays on the stack when the branch is not taken.
     size_t top = stack_.size() - 1;
-    materialize_if_const(top);
+    materialize_if_computed(top);
     uint32_t slot = stack_[top].kind == EntryKind::Local ? stack_[top].local : canon(top);
     stack_.pop_back();
     Ctrl& target = label_ctrl(in.a);
