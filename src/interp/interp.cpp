@@ -227,7 +227,7 @@ const Handler kHandlers[] = {
 #define KITE_IR_CMP(Name, T, expr, Inverse)                                                        \
   &H_##Name::run, &H_##Name##Imm::run, &H_BrIf##Name::run, &H_BrIf##Name##Imm::run,
 #define KITE_IR_LOAD(Name, R, Mem) &H_##Name::run, &H_##Name##Checked::run,
-#define KITE_IR_STORE(Name, T, Mem) &H_##Name::run, &H_##Name##Checked::run,
+#define KITE_IR_STORE(Name, T, Mem) &H_##Name::run, &H_##Name##Checked::run, &H_##Name##Imm::run,
 #include "translate/ir_ops.def"
 };
 static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == ir::kNumIrOps);

@@ -29,7 +29,7 @@ enum class IrOp : uint16_t {
 #define KITE_IR_BINI(Name, T, R, expr) Name, Name##Imm,
 #define KITE_IR_CMP(Name, T, expr, Inverse) Name, Name##Imm, BrIf##Name, BrIf##Name##Imm,
 #define KITE_IR_LOAD(Name, R, Mem) Name, Name##Checked,
-#define KITE_IR_STORE(Name, T, Mem) Name, Name##Checked,
+#define KITE_IR_STORE(Name, T, Mem) Name, Name##Checked, Name##Imm,
 #include "translate/ir_ops.def"
 };
 
@@ -42,7 +42,7 @@ inline constexpr uint32_t kNumIrOps = 0
 #define KITE_IR_BINI(Name, T, R, expr) +2
 #define KITE_IR_CMP(Name, T, expr, Inverse) +4
 #define KITE_IR_LOAD(Name, R, Mem) +2
-#define KITE_IR_STORE(Name, T, Mem) +2
+#define KITE_IR_STORE(Name, T, Mem) +3
 #include "translate/ir_ops.def"
     ;
 
@@ -65,7 +65,8 @@ inline constexpr IrOpInfo kIrOpInfos[] = {
   {#Name, "sss"}, {#Name "Imm", "ss" KITE_IMM_LAYOUT_##T}, {"BrIf" #Name, "ssj"},                  \
       {"BrIf" #Name "Imm", "s" KITE_IMM_LAYOUT_##T "j"},
 #define KITE_IR_LOAD(Name, R, Mem) {#Name, "ssii"}, {#Name "Checked", "ssLp"},
-#define KITE_IR_STORE(Name, T, Mem) {#Name, "ssii"}, {#Name "Checked", "ssLp"},
+#define KITE_IR_STORE(Name, T, Mem)                                                                \
+  {#Name, "ssii"}, {#Name "Checked", "ssLp"}, {#Name "Imm", "siii"},
 #include "translate/ir_ops.def"
 };
 #undef KITE_IMM_LAYOUT_I32

@@ -477,8 +477,24 @@ private:
       ptr(inst_.memories[m.memory]);
     }
   }
-  void do_store(IrOp fast, IrOp checked, const MemArg& m) {
+  void do_store(IrOp fast, IrOp checked, IrOp fast_imm, const MemArg& m) {
     bool use_fast = is_fast(m);
+    // A constant that is an i32 sign-extended to the stored type (f32 bits
+    // zero-extended are too, when their sign bit is clear; others are not).
+    if (use_fast && top_is_const()) {
+      uint64_t v = stack_.back().value;
+      if (v == static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(v))) ||
+          (fast != IrOp::I64Store && fast != IrOp::F64Store && v <= 0xFFFFFFFFu)) {
+        stack_.pop_back();
+        Address addr = pop_address(true);
+        begin(fast_imm);
+        u32(addr.slot);
+        u32(static_cast<uint32_t>(v));
+        u32(addr.addend);
+        u32(static_cast<uint32_t>(m.offset));
+        return;
+      }
+    }
     uint32_t value = pop_slot();
     Address addr = pop_address(use_fast);
     begin(use_fast ? fast : checked);
@@ -582,6 +598,12 @@ Status Translator::skip_unreachable(const Instr& in) {
     return {};
   case Op::Else:
     if (skip_depth_ > 0) return {};
+    return translate_instr(in);
+  case Op::Delegate: // closes a (legacy) try, like end
+    if (skip_depth_ > 0) {
+      --skip_depth_;
+      return {};
+    }
     return translate_instr(in);
   default: return {};
   }
@@ -890,7 +912,7 @@ Status Translator::translate_instr(const Instr& in) {
     return {};
 #define KITE_IR_STORE(Name, T, Mem)                                                                \
   case Op::Name:                                                                                   \
-    do_store(IrOp::Name, IrOp::Name##Checked, in.mem);                                             \
+    do_store(IrOp::Name, IrOp::Name##Checked, IrOp::Name##Imm, in.mem);                            \
     return {};
 #include "translate/ir_ops.def"
   case Op::MemorySize:

@@ -71,6 +71,28 @@ TEST(InterpExecution, LocalSetIsFoldedIntoTheProducer) {
   EXPECT_EQ(ir.find("Copy"), std::string::npos) << ir;
 }
 
+TEST(InterpExecution, AddImmediateAddressesFoldIntoLoadsAndStoresAndWrap) {
+  // The folded addend wraps in 32 bits before the (non-wrapping) offset is added.
+  Running r(R"((module (memory 1)
+    (func (export "f") (param i32) (result i32)
+      (i32.store (i32.add (local.get 0) (i32.const 8)) (i32.const -7))
+      (i64.store offset=16
+        (i32.add (i32.add (local.get 0) (i32.const 4)) (i32.add (local.get 0) (i32.const 12)))
+        (i64.const 0x100000000))
+      (i32.load (i32.add (local.get 0) (i32.const 8))))
+    (func (export "peek") (param i32) (result i64) (i64.load (local.get 0)))))");
+  auto wrapped = r.func("f").call({Value::i32(-4)}); // -4 + 8 wraps to address 4
+  ASSERT_TRUE(wrapped.ok()) << wrapped.error().message;
+  EXPECT_EQ((*wrapped)[0].i32(), -7);
+  auto stored = r.func("peek").call({Value::i32(24)}); // (-4 + 4) + (-4 + 12) = 8, + 16
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ((*stored)[0].i64(), int64_t{0x100000000});
+  std::string ir = r.ir("f");
+  EXPECT_NE(ir.find("I32StoreImm s0 #-7 #8 #0"), std::string::npos) << ir;
+  EXPECT_NE(ir.find("I32Load s1 s0 #8 #0"), std::string::npos) << ir;
+  EXPECT_EQ(ir.find("I32AddImm"), std::string::npos) << ir;
+}
+
 TEST(InterpExecution, DeepRecursionTrapsCleanly) {
   Running r(R"((module
     (func $down (export "down") (param i32) (result i32)
