@@ -96,25 +96,29 @@ uint16_t errno_from_host(int e) {
   }
 }
 
-namespace {
-
-uint8_t file_type_of(int fd) {
-  struct stat st;
-  if (fstat(fd, &st) != 0) return kUnknown;
-  switch (st.st_mode & S_IFMT) {
+uint8_t file_type_of_mode(mode_t mode, int socket_fd) {
+  switch (mode & S_IFMT) {
   case S_IFREG: return kRegularFile;
   case S_IFDIR: return kDirectory;
   case S_IFCHR: return kCharacterDevice;
   case S_IFBLK: return kBlockDevice;
   case S_IFLNK: return kSymbolicLink;
   case S_IFSOCK: {
-    int type = 0;
+    int type = SOCK_STREAM;
     socklen_t len = sizeof type;
-    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len);
+    if (socket_fd >= 0) getsockopt(socket_fd, SOL_SOCKET, SO_TYPE, &type, &len);
     return type == SOCK_DGRAM ? kSocketDgram : kSocketStream;
   }
   default: return kUnknown; // pipes and FIFOs have no WASI file type
   }
+}
+
+namespace {
+
+uint8_t file_type_of(int fd) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) return kUnknown;
+  return file_type_of_mode(st.st_mode, fd);
 }
 
 uint64_t rights_for(uint8_t type) {

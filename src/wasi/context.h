@@ -3,6 +3,8 @@
 // path resolution every path_* function goes through.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -42,6 +44,10 @@ enum Errno : uint16_t {
 
 // Host errno -> WASI errno.
 uint16_t errno_from_host(int host_errno);
+
+// The WASI file type of a host file mode; sockets are told apart by asking
+// `socket_fd` (stream when it is negative).
+uint8_t file_type_of_mode(mode_t mode, int socket_fd);
 
 // witx `rights` bits.
 namespace rights {

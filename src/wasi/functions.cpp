@@ -86,23 +86,6 @@ uint16_t gather(const GuestMemory& mem, uint32_t iovs, uint32_t count, std::vect
   return kSuccess;
 }
 
-uint8_t file_type_of_mode(mode_t mode, int fd_for_socket) {
-  switch (mode & S_IFMT) {
-  case S_IFREG: return kRegularFile;
-  case S_IFDIR: return kDirectory;
-  case S_IFCHR: return kCharacterDevice;
-  case S_IFBLK: return kBlockDevice;
-  case S_IFLNK: return kSymbolicLink;
-  case S_IFSOCK: {
-    int type = SOCK_STREAM;
-    socklen_t len = sizeof type;
-    if (fd_for_socket >= 0) getsockopt(fd_for_socket, SOL_SOCKET, SO_TYPE, &type, &len);
-    return type == SOCK_DGRAM ? kSocketDgram : kSocketStream;
-  }
-  default: return kUnknown;
-  }
-}
-
 uint64_t to_ns(const timespec& ts) {
   return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(ts.tv_nsec);
 }
