@@ -1,8 +1,11 @@
 #include "harness.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "binary/decoder.h"
@@ -70,7 +73,9 @@ private:
     uint64_t total = 0;
     while (!reader.at_end()) {
       if (!reader.next(in).ok() || never_returns_in_bounded_time(in.op)) return std::nullopt;
-      ++total;
+      // An empty `block ... end` emits no code: not counting it keeps the
+      // bound of a module and of its with_empty_blocks() twin the same.
+      if (in.op != Op::Block && in.op != Op::End) ++total;
       if (in.op == Op::Call || in.op == Op::ReturnCall) {
         std::optional<uint64_t> callee = cost(in.a);
         if (!callee) return std::nullopt;
@@ -150,7 +155,33 @@ std::optional<std::vector<Extern>> dummy_imports(Store& store, const Module& m) 
   return externs;
 }
 
-void call(Function& fn) {
+// FNV-1a, for the transcript's digest of memories and globals.
+uint64_t hash_bytes(uint64_t h, const void* data, size_t size) {
+  for (size_t i = 0; i < size; ++i)
+    h = (h ^ static_cast<const uint8_t*>(data)[i]) * 0x100000001b3;
+  return h;
+}
+
+// The observable state of `instance`: sizes and contents of its memories
+// (the first MiB of each) and the values of its numeric globals.
+std::string state_digest(const Instance& instance) {
+  uint64_t h = 0xcbf29ce484222325;
+  for (const Memory* memory : instance.memories) {
+    h = hash_bytes(h, &memory->size, sizeof memory->size);
+    h = hash_bytes(h, memory->base, std::min<uint64_t>(memory->size, 1 << 20));
+  }
+  for (const Global* global : instance.globals) {
+    if (!global->type.type.is_ref()) h = hash_bytes(h, global->value, sizeof global->value);
+  }
+  char text[32];
+  std::snprintf(text, sizeof text, " state %016llx", static_cast<unsigned long long>(h));
+  return text;
+}
+
+// Calls `fn` with zero arguments; appends "<name>: <result slots | trap>
+// state <digest>" to `transcript`.
+void call(Function& fn, const std::string& name, const Instance& instance,
+          std::string& transcript) {
   const FuncType& type = *fn.type;
   size_t arg_slots = 0, result_slots = 0;
   for (ValType t : type.params) {
@@ -161,7 +192,32 @@ void call(Function& fn) {
     result_slots += slot_count(t);
   std::vector<Slot> args(arg_slots + 1), results(result_slots + 1);
   Status status = interp::invoke(fn, args.data(), results.data());
-  if (!status.ok()) check_error_message(status.error(), "call");
+  transcript += name + ":";
+  if (status.ok()) {
+    const Slot* p = results.data();
+    for (ValType t : type.results) {
+      // A reference is an address, which differs between instances.
+      if (t.is_ref()) {
+        transcript += *p ? " ref" : " null";
+      } else {
+        char slot[24];
+        for (uint32_t i = 0; i < slot_count(t); ++i) {
+          std::snprintf(slot, sizeof slot, " %llx", static_cast<unsigned long long>(p[i]));
+          transcript += slot;
+        }
+      }
+      p += slot_count(t);
+    }
+  } else {
+    check_error_message(status.error(), "call");
+    // A translation failure names the instruction's offset, which differs
+    // between a module and its with_empty_blocks() twin.
+    std::string_view message = status.error().message;
+    if (message.starts_with("offset ")) message.remove_prefix(message.find(": ") + 2);
+    transcript += " trap ";
+    transcript += message;
+  }
+  transcript += state_digest(instance) + "\n";
 }
 
 } // namespace
@@ -187,15 +243,15 @@ std::shared_ptr<Module> compile(std::span<const uint8_t> bytes) {
   return module;
 }
 
-void run_module(const std::shared_ptr<const Module>& module) {
+std::string run_module(const std::shared_ptr<const Module>& module) {
   const Module& m = *module;
   Store store(kLimits);
   std::optional<std::vector<Extern>> imports = dummy_imports(store, m);
-  if (!imports) return;
+  if (!imports) return "no dummy imports\n";
   Result<Instantiation> inst = instantiate(store, module, *imports);
   if (!inst.ok()) {
     check_error_message(inst.error(), "instantiate");
-    return;
+    return "instantiate: " + inst.error().message + "\n";
   }
   Instance& instance = *inst->instance;
 
@@ -208,11 +264,14 @@ void run_module(const std::shared_ptr<const Module>& module) {
     }
   }
 
+  std::string transcript;
   CostModel costs(m);
-  if (m.start && costs.cost(*m.start)) call(*inst->start);
+  if (m.start && costs.cost(*m.start)) call(*inst->start, "start", instance, transcript);
   for (const Export& e : m.exports) {
-    if (e.kind == ExternKind::Func && costs.cost(e.index)) call(*instance.functions[e.index]);
+    if (e.kind == ExternKind::Func && costs.cost(e.index))
+      call(*instance.functions[e.index], e.name, instance, transcript);
   }
+  return transcript;
 }
 
 } // namespace kite::fuzz

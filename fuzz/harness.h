@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 
 #include "model/module.h"
 #include "support/result.h"
@@ -24,6 +25,8 @@ std::shared_ptr<Module> compile(std::span<const uint8_t> bytes);
 // (a validated body must translate, or fail only as "unsupported ..."), then
 // runs the start function and every exported function with zero arguments,
 // each only when its execution is statically bounded (see harness.cpp).
-void run_module(const std::shared_ptr<const Module>& module);
+// Returns a transcript: per call, the results or trap message and a digest
+// of the instance's memories and globals afterwards.
+std::string run_module(const std::shared_ptr<const Module>& module);
 
 } // namespace kite::fuzz

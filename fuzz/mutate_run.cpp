@@ -1,18 +1,31 @@
-// Fuzz target (d): structure-aware. Runs like instantiate_run, but its custom
-// mutator keeps the binary's section framing intact: it splits the module
-// into sections (and the code section into function bodies), lets libFuzzer
-// mutate one section payload or one function body, drops or duplicates a
-// section now and then, and re-encodes every size field. Starting from the
-// testsuite's modules (the fuzz_corpus target), mutations therefore reach the
-// validator, instantiation and the interpreter instead of dying in the
-// decoder's size checks.
+// Fuzz target (d): structure-aware and differential.
+//
+// Structure: the custom mutator keeps the binary's section framing intact:
+// it splits the module into sections (and the code section into function
+// bodies), lets libFuzzer mutate one section payload or one function body,
+// drops or duplicates a section now and then, and re-encodes every size
+// field. Starting from the testsuite's modules (the fuzz_corpus target),
+// mutations therefore reach the validator, instantiation and the interpreter
+// instead of dying in the decoder's size checks.
+//
+// Differential: every module that validates is run twice, as it is and with
+// an empty `block end` after every instruction of every body. The blocks
+// change nothing a program can observe, but they make the translator
+// materialise its operand stack everywhere, so the second run executes
+// without the fused, immediate and retargeted forms of the first. Both runs
+// must validate and must give the same transcript (results, traps, memory
+// and global digests).
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 #include <random>
+#include <string>
 #include <vector>
 
+#include "binary/instr_reader.h"
 #include "harness.h"
 
 extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size);
@@ -95,6 +108,39 @@ void mutate(Bytes& bytes, size_t room) {
   bytes.resize(LLVMFuzzerMutate(bytes.data(), size ? size : 1, bytes.size()));
 }
 
+// `m` with `block end` (02 40 0b) after every instruction of every body
+// except the last `end`; the other sections are copied.
+Bytes with_empty_blocks(const kite::Module& m) {
+  auto sections = split_sections(m.bytes.data(), m.bytes.size());
+  Bytes out(kHeader, kHeader + sizeof(kHeader));
+  for (const Section& s : *sections) {
+    Bytes payload = s.payload;
+    if (s.id == kCodeSection) {
+      std::vector<Bytes> bodies;
+      for (uint32_t f = m.num_imported_functions; f < m.functions.size(); ++f) {
+        const kite::FunctionDecl& decl = m.functions[f];
+        const uint8_t* p = m.bytes.data() + decl.code_offset;
+        (void)read_u32(p, m.bytes.data() + m.bytes.size()); // the body size
+        Bytes body(p, m.data_at(decl.body));                // the locals
+        kite::InstrReader reader(m.data_at(decl.body), decl.body.size, decl.body.offset);
+        kite::Instr in;
+        while (!reader.at_end()) {
+          const uint64_t start = reader.offset();
+          (void)reader.next(in); // validated
+          body.insert(body.end(), m.bytes.data() + start, m.bytes.data() + reader.offset());
+          if (!reader.at_end()) body.insert(body.end(), {0x02, 0x40, 0x0b});
+        }
+        bodies.push_back(std::move(body));
+      }
+      payload = join_bodies(bodies);
+    }
+    out.push_back(s.id);
+    put_u32(out, static_cast<uint32_t>(payload.size()));
+    out.insert(out.end(), payload.begin(), payload.end());
+  }
+  return out;
+}
+
 } // namespace
 
 extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size,
@@ -140,6 +186,20 @@ extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (auto module = kite::fuzz::compile({data, size})) kite::fuzz::run_module(module);
+  auto module = kite::fuzz::compile({data, size});
+  if (!module) return 0;
+  const std::string transcript = kite::fuzz::run_module(module);
+  const Bytes twin_bytes = with_empty_blocks(*module);
+  auto twin = kite::fuzz::compile(twin_bytes);
+  if (!twin) {
+    std::fprintf(stderr, "adding empty blocks made the module invalid\n");
+    std::abort();
+  }
+  const std::string twin_transcript = kite::fuzz::run_module(twin);
+  if (twin_transcript != transcript) {
+    std::fprintf(stderr, "transcripts differ\n-- as given:\n%s-- with empty blocks:\n%s",
+                 transcript.c_str(), twin_transcript.c_str());
+    std::abort();
+  }
   return 0;
 }
