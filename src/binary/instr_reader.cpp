@@ -129,31 +129,16 @@ Status InstrReader::next(Instr& in) {
   }
   in.op = *op;
 
-  switch (op_info(*op).imm) {
+  const ImmKind kind = op_info(*op).imm;
+  // MVP's reserved byte of memory.size/grow is read as a multi-memory index.
+  if (const uint32_t n = index_immediates(kind)) {
+    KITE_TRY(read_u32(r, in.a));
+    return n == 2 ? read_u32(r, in.b) : Status{};
+  }
+  switch (kind) {
   case ImmKind::None: break;
   case ImmKind::BlockType: return read_block_type(r, in.block);
-  case ImmKind::Label:
-  case ImmKind::Func:
-  case ImmKind::Type:
-  case ImmKind::Local:
-  case ImmKind::Global:
-  case ImmKind::Table:
-  case ImmKind::Elem:
-  case ImmKind::Data:
-  case ImmKind::Tag:
-  case ImmKind::Mem: // MVP's reserved byte of memory.size/grow is a multi-memory index
-    return read_u32(r, in.a);
   case ImmKind::LabelTable: return read_label_table(r, in);
-  case ImmKind::CallIndirect:
-  case ImmKind::TableTable:
-  case ImmKind::ElemTable:
-  case ImmKind::DataMem:
-  case ImmKind::MemMem:
-  case ImmKind::TypeField:
-  case ImmKind::TypeType:
-  case ImmKind::TypeData:
-  case ImmKind::TypeElem:
-  case ImmKind::TypeLen: KITE_TRY(read_u32(r, in.a)); return read_u32(r, in.b);
   case ImmKind::MemArg: return read_mem_arg(r, in.mem);
   case ImmKind::MemArgLane: KITE_TRY(read_mem_arg(r, in.mem)); return read_u8(r, in.lane);
   case ImmKind::I32: return assign(r.s32(), in.i32);
@@ -171,6 +156,7 @@ Status InstrReader::next(Instr& in) {
   case ImmKind::SelectT: return read_select_types(r, in);
   case ImmKind::BrOnCast: return read_br_on_cast(r, in);
   case ImmKind::TryTable: return read_try_table(r, in);
+  default: break; // index-only layouts, read above
   case ImmKind::AtomicFence: {
     KITE_TRY_ASSIGN(uint8_t zero, r.u8());
     if (zero != 0) return r.fail("malformed atomic.fence");

@@ -57,6 +57,11 @@ std::string instr_text(const Instr& in) {
   const OpInfo& info = op_info(in.op);
   std::string s(info.name);
   auto num = [&](uint64_t v) { s += " " + std::to_string(v); };
+  if (const uint32_t n = index_immediates(info.imm)) {
+    num(in.a);
+    if (n == 2) num(in.b);
+    return s;
+  }
   switch (info.imm) {
   case ImmKind::None:
   case ImmKind::AtomicFence: break;
@@ -73,19 +78,6 @@ std::string instr_text(const Instr& in) {
   case ImmKind::LabelTable:
     for (uint32_t l : in.labels)
       num(l);
-    break;
-  case ImmKind::CallIndirect:
-  case ImmKind::TableTable:
-  case ImmKind::ElemTable:
-  case ImmKind::DataMem:
-  case ImmKind::MemMem:
-  case ImmKind::TypeField:
-  case ImmKind::TypeType:
-  case ImmKind::TypeData:
-  case ImmKind::TypeElem:
-  case ImmKind::TypeLen:
-    num(in.a);
-    num(in.b);
     break;
   case ImmKind::MemArg:
   case ImmKind::MemArgLane:
@@ -123,7 +115,7 @@ std::string instr_text(const Instr& in) {
     num(in.a);
     s += " " + to_string(in.cast_from) + " " + to_string(in.cast_to);
     break;
-  default: num(in.a); break;
+  default: break; // index-only layouts, printed above
   }
   return s;
 }
@@ -180,7 +172,7 @@ int inspect_command(const std::vector<std::string>& args) {
     return 1;
   }
   api::Engine engine;
-  auto module = compile_file(engine, file, *bytes);
+  auto module = compile_file(engine, file, std::move(*bytes));
   if (!module.ok()) {
     report(file, module.error());
     return 1;

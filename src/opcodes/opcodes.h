@@ -31,38 +31,66 @@ enum class ImmKind : uint8_t {
   Local,
   Global,
   Table,
-  TableTable,   // table.copy dst src
-  ElemTable,    // table.init elem table
+  TableTable, // table.copy dst src
+  ElemTable,  // table.init elem table
   Elem,
   Data,
-  DataMem,      // memory.init data mem
+  DataMem, // memory.init data mem
   Mem,
-  MemMem,       // memory.copy dst src
-  MemArg,       // align (with memory-index flag bit 6), [mem], offset
-  MemArgLane,   // memarg, lane
+  MemMem,     // memory.copy dst src
+  MemArg,     // align (with memory-index flag bit 6), [mem], offset
+  MemArgLane, // memarg, lane
   I32,
   I64,
   F32,
   F64,
   V128,
-  Shuffle,      // 16 lane indices
+  Shuffle, // 16 lane indices
   Lane,
-  HeapType,     // ref.null, ref.test, ref.cast
-  SelectT,      // vec(valtype)
-  TypeField,    // typeidx fieldidx
-  TypeType,     // array.copy dst src
-  TypeData,     // typeidx dataidx
-  TypeElem,     // typeidx elemidx
-  TypeLen,      // array.new_fixed typeidx n
-  BrOnCast,     // flags label ht1 ht2
+  HeapType,  // ref.null, ref.test, ref.cast
+  SelectT,   // vec(valtype)
+  TypeField, // typeidx fieldidx
+  TypeType,  // array.copy dst src
+  TypeData,  // typeidx dataidx
+  TypeElem,  // typeidx elemidx
+  TypeLen,   // array.new_fixed typeidx n
+  BrOnCast,  // flags label ht1 ht2
   Tag,
-  TryTable,     // blocktype vec(catch)
-  AtomicFence,  // a zero byte
+  TryTable,    // blocktype vec(catch)
+  AtomicFence, // a zero byte
 };
 
+// How many index immediates (LEB u32, decoded into Instr::a then Instr::b)
+// a layout consists of: 1 or 2 for the index-only layouts, else 0.
+constexpr uint32_t index_immediates(ImmKind k) {
+  switch (k) {
+  case ImmKind::Label:
+  case ImmKind::Func:
+  case ImmKind::Type:
+  case ImmKind::Local:
+  case ImmKind::Global:
+  case ImmKind::Table:
+  case ImmKind::Elem:
+  case ImmKind::Data:
+  case ImmKind::Tag:
+  case ImmKind::Mem: return 1;
+  case ImmKind::CallIndirect:
+  case ImmKind::TableTable:
+  case ImmKind::ElemTable:
+  case ImmKind::DataMem:
+  case ImmKind::MemMem:
+  case ImmKind::TypeField:
+  case ImmKind::TypeType:
+  case ImmKind::TypeData:
+  case ImmKind::TypeElem:
+  case ImmKind::TypeLen: return 2;
+  default: return 0;
+  }
+}
+
 struct OpInfo {
-  uint8_t prefix;       // 0, 0xFB, 0xFC, 0xFD or 0xFE
-  uint32_t code;        // byte (prefix 0) or LEB u32 after the prefix
+  uint8_t prefix; // 0, 0xFB, 0xFC, 0xFD or 0xFE
+  uint32_t code;  // byte (prefix 0) or LEB u32 after the prefix
   std::string_view name;
   ImmKind imm;
   std::string_view sig; // see opcodes.def; empty = typed by hand
