@@ -566,6 +566,9 @@ Result<ConstExpr> Decoder::const_expr() {
     case Op::If:
     case Op::Try:
     case Op::TryTable: ++depth; break;
+    case Op::Delegate: // closes a (legacy) try, like end
+      if (depth > 0) --depth;
+      continue;
     case Op::End: break;
     default: continue;
     }
