@@ -1,6 +1,6 @@
 // What the module-running fuzz targets share: compile arbitrary bytes, then
 // instantiate the module against dummy imports and run what is provably
-// bounded. See docs/testing.md ("Fuzzing").
+// bounded. See docs/architecture.md ("Fuzzing").
 #pragma once
 
 #include <cstdint>
