@@ -59,6 +59,13 @@ struct EngineConfig {
   uint64_t max_memory_bytes = uint64_t{1} << 32;
   // Upper bound for any one table, in elements.
   uint64_t max_table_elements = 10'000'000;
+  // Validate function bodies when each function is first called instead of
+  // when the module is compiled. Everything instantiation relies on (types,
+  // imports, exports, segments, globals, constant expressions) is still
+  // checked at compile time. Compiling a large module then costs little more
+  // than decoding it, but an invalid body is reported only when its function
+  // is called, as a trap ("invalid function body: ... (in func N ...)").
+  bool lazy_validation = false;
 };
 
 // Configuration shared by stores and modules.
@@ -294,6 +301,8 @@ public:
 
   // A binary module only / a text module only (no detection).
   static Result<Module> from_binary(const Engine& engine, std::span<const uint8_t> bytes);
+  // Takes ownership of `bytes` (the module keeps its binary; no copy).
+  static Result<Module> from_binary(const Engine& engine, std::vector<uint8_t>&& bytes);
   static Result<Module> from_text(const Engine& engine, std::string_view text);
 
   std::vector<ImportType> imports() const;

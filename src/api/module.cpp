@@ -64,14 +64,19 @@ Result<Module> Module::compile(const Engine& engine, std::span<const uint8_t> by
 Result<Module> Module::from_text(const Engine& engine, std::string_view text) {
   auto encoded = text::wat_to_binary(text);
   if (!encoded.ok()) return with_kind(std::move(encoded).error(), ErrorKind::Malformed);
-  return from_binary(engine, *encoded);
+  return from_binary(engine, std::move(*encoded));
 }
 
-Result<Module> Module::from_binary(const Engine&, std::span<const uint8_t> bytes) {
-  auto decoded = decode_module(std::vector<uint8_t>(bytes.begin(), bytes.end()));
+Result<Module> Module::from_binary(const Engine& engine, std::span<const uint8_t> bytes) {
+  return from_binary(engine, std::vector<uint8_t>(bytes.begin(), bytes.end()));
+}
+
+Result<Module> Module::from_binary(const Engine& engine, std::vector<uint8_t>&& bytes) {
+  auto decoded = decode_module(std::move(bytes));
   if (!decoded.ok()) return with_kind(std::move(decoded).error(), ErrorKind::Malformed);
   std::shared_ptr<kite::Module> module = std::move(decoded).value();
-  Status valid = validate_module(*module);
+  Status valid = validate_module(*module, engine.config().lazy_validation ? BodyValidation::Lazy
+                                                                          : BodyValidation::Eager);
   if (!valid.ok()) return with_kind(std::move(valid).error(), ErrorKind::Invalid);
   return Module(std::move(module));
 }

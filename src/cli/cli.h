@@ -17,10 +17,11 @@ Result<std::vector<uint8_t>> read_file(const std::string& path);
 void report(const std::string& path, const Error& error);
 void report(const std::string& message);
 
-// Compiles a module file: `.wasm` as binary, `.wat`/`.wast` as text, any
-// other name by content (the binary magic, else text).
+// Compiles a module file's `bytes`: `.wasm` as binary (the module keeps the
+// bytes, no copy), `.wat`/`.wast` as text, any other name by content (the
+// binary magic, else text).
 Result<api::Module> compile_file(const api::Engine& engine, const std::string& path,
-                                 const std::vector<uint8_t>& bytes);
+                                 std::vector<uint8_t> bytes);
 
 // A trap's message and backtrace (runs of one function folded into one line).
 void print_trap(const std::string& path, const Error& error);

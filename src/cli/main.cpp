@@ -2,9 +2,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
+#include <fcntl.h>
 #include <string>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <utility>
 #include <vector>
 
 #include "cli/cli.h"
@@ -12,11 +14,32 @@
 namespace kite::cli {
 
 Result<std::vector<uint8_t>> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{std::string("cannot open file: ") + std::strerror(errno)};
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                             std::istreambuf_iterator<char>());
-  if (in.bad()) return Error{std::string("cannot read file: ") + std::strerror(errno)};
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Error{std::string("cannot open file: ") + std::strerror(errno)};
+  // Reads straight into a buffer of the file's size (a 30 MB module reads in
+  // a few ms); what comes past that size (pipes, a growing file) is read in
+  // chunks and appended.
+  struct stat st {};
+  std::vector<uint8_t> bytes;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) bytes.resize(static_cast<size_t>(st.st_size));
+  uint8_t chunk[64 * 1024];
+  size_t size = 0;
+  for (;;) {
+    const bool in_place = size < bytes.size();
+    const ssize_t n = in_place ? ::read(fd, bytes.data() + size, bytes.size() - size)
+                               : ::read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int error = errno;
+      ::close(fd);
+      return Error{std::string("cannot read file: ") + std::strerror(error)};
+    }
+    if (n == 0) break;
+    if (!in_place) bytes.insert(bytes.end(), chunk, chunk + n);
+    size += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  bytes.resize(size);
   return bytes;
 }
 
@@ -25,8 +48,8 @@ void report(const std::string& path, const Error& error) {
 }
 
 Result<api::Module> compile_file(const api::Engine& engine, const std::string& path,
-                                 const std::vector<uint8_t>& bytes) {
-  if (path.ends_with(".wasm")) return api::Module::from_binary(engine, bytes);
+                                 std::vector<uint8_t> bytes) {
+  if (path.ends_with(".wasm")) return api::Module::from_binary(engine, std::move(bytes));
   if (path.ends_with(".wat") || path.ends_with(".wast")) {
     return api::Module::from_text(
         engine, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));

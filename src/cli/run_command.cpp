@@ -40,6 +40,11 @@ options (before FILE):
   --tcplisten HOST:PORT listen on a TCP socket, preopened after the
                         directories; the guest uses sock_accept on it
   --invoke NAME         call the exported function NAME
+  --lazy-validation     validate each function body when it is first
+                        called, not before the module starts: start-up
+                        no longer grows with the code size, but an
+                        invalid body is only found (as a trap) when its
+                        function runs, after the program may have acted
   -h, --help            this text
 
 Exit status: the guest's exit code (proc_exit, 0 when `_start` returns).
@@ -105,6 +110,7 @@ std::string format_result(const Value& v) {
 struct RunOptions {
   std::string invoke;
   bool inherit_env = false;
+  bool lazy_validation = false;
   std::vector<std::string> env;
   std::vector<wasi::Preopen> preopens;
   std::vector<std::string> tcp_listen;
@@ -141,6 +147,10 @@ std::optional<int> parse_options(const std::vector<std::string>& args, RunOption
     }
     if (a == "--inherit-env") {
       opts->inherit_env = true;
+      continue;
+    }
+    if (a == "--lazy-validation") {
+      opts->lazy_validation = true;
       continue;
     }
     if (a == "--") {
@@ -234,9 +244,11 @@ int run_command(const std::vector<std::string>& args) {
     report(file, bytes.error());
     return 1;
   }
-  api::Engine engine;
+  api::EngineConfig engine_config;
+  engine_config.lazy_validation = opts.lazy_validation;
+  api::Engine engine(engine_config);
   api::Store store(engine);
-  auto module = compile_file(engine, file, *bytes);
+  auto module = compile_file(engine, file, std::move(*bytes));
   if (!module.ok()) {
     report(file, module.error());
     return 1;

@@ -29,7 +29,7 @@ int validate_command(const std::vector<std::string>& args) {
       all_valid = false;
       continue;
     }
-    auto module = compile_file(engine, file, *bytes);
+    auto module = compile_file(engine, file, std::move(*bytes));
     if (!module.ok()) {
       report(file, module.error());
       all_valid = false;

@@ -10,14 +10,18 @@ namespace kite::cli {
 int wast_command(const std::vector<std::string>& args) {
   std::vector<std::string> files;
   uint32_t max_reports = 20;
+  api::EngineConfig config;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") {
-      std::puts("usage: kite wast [--max-reports N] FILE...\n\n"
+      std::puts("usage: kite wast [--max-reports N] [--lazy-validation] FILE...\n\n"
                 "Runs WebAssembly spec scripts (.wast). Prints `FILE: passed/total` per file\n"
                 "(every assert_* command is one assertion), then the totals. Failed assertions\n"
                 "are described on stderr (at most N per file, default 20). Exit status 1 if\n"
-                "any assertion or command failed.");
+                "any assertion or command failed.\n\n"
+                "--lazy-validation compiles modules with function bodies validated at first\n"
+                "call; an invalid or malformed module it accepts passes its assertion when\n"
+                "eager validation rejects it as expected in a function body.");
       return 0;
     }
     if (a == "--max-reports") {
@@ -26,6 +30,10 @@ int wast_command(const std::vector<std::string>& args) {
         return 1;
       }
       max_reports = static_cast<uint32_t>(std::strtoul(args[++i].c_str(), nullptr, 10));
+      continue;
+    }
+    if (a == "--lazy-validation") {
+      config.lazy_validation = true;
       continue;
     }
     if (a.starts_with("-")) {
@@ -41,7 +49,7 @@ int wast_command(const std::vector<std::string>& args) {
   uint64_t passed = 0, total = 0;
   bool all_ok = true;
   for (const std::string& file : files) {
-    const WastCounts c = run_wast_file(file, max_reports);
+    const WastCounts c = run_wast_file(file, max_reports, config);
     passed += c.passed;
     total += c.total;
     if (c.failed_commands) {

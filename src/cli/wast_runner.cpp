@@ -68,8 +68,8 @@ bool match_lane(const Expected& e, uint64_t bits, size_t bytes) {
 
 class ScriptRunner {
 public:
-  ScriptRunner(std::string path, uint32_t max_reports)
-      : path_(std::move(path)), max_reports_(max_reports), store_(engine_) {
+  ScriptRunner(std::string path, uint32_t max_reports, const api::EngineConfig& config)
+      : path_(std::move(path)), max_reports_(max_reports), engine_(config), store_(engine_) {
     linker_.define_spectest(store_);
   }
 
@@ -112,10 +112,12 @@ private:
     report(line, what);
   }
 
-  Result<api::Module> compile(const wast::ModuleSource& source) {
+  Result<api::Module> compile(const wast::ModuleSource& source) { return compile(source, engine_); }
+
+  Result<api::Module> compile(const wast::ModuleSource& source, const api::Engine& engine) {
     switch (source.kind) {
-    case wast::ModuleSource::Kind::Binary: return api::Module::from_binary(engine_, source.bytes);
-    case wast::ModuleSource::Kind::Quote: return api::Module::from_text(engine_, source.text);
+    case wast::ModuleSource::Kind::Binary: return api::Module::from_binary(engine, source.bytes);
+    case wast::ModuleSource::Kind::Quote: return api::Module::from_text(engine, source.text);
     case wast::ModuleSource::Kind::Error: {
       Error e = source.error;
       e.kind = ErrorKind::Malformed;
@@ -347,6 +349,15 @@ private:
       // lets an implementation ignore those, so accepting the module is
       // conforming, and a rejection must be for the expected reason.
       if (r.ok() && c.custom) return std::nullopt;
+      if (r.ok() && engine_.config().lazy_validation) {
+        // Accepted with bodies unchecked: the fault must be in a function
+        // body (an error naming the function) that eager validation finds.
+        r = compile(c.module, api::Engine());
+        if (!r.ok() && r.error().message.find("(in func ") == std::string::npos) {
+          return "lazy validation accepted a module whose fault is not in a body: " +
+                 r.error().describe();
+        }
+      }
       if (r.ok()) return "module accepted, expected \"" + c.message + "\"";
       if (!failed_as(r.error(), want, c.message)) {
         return "expected \"" + c.message + "\", got: " + r.error().describe();
@@ -388,7 +399,8 @@ private:
 
 } // namespace
 
-WastCounts run_wast_file(const std::string& path, uint32_t max_reports) {
+WastCounts run_wast_file(const std::string& path, uint32_t max_reports,
+                         const api::EngineConfig& config) {
   WastCounts counts;
   auto bytes = read_file(path);
   if (!bytes.ok()) {
@@ -408,7 +420,7 @@ WastCounts run_wast_file(const std::string& path, uint32_t max_reports) {
     counts.failed_commands = 1;
     return counts;
   }
-  ScriptRunner runner(path, max_reports);
+  ScriptRunner runner(path, max_reports, config);
   return runner.run(*script);
 }
 

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "kite/kite.h"
+
 namespace kite::cli {
 
 struct WastCounts {
@@ -13,8 +15,12 @@ struct WastCounts {
   uint64_t failed_commands = 0; // module/register/action commands that failed
 };
 
-// Runs one script file. Failure details go to stderr, at most
-// `max_reports` of them.
-WastCounts run_wast_file(const std::string& path, uint32_t max_reports);
+// Runs one script file with an engine configured by `config`. Failure
+// details go to stderr, at most `max_reports` of them. With lazy validation,
+// an assert_invalid or assert_malformed module that compiles passes if eager
+// validation rejects it as expected in a function body (the only part lazy
+// validation defers).
+WastCounts run_wast_file(const std::string& path, uint32_t max_reports,
+                         const api::EngineConfig& config);
 
 } // namespace kite::cli

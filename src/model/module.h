@@ -38,7 +38,7 @@ struct TableType {
 };
 
 struct MemoryType {
-  Limits limits;               // in pages
+  Limits limits;                // in pages
   uint32_t page_size_log2 = 16; // custom-page-sizes: 0 (1 byte) or 16 (64 KiB)
 };
 
@@ -93,8 +93,8 @@ struct ElemSegment {
   SegmentMode mode = SegmentMode::Active;
   ValType type = ValType::funcref();
   uint32_t table = 0;
-  ConstExpr offset;                 // Active only
-  bool uses_exprs = false;          // false: func_indices; true: exprs
+  ConstExpr offset;        // Active only
+  bool uses_exprs = false; // false: func_indices; true: exprs
   std::vector<uint32_t> func_indices;
   std::vector<ConstExpr> exprs;
   uint32_t size() const {
@@ -109,6 +109,10 @@ struct DataSegment {
   ConstExpr offset; // Active only
   ByteRange data;
 };
+
+// What validate_module leaves for the first translation of each function
+// when bodies are validated lazily (defined in src/validate).
+struct DeferredBodies;
 
 struct CustomSection {
   std::string name;
@@ -147,6 +151,11 @@ struct Module {
   // Canonical type ids (TypeRegistry), one per entry of `types`; filled by
   // validate_module so that type equality across modules is an integer compare.
   std::vector<uint32_t> canonical_types;
+
+  // Set by validate_module when function bodies are validated lazily: a body
+  // is unchecked until validate_function_body (the translator calls it).
+  // Null when every body has been validated.
+  std::shared_ptr<const DeferredBodies> deferred_bodies;
 
   const FuncType& func_type(uint32_t type_index) const { return types[type_index].comp.func; }
   const FuncType& function_type(uint32_t func_index) const {

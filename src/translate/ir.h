@@ -117,8 +117,10 @@ struct Code {
 // A memory with no bytes, standing in as memory 0 of instances without one.
 Memory* no_memory();
 
-// Translates a wasm function's validated body. Fails (naming the instruction
-// and its offset) for instructions the interpreter does not execute yet.
+// Translates a wasm function's validated body (validating it first when its
+// module deferred body validation). Fails (naming the instruction and its
+// offset) for invalid bodies and for instructions the interpreter does not
+// execute yet.
 Result<std::unique_ptr<Code>> translate(Function& fn);
 
 // One instruction per line: "  12: i32.add.imm s3 s1 #5".

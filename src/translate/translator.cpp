@@ -14,6 +14,7 @@
 
 #include "binary/instr_reader.h"
 #include "translate/ir.h"
+#include "validate/validate.h"
 
 namespace kite::ir {
 
@@ -1147,6 +1148,7 @@ Memory* no_memory() {
 
 Result<std::unique_ptr<Code>> translate(Function& fn) {
   if (!fn.instance) return Error{"cannot translate a host function"};
+  KITE_TRY(validate_function_body(*fn.instance->module, fn.index)); // if deferred
   return Translator(fn).run();
 }
 

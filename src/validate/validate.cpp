@@ -1,5 +1,6 @@
 #include "validate/validate.h"
 
+#include <atomic>
 #include <span>
 #include <string>
 #include <unordered_set>
@@ -9,6 +10,23 @@
 #include "opcodes/opcodes.h"
 
 namespace kite {
+
+// The module-level facts function bodies are checked against. Built by
+// validate_module; kept with the module (Module::deferred_bodies) when bodies
+// are validated lazily.
+struct BodyFacts {
+  // Canonicalised function types per type index (empty for non-function
+  // types), so operand types compare as canonical ValTypes.
+  std::vector<FuncType> funcs;
+  std::vector<bool> declared_refs; // C.refs: functions referenced outside bodies
+};
+
+struct DeferredBodies {
+  BodyFacts facts;
+  // Per function index: its body has been validated. Only a flag (the bytes
+  // never change), so relaxed accesses suffice.
+  std::unique_ptr<std::atomic<bool>[]> validated;
+};
 
 namespace {
 
@@ -43,12 +61,25 @@ struct Frame {
 
 class Validator {
 public:
-  explicit Validator(Module& m) : m_(m), reg_(TypeRegistry::global()) {}
-  Status run();
+  // Module validation: fills `facts` while checking the module-level parts.
+  static Validator for_module(const Module& m, BodyFacts& facts) { return {m, facts, &facts}; }
+  // Body validation against the facts of a validated module.
+  static Validator for_bodies(const Module& m, const BodyFacts& facts) {
+    return {m, facts, nullptr};
+  }
+
+  // Everything but function bodies; `canonical_types` is m.canonical_types,
+  // filled here.
+  Status check_module(std::vector<uint32_t>& canonical_types);
+  // A defined function's body; the error names the function.
+  Status check_body(uint32_t func_index);
 
 private:
+  Validator(const Module& m, const BodyFacts& facts, BodyFacts* building)
+      : m_(m), reg_(TypeRegistry::global()), facts_(facts), building_(building) {}
+
   // ---- module level ----
-  Status check_types();
+  Status check_types(std::vector<uint32_t>& canonical_types);
   Status check_imports();
   Status check_functions();
   Status check_tables();
@@ -119,12 +150,10 @@ private:
   Error fail(std::string message) const { return error_at(in_.offset, std::move(message)); }
   Error mismatch() const { return fail("type mismatch"); }
 
-  Module& m_;
+  const Module& m_;
   TypeRegistry& reg_;
-  // Canonicalised function types per type index (empty for non-function
-  // types), so operand types compare as canonical ValTypes.
-  std::vector<FuncType> funcs_;
-  std::vector<bool> declared_refs_; // C.refs: functions referenced outside bodies
+  const BodyFacts& facts_;
+  BodyFacts* building_; // the facts being filled (module validation only)
 
   // Per-expression state, reused across functions (no allocation per instruction).
   bool const_mode_ = false;
@@ -152,9 +181,9 @@ Status Validator::check_val_type(ValType t, uint64_t at) const {
   return t.is_ref() ? check_heap_type(t.heap, at) : Status{};
 }
 
-Status Validator::check_types() {
-  m_.canonical_types.clear();
-  m_.canonical_types.reserve(m_.types.size());
+Status Validator::check_types(std::vector<uint32_t>& canonical_types) {
+  canonical_types.clear();
+  canonical_types.reserve(m_.types.size());
   for (const RecGroup& g : m_.rec_groups) {
     const uint32_t end = g.first + g.count;
     auto in_range = [&](ValType t) {
@@ -176,7 +205,7 @@ Status Validator::check_types() {
         if (s >= i) return error_at(0, "unknown type " + std::to_string(s));
       }
     }
-    reg_.register_group(m_, g, m_.canonical_types);
+    reg_.register_group(m_, g, canonical_types);
     for (uint32_t i = g.first; i < end; ++i) {
       for (uint32_t s : m_.types[i].supers) {
         if (!reg_.matches_super(m_.canonical_types[i], m_.canonical_types[s])) {
@@ -186,10 +215,10 @@ Status Validator::check_types() {
       }
     }
   }
-  funcs_.assign(m_.types.size(), FuncType{});
+  building_->funcs.assign(m_.types.size(), FuncType{});
   for (size_t i = 0; i < m_.types.size(); ++i) {
     if (m_.types[i].comp.kind != CompositeKind::Func) continue;
-    FuncType& f = funcs_[i];
+    FuncType& f = building_->funcs[i];
     for (ValType t : m_.types[i].comp.func.params)
       f.params.push_back(canon(t));
     for (ValType t : m_.types[i].comp.func.results)
@@ -302,7 +331,7 @@ Status Validator::check_exports() {
     switch (e.kind) {
     case ExternKind::Func:
       if (e.index >= m_.functions.size()) return error_at(0, "unknown function " + index);
-      declared_refs_[e.index] = true;
+      building_->declared_refs[e.index] = true;
       break;
     case ExternKind::Table:
       if (e.index >= m_.tables.size()) return error_at(0, "unknown table " + index);
@@ -352,7 +381,7 @@ Status Validator::check_elems() {
     } else {
       for (uint32_t f : seg.func_indices) {
         if (f >= m_.functions.size()) return error_at(0, "unknown function " + std::to_string(f));
-        declared_refs_[f] = true;
+        building_->declared_refs[f] = true;
       }
     }
   }
@@ -371,9 +400,9 @@ Status Validator::check_datas() {
   return {};
 }
 
-Status Validator::run() {
-  KITE_TRY(check_types());
-  declared_refs_.assign(m_.functions.size(), false);
+Status Validator::check_module(std::vector<uint32_t>& canonical_types) {
+  KITE_TRY(check_types(canonical_types));
+  building_->declared_refs.assign(m_.functions.size(), false);
   KITE_TRY(check_imports());
   KITE_TRY(check_functions());
   KITE_TRY(check_tags());
@@ -385,11 +414,12 @@ Status Validator::run() {
   KITE_TRY(check_exports());
   KITE_TRY(check_start());
   KITE_TRY(check_elems());
-  KITE_TRY(check_datas());
-  for (uint32_t i = m_.num_imported_functions; i < m_.functions.size(); ++i) {
-    Status s = validate_function(i);
-    if (!s.ok()) return in_function(i, std::move(s).error());
-  }
+  return check_datas();
+}
+
+Status Validator::check_body(uint32_t func_index) {
+  Status s = validate_function(func_index);
+  if (!s.ok()) return in_function(func_index, std::move(s).error());
   return {};
 }
 
@@ -539,7 +569,7 @@ Result<const FuncType*> Validator::func_type_at(uint32_t type_index) {
   if (type_index >= m_.types.size() || m_.types[type_index].comp.kind != CompositeKind::Func) {
     return fail("unknown type " + std::to_string(type_index));
   }
-  return &funcs_[type_index];
+  return &facts_.funcs[type_index];
 }
 
 Result<const CompositeType*> Validator::composite_at(uint32_t type_index, CompositeKind kind) {
@@ -586,7 +616,7 @@ Status Validator::validate_const(ConstExpr e, ValType expected, uint32_t visible
 
 Status Validator::validate_function(uint32_t func_index) {
   const FunctionDecl& fd = m_.functions[func_index];
-  current_ = &funcs_[fd.type_index];
+  current_ = &facts_.funcs[fd.type_index];
   locals_.assign(current_->params.begin(), current_->params.end());
   for (ValType t : fd.locals)
     locals_.push_back(canon(t));
@@ -770,7 +800,7 @@ Status Validator::instruction() {
       scratch_.clear();
       if (c.kind == CatchClause::Kind::Catch || c.kind == CatchClause::Kind::CatchRef) {
         KITE_TRY(check_tag(c.tag));
-        const FuncType& ft = funcs_[m_.tags[c.tag].type_index];
+        const FuncType& ft = facts_.funcs[m_.tags[c.tag].type_index];
         scratch_.assign(ft.params.begin(), ft.params.end());
       }
       if (c.kind == CatchClause::Kind::CatchRef || c.kind == CatchClause::Kind::CatchAllRef) {
@@ -803,7 +833,7 @@ Status Validator::instruction() {
     reset_locals_to(f.init_height);
     if (in_.op == Op::Catch) {
       KITE_TRY(check_tag(in_.a));
-      push_all(funcs_[m_.tags[in_.a].type_index].params);
+      push_all(facts_.funcs[m_.tags[in_.a].type_index].params);
     }
     return {};
   }
@@ -844,7 +874,7 @@ Status Validator::instruction() {
   }
   case Op::Throw: {
     KITE_TRY(check_tag(in_.a));
-    KITE_TRY(pop_all(funcs_[m_.tags[in_.a].type_index].params));
+    KITE_TRY(pop_all(facts_.funcs[m_.tags[in_.a].type_index].params));
     set_unreachable();
     return {};
   }
@@ -893,7 +923,7 @@ Status Validator::instruction() {
   case Op::Call:
   case Op::ReturnCall:
     KITE_TRY(check_func(in_.a));
-    return call(funcs_[m_.functions[in_.a].type_index], in_.op == Op::ReturnCall);
+    return call(facts_.funcs[m_.functions[in_.a].type_index], in_.op == Op::ReturnCall);
   case Op::CallIndirect:
   case Op::ReturnCallIndirect: {
     KITE_TRY(check_table(in_.b));
@@ -977,8 +1007,8 @@ Status Validator::instruction() {
   case Op::RefFunc:
     KITE_TRY(check_func(in_.a));
     if (const_mode_) {
-      declared_refs_[in_.a] = true;
-    } else if (!declared_refs_[in_.a]) {
+      building_->declared_refs[in_.a] = true; // const expressions are module level
+    } else if (!facts_.declared_refs[in_.a]) {
       return fail("undeclared function reference");
     }
     push(ValType::ref(canon(HeapType::of_index(m_.functions[in_.a].type_index)), false));
@@ -1255,9 +1285,35 @@ Status Validator::instruction() {
 
 } // namespace
 
-Status validate_module(Module& m) {
-  Validator v(m);
-  return v.run();
+Status validate_module(Module& m, BodyValidation bodies) {
+  auto deferred = std::make_shared<DeferredBodies>();
+  Validator v = Validator::for_module(m, deferred->facts);
+  m.deferred_bodies.reset();
+  KITE_TRY(v.check_module(m.canonical_types));
+  if (bodies == BodyValidation::Eager) {
+    for (uint32_t i = m.num_imported_functions; i < m.functions.size(); ++i)
+      KITE_TRY(v.check_body(i));
+    return {};
+  }
+  deferred->validated = std::make_unique<std::atomic<bool>[]>(m.functions.size());
+  m.deferred_bodies = std::move(deferred);
+  return {};
+}
+
+Status validate_function_body(const Module& m, uint32_t func_index) {
+  const DeferredBodies* deferred = m.deferred_bodies.get();
+  if (!deferred || m.is_imported_function(func_index)) return {};
+  std::atomic<bool>& validated = deferred->validated[func_index];
+  if (validated.load(std::memory_order_relaxed)) return {};
+  Status s = Validator::for_bodies(m, deferred->facts).check_body(func_index);
+  if (!s.ok()) {
+    Error e = std::move(s).error();
+    e.message = "invalid function body: " + e.message;
+    if (e.kind == ErrorKind::Other) e.kind = ErrorKind::Invalid; // else Malformed
+    return e;
+  }
+  validated.store(true, std::memory_order_relaxed);
+  return {};
 }
 
 } // namespace kite

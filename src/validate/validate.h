@@ -7,13 +7,33 @@
 // TypeRegistry. Messages follow the spec interpreter's wording used by the
 // testsuite's assert_invalid commands ("type mismatch", "unknown global 3",
 // ...) and carry the byte offset of the offending instruction or entry.
+//
+// Function bodies may instead be validated lazily (BodyValidation::Lazy):
+// validate_module then checks everything instantiation and linking rely on
+// (types, imports, exports, tables, memories, globals, tags, segments, the
+// start function, constant expressions, declared locals) and leaves each
+// body unchecked until validate_function_body, which the translator calls
+// before it reads a body. Start-up then does not grow with the code size; the
+// price is that an invalid body is only reported when its function is first
+// called (as a trap), so an invalid module may run for a while.
 #pragma once
+
+#include <cstdint>
 
 #include "model/module.h"
 #include "support/result.h"
 
 namespace kite {
 
-Status validate_module(Module& m);
+enum class BodyValidation : uint8_t { Eager, Lazy };
+
+Status validate_module(Module& m, BodyValidation bodies = BodyValidation::Eager);
+
+// Validates the body of function `func_index` of a module whose bodies were
+// deferred (Module::deferred_bodies), once: later calls for a valid body are
+// a flag check. Succeeds at once for imported functions and for modules
+// validated eagerly. Thread-safe. The error (kind Invalid) says "invalid
+// function body: " and names the function and the instruction.
+Status validate_function_body(const Module& m, uint32_t func_index);
 
 } // namespace kite

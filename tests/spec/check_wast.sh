@@ -4,11 +4,14 @@
 # than recorded, if the total changes, or if kite dies. Files that are not at
 # 100% yet are listed there with their real count, so this output is the
 # honest state of conformance and any regression fails CI.
-#   check_wast.sh KITE BASELINE TESTSUITE_DIR RELPATH
+# Options after RELPATH go to `kite wast` (e.g. --lazy-validation, which
+# must reach the same counts).
+#   check_wast.sh KITE BASELINE TESTSUITE_DIR RELPATH [WAST_OPTION...]
 set -uo pipefail
 kite=$1 baseline=$2 suite=$3 rel=$4
+shift 4
 
-output=$("$kite" wast "$suite/$rel" 2>&1)
+output=$("$kite" wast "$@" "$suite/$rel" 2>&1)
 status=$?
 echo "$output"
 line=$(grep -E "^$suite/$rel: [0-9]+/[0-9]+" <<<"$output" | tail -1)
