@@ -302,7 +302,7 @@ public:
   // A binary module only / a text module only (no detection).
   static Result<Module> from_binary(const Engine& engine, std::span<const uint8_t> bytes);
   // Takes ownership of `bytes` (the module keeps its binary; no copy).
-  static Result<Module> from_binary(const Engine& engine, std::vector<uint8_t>&& bytes);
+  static Result<Module> from_binary(const Engine& engine, ByteBuffer&& bytes);
   static Result<Module> from_text(const Engine& engine, std::string_view text);
 
   std::vector<ImportType> imports() const;

@@ -64,14 +64,14 @@ Result<Module> Module::compile(const Engine& engine, std::span<const uint8_t> by
 Result<Module> Module::from_text(const Engine& engine, std::string_view text) {
   auto encoded = text::wat_to_binary(text);
   if (!encoded.ok()) return with_kind(std::move(encoded).error(), ErrorKind::Malformed);
-  return from_binary(engine, std::move(*encoded));
+  return from_binary(engine, ByteBuffer(std::move(*encoded)));
 }
 
 Result<Module> Module::from_binary(const Engine& engine, std::span<const uint8_t> bytes) {
-  return from_binary(engine, std::vector<uint8_t>(bytes.begin(), bytes.end()));
+  return from_binary(engine, ByteBuffer(std::vector<uint8_t>(bytes.begin(), bytes.end())));
 }
 
-Result<Module> Module::from_binary(const Engine& engine, std::vector<uint8_t>&& bytes) {
+Result<Module> Module::from_binary(const Engine& engine, ByteBuffer&& bytes) {
   auto decoded = decode_module(std::move(bytes));
   if (!decoded.ok()) return with_kind(std::move(decoded).error(), ErrorKind::Malformed);
   std::shared_ptr<kite::Module> module = std::move(decoded).value();

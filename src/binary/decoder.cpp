@@ -624,7 +624,7 @@ Status Decoder::custom_section(uint32_t size) {
 
 } // namespace
 
-Result<std::shared_ptr<Module>> decode_module(std::vector<uint8_t> bytes) {
+Result<std::shared_ptr<Module>> decode_module(ByteBuffer bytes) {
   // Byte ranges into the module are 32-bit.
   if (bytes.size() > UINT32_MAX) return error_at(0, "module too large");
   auto module = std::make_shared<Module>();

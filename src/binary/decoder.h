@@ -26,6 +26,10 @@ namespace kite {
 // keeps the expanded FunctionDecl::locals small.
 inline constexpr uint64_t kMaxFunctionLocals = 50000;
 
-Result<std::shared_ptr<Module>> decode_module(std::vector<uint8_t> bytes);
+// The module keeps `bytes`.
+Result<std::shared_ptr<Module>> decode_module(ByteBuffer bytes);
+inline Result<std::shared_ptr<Module>> decode_module(std::vector<uint8_t> bytes) {
+  return decode_module(ByteBuffer(std::move(bytes)));
+}
 
 } // namespace kite

@@ -6,12 +6,13 @@
 #include <vector>
 
 #include "kite/kite.h"
+#include "support/byte_buffer.h"
 #include "support/result.h"
 
 namespace kite::cli {
 
 // Reads a whole file; the error names the file and the OS reason.
-Result<std::vector<uint8_t>> read_file(const std::string& path);
+Result<ByteBuffer> read_file(const std::string& path);
 
 // Prints "kite: <path>: <error>" to stderr (one line).
 void report(const std::string& path, const Error& error);
@@ -21,7 +22,7 @@ void report(const std::string& message);
 // bytes, no copy), `.wat`/`.wast` as text, any other name by content (the
 // binary magic, else text).
 Result<api::Module> compile_file(const api::Engine& engine, const std::string& path,
-                                 std::vector<uint8_t> bytes);
+                                 ByteBuffer bytes);
 
 // A trap's message and backtrace (runs of one function folded into one line).
 void print_trap(const std::string& path, const Error& error);

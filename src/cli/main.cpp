@@ -13,34 +13,54 @@
 
 namespace kite::cli {
 
-Result<std::vector<uint8_t>> read_file(const std::string& path) {
+namespace {
+
+// Reads until `size` bytes are in or the file ends: the count read, or -1
+// (errno set).
+ssize_t read_fully(int fd, uint8_t* out, size_t size) {
+  size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::read(fd, out + done, size - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return -1;
+    if (n == 0) break;
+    done += static_cast<size_t>(n);
+  }
+  return static_cast<ssize_t>(done);
+}
+
+Error read_error() { return Error{std::string("cannot read file: ") + std::strerror(errno)}; }
+
+} // namespace
+
+Result<ByteBuffer> read_file(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Error{std::string("cannot open file: ") + std::strerror(errno)};
-  // Reads straight into a buffer of the file's size (a 30 MB module reads in
-  // a few ms); what comes past that size (pipes, a growing file) is read in
-  // chunks and appended.
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
   struct stat st {};
-  std::vector<uint8_t> bytes;
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) bytes.resize(static_cast<size_t>(st.st_size));
-  uint8_t chunk[64 * 1024];
-  size_t size = 0;
-  for (;;) {
-    const bool in_place = size < bytes.size();
-    const ssize_t n = in_place ? ::read(fd, bytes.data() + size, bytes.size() - size)
-                               : ::read(fd, chunk, sizeof chunk);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int error = errno;
-      ::close(fd);
-      return Error{std::string("cannot read file: ") + std::strerror(error)};
-    }
-    if (n == 0) break;
-    if (!in_place) bytes.insert(bytes.end(), chunk, chunk + n);
-    size += static_cast<size_t>(n);
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    // Straight into a buffer of the file's size (for a large module, one
+    // populated mapping: see ByteBuffer).
+    ByteBuffer bytes = ByteBuffer::uninitialized(static_cast<size_t>(st.st_size));
+    const ssize_t n = read_fully(fd, bytes.data(), bytes.size());
+    if (n < 0) return read_error();
+    uint8_t probe;
+    if (static_cast<size_t>(n) == bytes.size() && read_fully(fd, &probe, 1) == 0) return bytes;
+    // The file changed size while being read: start over as for a pipe.
+    if (::lseek(fd, 0, SEEK_SET) != 0) return read_error();
   }
-  ::close(fd);
-  bytes.resize(size);
-  return bytes;
+  std::vector<uint8_t> bytes;
+  uint8_t chunk[64 * 1024];
+  for (;;) {
+    const ssize_t n = read_fully(fd, chunk, sizeof chunk);
+    if (n < 0) return read_error();
+    bytes.insert(bytes.end(), chunk, chunk + n);
+    if (static_cast<size_t>(n) < sizeof chunk) break;
+  }
+  return ByteBuffer(std::move(bytes));
 }
 
 void report(const std::string& path, const Error& error) {
@@ -48,7 +68,7 @@ void report(const std::string& path, const Error& error) {
 }
 
 Result<api::Module> compile_file(const api::Engine& engine, const std::string& path,
-                                 std::vector<uint8_t> bytes) {
+                                 ByteBuffer bytes) {
   if (path.ends_with(".wasm")) return api::Module::from_binary(engine, std::move(bytes));
   if (path.ends_with(".wat") || path.ends_with(".wast")) {
     return api::Module::from_text(

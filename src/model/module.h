@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "model/types.h"
+#include "support/byte_buffer.h"
 
 namespace kite {
 
@@ -120,7 +121,7 @@ struct CustomSection {
 };
 
 struct Module {
-  std::vector<uint8_t> bytes; // the whole binary; ranges point here
+  ByteBuffer bytes; // the whole binary; ranges point here
 
   std::vector<SubType> types;
   std::vector<RecGroup> rec_groups;

@@ -23,8 +23,9 @@ public:
     return index;
   }
   ConstExpr expr(std::vector<uint8_t> code) {
-    ConstExpr range{static_cast<uint32_t>(m_->bytes.size()), static_cast<uint32_t>(code.size())};
-    m_->bytes.insert(m_->bytes.end(), code.begin(), code.end());
+    ConstExpr range{static_cast<uint32_t>(bytes_.size()), static_cast<uint32_t>(code.size())};
+    bytes_.insert(bytes_.end(), code.begin(), code.end());
+    m_->bytes = ByteBuffer(bytes_); // every expression so far
     return range;
   }
   // i32.const n (n < 64, a one-byte LEB128) end
@@ -73,6 +74,7 @@ public:
 
 private:
   std::shared_ptr<Module> m_;
+  std::vector<uint8_t> bytes_;
 };
 
 Import memory_import(uint64_t min, std::optional<uint64_t> max) {
