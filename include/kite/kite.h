@@ -66,6 +66,12 @@ struct EngineConfig {
   // than decoding it, but an invalid body is reported only when its function
   // is called, as a trap ("invalid function body: ... (in func N ...)").
   bool lazy_validation = false;
+  // Bounds-check memory accesses with guard pages: each 32-bit memory
+  // reserves 8 GiB of address space and an out-of-bounds access faults (the
+  // fault becomes a trap). Off: explicit checks, memories map only their
+  // current size (slower, but runs where signals or address space are
+  // unavailable, and under valgrind).
+  bool guard_pages = true;
 };
 
 // Configuration shared by stores and modules.

@@ -45,6 +45,9 @@ options (before FILE):
                         no longer grows with the code size, but an
                         invalid body is only found (as a trap) when its
                         function runs, after the program may have acted
+  --no-guard-pages      bounds-check memory accesses explicitly instead of
+                        reserving 8 GiB of guard pages per memory (slower;
+                        for valgrind and hosts short of address space)
   -h, --help            this text
 
 Exit status: the guest's exit code (proc_exit, 0 when `_start` returns).
@@ -111,6 +114,7 @@ struct RunOptions {
   std::string invoke;
   bool inherit_env = false;
   bool lazy_validation = false;
+  bool guard_pages = true;
   std::vector<std::string> env;
   std::vector<wasi::Preopen> preopens;
   std::vector<std::string> tcp_listen;
@@ -151,6 +155,10 @@ std::optional<int> parse_options(const std::vector<std::string>& args, RunOption
     }
     if (a == "--lazy-validation") {
       opts->lazy_validation = true;
+      continue;
+    }
+    if (a == "--no-guard-pages") {
+      opts->guard_pages = false;
       continue;
     }
     if (a == "--") {
@@ -246,6 +254,7 @@ int run_command(const std::vector<std::string>& args) {
   }
   api::EngineConfig engine_config;
   engine_config.lazy_validation = opts.lazy_validation;
+  engine_config.guard_pages = opts.guard_pages;
   api::Engine engine(engine_config);
   api::Store store(engine);
   auto module = compile_file(engine, file, std::move(*bytes));

@@ -14,14 +14,16 @@ int wast_command(const std::vector<std::string>& args) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") {
-      std::puts("usage: kite wast [--max-reports N] [--lazy-validation] FILE...\n\n"
-                "Runs WebAssembly spec scripts (.wast). Prints `FILE: passed/total` per file\n"
-                "(every assert_* command is one assertion), then the totals. Failed assertions\n"
-                "are described on stderr (at most N per file, default 20). Exit status 1 if\n"
-                "any assertion or command failed.\n\n"
-                "--lazy-validation compiles modules with function bodies validated at first\n"
-                "call; an invalid or malformed module it accepts passes its assertion when\n"
-                "eager validation rejects it as expected in a function body.");
+      std::puts(
+          "usage: kite wast [--max-reports N] [--lazy-validation] [--no-guard-pages] FILE...\n\n"
+          "Runs WebAssembly spec scripts (.wast). Prints `FILE: passed/total` per file\n"
+          "(every assert_* command is one assertion), then the totals. Failed assertions\n"
+          "are described on stderr (at most N per file, default 20). Exit status 1 if\n"
+          "any assertion or command failed.\n\n"
+          "--lazy-validation compiles modules with function bodies validated at first\n"
+          "call; an invalid or malformed module it accepts passes its assertion when\n"
+          "eager validation rejects it as expected in a function body.\n\n"
+          "--no-guard-pages bounds-checks memory accesses explicitly (as `kite run`).");
       return 0;
     }
     if (a == "--max-reports") {
@@ -34,6 +36,10 @@ int wast_command(const std::vector<std::string>& args) {
     }
     if (a == "--lazy-validation") {
       config.lazy_validation = true;
+      continue;
+    }
+    if (a == "--no-guard-pages") {
+      config.guard_pages = false;
       continue;
     }
     if (a.starts_with("-")) {

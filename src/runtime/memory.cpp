@@ -32,7 +32,7 @@ bool commit(Memory& memory, uint64_t old_size, uint64_t new_size) {
 
 } // namespace
 
-Status init_memory(Memory& memory, const MemoryType& type, uint64_t max_bytes) {
+Status init_memory(Memory& memory, const MemoryType& type, const StoreLimits& store_limits) {
   const Limits& limits = type.limits;
   const uint32_t log2 = type.page_size_log2;
   // The largest size the address type allows, then the declared maximum,
@@ -40,7 +40,7 @@ Status init_memory(Memory& memory, const MemoryType& type, uint64_t max_bytes) {
   uint64_t address_pages =
       limits.is64 ? (std::numeric_limits<uint64_t>::max() >> log2) : (uint64_t{1} << (32 - log2));
   uint64_t max_pages = std::min(address_pages, limits.max.value_or(address_pages));
-  max_pages = std::min(max_pages, max_bytes >> log2);
+  max_pages = std::min(max_pages, store_limits.max_memory_bytes >> log2);
   if (limits.min > max_pages) return Error{"memory size exceeds implementation limit"};
 
   memory.type = type;
@@ -48,20 +48,28 @@ Status init_memory(Memory& memory, const MemoryType& type, uint64_t max_bytes) {
   memory.is64 = limits.is64;
   memory.shared = limits.shared;
   memory.max_pages = max_pages;
-  memory.guarded = !limits.is64 && (uint64_t{1} << log2) % os_page_size() == 0;
-  memory.reserved = limits.is64 ? round_up_to_os_page(std::max<uint64_t>(max_pages << log2, 1))
-                                : kGuardedReservation;
-
-  void* base =
-      mmap(nullptr, memory.reserved, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  memory.guarded =
+      store_limits.guard_pages && !limits.is64 && (uint64_t{1} << log2) % os_page_size() == 0;
+  memory.movable = !store_limits.guard_pages && !limits.shared;
+  uint64_t initial = limits.min << log2;
+  if (memory.movable) {
+    // Just the initial size (at least a page), readable and writable;
+    // growing remaps it.
+    memory.reserved = std::max(round_up_to_os_page(initial), os_page_size());
+  } else {
+    memory.reserved = memory.guarded
+                          ? kGuardedReservation
+                          : round_up_to_os_page(std::max<uint64_t>(max_pages << log2, 1));
+  }
+  void* base = mmap(nullptr, memory.reserved, memory.movable ? PROT_READ | PROT_WRITE : PROT_NONE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (base == MAP_FAILED) {
     memory.reserved = 0;
     return Error{std::string("cannot reserve memory: ") + std::strerror(errno)};
   }
   memory.base = static_cast<uint8_t*>(base);
   memory.size = 0;
-  uint64_t initial = limits.min << log2;
-  if (!commit(memory, 0, initial)) {
+  if (!memory.movable && !commit(memory, 0, initial)) {
     release_memory(memory);
     return Error{std::string("cannot commit memory: ") + std::strerror(errno)};
   }
@@ -75,7 +83,18 @@ int64_t grow_memory(Memory& memory, uint64_t delta_pages) {
   uint64_t old_pages = memory.pages();
   if (delta_pages > memory.max_pages - old_pages) return -1;
   uint64_t new_size = (old_pages + delta_pages) << memory.page_size_log2;
-  if (!commit(memory, memory.size, new_size)) return -1;
+  if (memory.movable) {
+    if (new_size > memory.reserved) {
+      // The new pages are zero, like the rest of the mapping, readable and writable.
+      uint64_t reserved = round_up_to_os_page(new_size);
+      void* base = mremap(memory.base, memory.reserved, reserved, MREMAP_MAYMOVE);
+      if (base == MAP_FAILED) return -1;
+      memory.base = static_cast<uint8_t*>(base);
+      memory.reserved = reserved;
+    }
+  } else if (!commit(memory, memory.size, new_size)) {
+    return -1;
+  }
   memory.size = new_size;
   return static_cast<int64_t>(old_pages);
 }

@@ -9,11 +9,16 @@
 // memory64 memories (and memories whose page size is smaller than the OS
 // page, where a fault would not fire at the exact byte) are bounds-checked
 // explicitly by the interpreter (guarded == false).
+// Without guard pages (StoreLimits::guard_pages off, e.g. to run under
+// valgrind), no memory is guarded, and unshared memories map just their
+// current size and move when they grow (Memory::movable): whoever caches
+// `base` reloads it after anything that may grow the memory.
 #pragma once
 
 #include <cstdint>
 
 #include "runtime/objects.h"
+#include "runtime/store.h"
 #include "support/result.h"
 
 namespace kite {
@@ -22,9 +27,9 @@ namespace kite {
 // static offsets, and a guard for the widest access (v128) past the end.
 inline constexpr uint64_t kGuardedReservation = (uint64_t{8} << 30) + (uint64_t{64} << 10);
 
-// Reserves and commits `type.limits.min` pages. `max_bytes` is the
-// implementation limit for one memory (StoreLimits::max_memory_bytes).
-Status init_memory(Memory& memory, const MemoryType& type, uint64_t max_bytes);
+// Reserves and commits `type.limits.min` pages, within the store's limits
+// (StoreLimits::max_memory_bytes for one memory, guard_pages).
+Status init_memory(Memory& memory, const MemoryType& type, const StoreLimits& limits);
 
 // memory.grow: the old size in pages, or -1 when the memory cannot grow by
 // `delta_pages` (beyond its maximum, or the OS refused to commit).

@@ -80,6 +80,8 @@ struct Memory {
   // True when every 32-bit address + offset access beyond `size` faults
   // (reserved, inaccessible virtual memory): no explicit bounds checks needed.
   bool guarded = false;
+  // True when `base` may change as the memory grows (no guard pages, unshared).
+  bool movable = false;
   uint64_t reserved = 0; // bytes of address space reserved at `base`
   MemoryType type;
   // Serialises grow of a shared memory (threads may grow it concurrently).

@@ -16,7 +16,7 @@ Function* Store::new_function() {
 
 Result<Memory*> Store::new_memory(const MemoryType& type) {
   auto memory = std::make_unique<Memory>();
-  KITE_TRY(init_memory(*memory, type, limits.max_memory_bytes));
+  KITE_TRY(init_memory(*memory, type, limits));
   std::lock_guard lock(mutex_);
   return memories_.emplace_back(std::move(memory)).get();
 }

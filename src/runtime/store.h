@@ -18,6 +18,10 @@ namespace kite {
 struct StoreLimits {
   uint64_t max_memory_bytes = uint64_t{1} << 32; // per memory
   uint64_t max_table_elements = 10'000'000;      // per table
+  // 32-bit memories reserve 8 GiB of address space each so that bounds
+  // checks are free (faults become traps). Off: explicit checks and
+  // memories no larger than their size (tools like valgrind need this).
+  bool guard_pages = true;
 };
 
 struct Store {
