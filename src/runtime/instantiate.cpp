@@ -3,6 +3,8 @@
 #include <array>
 #include <cstring>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "binary/instr_reader.h"
@@ -95,16 +97,21 @@ uint32_t canonical_id(const Module& module, uint32_t type_index) {
   return type_index < module.canonical_types.size() ? module.canonical_types[type_index] : 0;
 }
 
-std::string function_debug_name(const Module& module, uint32_t index) {
+// A function's name for backtraces: from the name section, else its first
+// export name (`exported`: function index -> name), else none.
+std::string function_debug_name(const Module& module, uint32_t index,
+                                const std::unordered_map<uint32_t, std::string_view>& exported) {
   if (auto it = module.function_names.find(index); it != module.function_names.end())
     return it->second;
-  for (const Export& e : module.exports)
-    if (e.kind == ExternKind::Func && e.index == index) return e.name;
+  if (auto it = exported.find(index); it != exported.end()) return std::string(it->second);
   return {};
 }
 
 Status allocate_defined(Store& store, Instance& instance) {
   const Module& module = *instance.module;
+  std::unordered_map<uint32_t, std::string_view> exported;
+  for (const Export& e : module.exports)
+    if (e.kind == ExternKind::Func) exported.emplace(e.index, e.name); // the first one stays
   for (uint32_t i = module.num_imported_functions; i < module.functions.size(); ++i) {
     Function* fn = store.new_function();
     uint32_t type_index = module.functions[i].type_index;
@@ -112,7 +119,7 @@ Status allocate_defined(Store& store, Instance& instance) {
     fn->type = &module.func_type(type_index);
     fn->instance = &instance;
     fn->index = i;
-    fn->debug_name = function_debug_name(module, i);
+    fn->debug_name = function_debug_name(module, i, exported);
     instance.functions.push_back(fn);
   }
   // Globals in order: an initialiser may read the globals before it.
