@@ -112,8 +112,11 @@ Status allocate_defined(Store& store, Instance& instance) {
   std::unordered_map<uint32_t, std::string_view> exported;
   for (const Export& e : module.exports)
     if (e.kind == ExternKind::Func) exported.emplace(e.index, e.name); // the first one stays
-  for (uint32_t i = module.num_imported_functions; i < module.functions.size(); ++i) {
-    Function* fn = store.new_function();
+  const uint32_t first_defined = module.num_imported_functions;
+  Function* defined = store.new_functions(module.functions.size() - first_defined);
+  instance.functions.reserve(module.functions.size());
+  for (uint32_t i = first_defined; i < module.functions.size(); ++i) {
+    Function* fn = &defined[i - first_defined];
     uint32_t type_index = module.functions[i].type_index;
     fn->header.type_id = canonical_id(module, type_index);
     fn->type = &module.func_type(type_index);

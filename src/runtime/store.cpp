@@ -14,6 +14,12 @@ Function* Store::new_function() {
   return functions_.emplace_back(std::make_unique<Function>()).get();
 }
 
+Function* Store::new_functions(size_t count) {
+  auto block = std::make_unique<Function[]>(count);
+  std::lock_guard lock(mutex_);
+  return function_blocks_.emplace_back(std::move(block)).get();
+}
+
 Result<Memory*> Store::new_memory(const MemoryType& type) {
   auto memory = std::make_unique<Memory>();
   KITE_TRY(init_memory(*memory, type, limits));

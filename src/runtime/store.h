@@ -31,6 +31,9 @@ struct Store {
   Store& operator=(const Store&) = delete;
 
   Function* new_function();
+  // `count` functions in one block (an instance's defined functions: one
+  // allocation, not one per function).
+  Function* new_functions(size_t count);
   Result<Memory*> new_memory(const MemoryType& type);
   Result<Table*> new_table(const TableType& type, Ref init);
   Global* new_global(const GlobalType& type);
@@ -45,6 +48,7 @@ struct Store {
 private:
   std::mutex mutex_;
   std::vector<std::unique_ptr<Function>> functions_;
+  std::vector<std::unique_ptr<Function[]>> function_blocks_;
   std::vector<std::unique_ptr<Memory>> memories_;
   std::vector<std::unique_ptr<Table>> tables_;
   std::vector<std::unique_ptr<Global>> globals_;
