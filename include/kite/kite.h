@@ -59,6 +59,9 @@ struct EngineConfig {
   uint64_t max_memory_bytes = uint64_t{1} << 32;
   // Upper bound for any one table, in elements.
   uint64_t max_table_elements = 10'000'000;
+  // Upper bound for all memories and tables of a store together, in bytes
+  // (a table element counts 8): caps what a guest can make the host hold.
+  uint64_t max_total_bytes = ~uint64_t{0};
   // Validate function bodies when each function is first called instead of
   // when the module is compiled. Everything instantiation relies on (types,
   // imports, exports, segments, globals, constant expressions) is still

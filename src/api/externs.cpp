@@ -43,9 +43,9 @@ std::string_view extern_kind_name(ExternKind kind) {
 // ---- Store ----
 
 Store::Store(const Engine& engine)
-    : store_(std::make_unique<kite::Store>(StoreLimits{engine.config().max_memory_bytes,
-                                                       engine.config().max_table_elements,
-                                                       engine.config().guard_pages})) {}
+    : store_(std::make_unique<kite::Store>(
+          StoreLimits{engine.config().max_memory_bytes, engine.config().max_table_elements,
+                      engine.config().max_total_bytes, engine.config().guard_pages})) {}
 
 Store::~Store() = default;
 

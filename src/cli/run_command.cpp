@@ -45,6 +45,10 @@ options (before FILE):
                         no longer grows with the code size, but an
                         invalid body is only found (as a trap) when its
                         function runs, after the program may have acted
+  --max-memory SIZE     cap all the guest's memories and tables together
+                        at SIZE bytes (suffix K, M or G: KiB, MiB, GiB);
+                        memory.grow past it returns -1, a module that
+                        needs more at start fails to instantiate
   --no-guard-pages      bounds-check memory accesses explicitly instead of
                         reserving 8 GiB of guard pages per memory (slower;
                         for valgrind and hosts short of address space)
@@ -115,12 +119,32 @@ struct RunOptions {
   bool inherit_env = false;
   bool lazy_validation = false;
   bool guard_pages = true;
+  uint64_t max_memory = ~uint64_t{0};
   std::vector<std::string> env;
   std::vector<wasi::Preopen> preopens;
   std::vector<std::string> tcp_listen;
   std::string file;
   std::vector<std::string> guest_args;
 };
+
+// "64M" -> 64 MiB; plain numbers are bytes.
+std::optional<uint64_t> parse_size(const std::string& text) {
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end == text.data()) return std::nullopt;
+  const std::string suffix(end, text.data() + text.size());
+  int shift = 0;
+  if (suffix == "K" || suffix == "k")
+    shift = 10;
+  else if (suffix == "M" || suffix == "m")
+    shift = 20;
+  else if (suffix == "G" || suffix == "g")
+    shift = 30;
+  else if (!suffix.empty())
+    return std::nullopt;
+  if (value > (~uint64_t{0} >> shift)) return std::nullopt;
+  return value << shift;
+}
 
 // Parses OPTIONS FILE ARGS; returns an exit status when the command is done
 // (help, or an error already reported).
@@ -185,6 +209,14 @@ std::optional<int> parse_options(const std::vector<std::string>& args, RunOption
         opts->preopens.push_back({v, v});
       else
         opts->preopens.push_back({v.substr(0, sep), v.substr(sep + 2)});
+    } else if ((r = value_of(a, "--max-memory", &v)) != 0) {
+      if (r < 0) return 1;
+      auto size = parse_size(v);
+      if (!size) {
+        report("run: --max-memory takes a size such as 512M or 2G, not '" + v + "'");
+        return 1;
+      }
+      opts->max_memory = *size;
     } else if ((r = value_of(a, "--tcplisten", &v)) != 0) {
       if (r < 0) return 1;
       opts->tcp_listen.push_back(v);
@@ -255,6 +287,7 @@ int run_command(const std::vector<std::string>& args) {
   api::EngineConfig engine_config;
   engine_config.lazy_validation = opts.lazy_validation;
   engine_config.guard_pages = opts.guard_pages;
+  engine_config.max_total_bytes = opts.max_memory;
   api::Engine engine(engine_config);
   api::Store store(engine);
   auto module = compile_file(engine, file, std::move(*bytes));

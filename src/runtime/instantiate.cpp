@@ -143,7 +143,7 @@ Status allocate_defined(Store& store, Instance& instance) {
   }
   for (uint32_t i = module.num_imported_memories; i < module.memories.size(); ++i) {
     auto memory = store.new_memory(module.memories[i]);
-    if (!memory.ok()) return trap(memory.error().message);
+    if (!memory.ok()) return memory.error(); // a resource limit, not a trap
     instance.memories.push_back(*memory);
   }
   for (uint32_t i = module.num_imported_tags; i < module.tags.size(); ++i) {

@@ -52,6 +52,9 @@ Status init_memory(Memory& memory, const MemoryType& type, const StoreLimits& st
       store_limits.guard_pages && !limits.is64 && (uint64_t{1} << log2) % os_page_size() == 0;
   memory.movable = !store_limits.guard_pages && !limits.shared;
   uint64_t initial = limits.min << log2;
+  if (memory.budget && !memory.budget->charge(initial)) {
+    return Error{"memory size exceeds the store's memory limit"};
+  }
   if (memory.movable) {
     // Just the initial size (at least a page), readable and writable;
     // growing remaps it.
@@ -65,6 +68,7 @@ Status init_memory(Memory& memory, const MemoryType& type, const StoreLimits& st
                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (base == MAP_FAILED) {
     memory.reserved = 0;
+    if (memory.budget) memory.budget->refund(initial);
     return Error{std::string("cannot reserve memory: ") + std::strerror(errno)};
   }
   memory.base = static_cast<uint8_t*>(base);
@@ -83,17 +87,23 @@ int64_t grow_memory(Memory& memory, uint64_t delta_pages) {
   uint64_t old_pages = memory.pages();
   if (delta_pages > memory.max_pages - old_pages) return -1;
   uint64_t new_size = (old_pages + delta_pages) << memory.page_size_log2;
+  const uint64_t added = new_size - memory.size;
+  if (memory.budget && !memory.budget->charge(added)) return -1;
+  auto refuse = [&] {
+    if (memory.budget) memory.budget->refund(added);
+    return int64_t{-1};
+  };
   if (memory.movable) {
     if (new_size > memory.reserved) {
       // The new pages are zero, like the rest of the mapping, readable and writable.
       uint64_t reserved = round_up_to_os_page(new_size);
       void* base = mremap(memory.base, memory.reserved, reserved, MREMAP_MAYMOVE);
-      if (base == MAP_FAILED) return -1;
+      if (base == MAP_FAILED) return refuse();
       memory.base = static_cast<uint8_t*>(base);
       memory.reserved = reserved;
     }
   } else if (!commit(memory, memory.size, new_size)) {
-    return -1;
+    return refuse();
   }
   memory.size = new_size;
   return static_cast<int64_t>(old_pages);
@@ -112,6 +122,9 @@ Status init_table(Table& table, const TableType& type, Ref init, uint64_t max_el
   uint64_t max = std::min(address_max, type.limits.max.value_or(address_max));
   max = std::min(max, max_elements);
   if (type.limits.min > max) return Error{"table size exceeds implementation limit"};
+  if (table.budget && !table.budget->charge(type.limits.min * sizeof(Ref))) {
+    return Error{"table size exceeds the store's memory limit"};
+  }
   table.type = type;
   table.max = max;
   table.elements.assign(type.limits.min, init);
@@ -121,6 +134,7 @@ Status init_table(Table& table, const TableType& type, Ref init, uint64_t max_el
 int64_t grow_table(Table& table, uint64_t delta, Ref init) {
   uint64_t old_size = table.elements.size();
   if (delta > table.max - old_size) return -1;
+  if (table.budget && !table.budget->charge(delta * sizeof(Ref))) return -1;
   table.elements.resize(old_size + delta, init);
   return static_cast<int64_t>(old_size);
 }

@@ -6,6 +6,7 @@
 // is one slot holding a tagged pointer (see Ref below).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -70,6 +71,23 @@ struct ExternObject {
   uint64_t payload = 0;
 };
 
+// The bytes of linear memory and table storage one store may hold in all
+// (the embedder's cap, `kite run --max-memory`), shared by its memories and
+// tables: a grow that would pass it fails like any other refused grow.
+struct StorageBudget {
+  std::atomic<uint64_t> used{0};
+  uint64_t limit = ~uint64_t{0};
+
+  bool charge(uint64_t bytes) {
+    uint64_t now = used.load(std::memory_order_relaxed);
+    do {
+      if (bytes > limit - now) return false;
+    } while (!used.compare_exchange_weak(now, now + bytes, std::memory_order_relaxed));
+    return true;
+  }
+  void refund(uint64_t bytes) { used.fetch_sub(bytes, std::memory_order_relaxed); }
+};
+
 struct Memory {
   uint8_t* base = nullptr;
   uint64_t size = 0;      // current size in bytes
@@ -86,6 +104,7 @@ struct Memory {
   MemoryType type;
   // Serialises grow of a shared memory (threads may grow it concurrently).
   std::mutex grow_mutex;
+  StorageBudget* budget = nullptr; // the owning store's, charged per byte
 
   uint64_t pages() const { return size >> page_size_log2; }
 };
@@ -93,7 +112,8 @@ struct Memory {
 struct Table {
   std::vector<Ref> elements;
   TableType type;
-  uint64_t max = 0; // effective maximum
+  uint64_t max = 0;                // effective maximum
+  StorageBudget* budget = nullptr; // the owning store's, charged per element slot
   // The module whose type indices `type` uses; null for host tables (whose
   // types only use abstract heap types). Needed to match imports.
   const Module* type_owner = nullptr;

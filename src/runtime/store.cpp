@@ -22,6 +22,7 @@ Function* Store::new_functions(size_t count) {
 
 Result<Memory*> Store::new_memory(const MemoryType& type) {
   auto memory = std::make_unique<Memory>();
+  memory->budget = &budget;
   KITE_TRY(init_memory(*memory, type, limits));
   std::lock_guard lock(mutex_);
   return memories_.emplace_back(std::move(memory)).get();
@@ -29,6 +30,7 @@ Result<Memory*> Store::new_memory(const MemoryType& type) {
 
 Result<Table*> Store::new_table(const TableType& type, Ref init) {
   auto table = std::make_unique<Table>();
+  table->budget = &budget;
   KITE_TRY(init_table(*table, type, init, limits.max_table_elements));
   std::lock_guard lock(mutex_);
   return tables_.emplace_back(std::move(table)).get();

@@ -18,6 +18,9 @@ namespace kite {
 struct StoreLimits {
   uint64_t max_memory_bytes = uint64_t{1} << 32; // per memory
   uint64_t max_table_elements = 10'000'000;      // per table
+  // All memories and tables of the store together, in bytes (a table
+  // element counts as one pointer).
+  uint64_t max_total_bytes = ~uint64_t{0};
   // 32-bit memories reserve 8 GiB of address space each so that bounds
   // checks are free (faults become traps). Off: explicit checks and
   // memories no larger than their size (tools like valgrind need this).
@@ -25,7 +28,9 @@ struct StoreLimits {
 };
 
 struct Store {
-  explicit Store(StoreLimits limits = {}) : limits(limits) {}
+  explicit Store(StoreLimits limits = {}) : limits(limits) {
+    budget.limit = limits.max_total_bytes;
+  }
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -44,6 +49,7 @@ struct Store {
   ExternObject* extern_box(uint64_t payload);
 
   const StoreLimits limits;
+  StorageBudget budget;
 
 private:
   std::mutex mutex_;

@@ -169,6 +169,27 @@ TEST(BadInputCli, BadFlags) {
   expect_one_line_error(run_kite("run --invoke"), "--invoke");
 }
 
+TEST(BadInputCli, MaxMemoryCapsTheGuest) {
+  const std::string wat = R"((module (memory 1)
+    (func (export "grow") (result i32)
+      (block $done (loop $l
+        (br_if $done (i32.eq (memory.grow (i32.const 1)) (i32.const -1)))
+        (br $l)))
+      (memory.size))))";
+  const std::string path = write_temp("grow.wat", std::vector<uint8_t>(wat.begin(), wat.end()));
+  const std::string out = unique_temp_path("stdout.txt");
+  ASSERT_EQ(std::system((std::string(KITE_CLI) + " run --max-memory 256K --invoke grow " + path +
+                         " >" + out)
+                            .c_str()),
+            0);
+  std::ifstream in(out);
+  std::string pages;
+  std::getline(in, pages);
+  EXPECT_EQ(pages, "4"); // 4 pages of 64 KiB fill 256 KiB
+  expect_one_line_error(run_kite("run --max-memory 32K " + path), "memory limit");
+  expect_one_line_error(run_kite("run --max-memory lots " + path), "--max-memory");
+}
+
 TEST(BadInputCli, MalformedModulesNameFileAndOffset) {
   std::vector<uint8_t> truncated(kValidModule.begin(), kValidModule.begin() + 30);
   const std::string path = write_temp("truncated.wasm", truncated);

@@ -61,6 +61,26 @@ TEST(RuntimeMemory, StoreLimitCapsGrowth) {
   EXPECT_FALSE(store.new_memory(memory_type(5, 10)).ok());
 }
 
+// The store-wide budget (kite run --max-memory) covers all memories and
+// tables together, and a refused grow gives its bytes back.
+TEST(RuntimeMemory, StoreBudgetCapsAllMemoriesAndTables) {
+  StoreLimits limits;
+  limits.max_total_bytes = (uint64_t{3} << 16) + 8 * sizeof(Ref);
+  Store store(limits);
+  Memory& a = **store.new_memory(memory_type(1, 10));
+  Memory& b = **store.new_memory(memory_type(1, 10));
+  EXPECT_EQ(grow_memory(a, 2), -1); // 4 pages in all would pass the budget
+  EXPECT_EQ(grow_memory(b, 1), 1);  // 3 pages: exactly the memory part
+  EXPECT_EQ(grow_memory(a, 1), -1);
+  EXPECT_FALSE(store.new_memory(memory_type(1, 1)).ok());
+  TableType table_type{ValType::funcref(), Limits{4, std::nullopt, false, false}};
+  auto table = store.new_table(table_type, kNullRef);
+  ASSERT_TRUE(table.ok()) << table.error().message;
+  EXPECT_EQ(grow_table(**table, 4, kNullRef), 4);
+  EXPECT_EQ(grow_table(**table, 1, kNullRef), -1);
+  EXPECT_EQ(store.budget.used.load(), limits.max_total_bytes);
+}
+
 TEST(RuntimeMemory, Memory64IsExplicitlyChecked) {
   Store store;
   Memory& m = **store.new_memory(memory_type(1, 4, /*is64=*/true));
