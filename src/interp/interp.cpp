@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "interp/numeric.h"
+#include "interp/simd.h"
 #include "model/type_registry.h"
 #include "runtime/memory.h"
 #include "translate/ir.h"
@@ -76,7 +77,7 @@ inline const ir::Code* code_of(Function* fn, ExecState* st) {
 // Calls a host function with its arguments at `args`; results replace them.
 [[gnu::noinline]] bool call_host(ExecState* st, Function* fn, Slot* args) {
   const FuncType& type = *fn->type;
-  size_t np = type.params.size(), nr = type.results.size();
+  size_t np = slot_count(type.params), nr = slot_count(type.results);
   Slot buffer[16];
   std::unique_ptr<Slot[]> heap;
   Slot* in = buffer;

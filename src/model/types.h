@@ -62,12 +62,19 @@ struct ValType {
 
 // Number of 64-bit value slots a value of this type occupies (v128 takes 2).
 inline uint32_t slot_count(ValType t) { return t.kind == ValKind::V128 ? 2 : 1; }
+// Slots taken by a sequence of values (parameters, results, locals).
+inline uint32_t slot_count(const std::vector<ValType>& types) {
+  uint32_t n = 0;
+  for (ValType t : types)
+    n += slot_count(t);
+  return n;
+}
 
 enum class Packed : uint8_t { None, I8, I16 };
 
 struct StorageType {
-  ValType type{};                // meaningful when packed == None
-  Packed packed = Packed::None;  // i8 / i16 fields of structs and arrays
+  ValType type{};               // meaningful when packed == None
+  Packed packed = Packed::None; // i8 / i16 fields of structs and arrays
   bool operator==(const StorageType& o) const {
     return packed == o.packed && (packed != Packed::None || type == o.type);
   }

@@ -9,6 +9,12 @@
 // Entries are materialised into their canonical slots where control flow
 // merges (block entry, branches, block end) and before a local they
 // reference is overwritten.
+//
+// A v128 takes two slots, so it is two entries: its low and high 64 bits
+// (the high one marked `high`), each materialised, copied and branched with
+// like a scalar; v128 consumers take the pair as one slot (pop_v128). Stack
+// positions therefore stay slot offsets, and locals get slot offsets from
+// prefix sums of their types' slot counts (local_slots_).
 #include <algorithm>
 #include <cassert>
 
@@ -27,6 +33,7 @@ struct Entry {
   uint32_t local = 0; // Local: the local's slot; AddImm: the slot added to (a local's,
                       // or the entry's own canonical slot)
   uint64_t value = 0; // Const: the bits (i32/f32 zero-extended); AddImm: the i32 addend
+  bool high = false;  // the high half of a v128 (its low half is the entry below)
 };
 
 // A pending jump operand, patched when its label is bound.
@@ -43,6 +50,7 @@ struct Ctrl {
   uint32_t num_params = 0;
   uint32_t num_results = 0;
   uint32_t loop_start = 0; // Loop: word index of the loop head
+  BlockType type;          // the types of the values pushed at else and end
   std::vector<Patch> exits;
   bool has_else_patch = false;
   Patch else_patch; // If: the jump to the else branch (or end)
@@ -175,6 +183,36 @@ private:
     stack_.push_back(Entry{});
     return canon(stack_.size() - 1);
   }
+  // Pushes the two temps of a v128 and returns the first slot.
+  uint32_t push_v128_temp() {
+    uint32_t slot = push_temp();
+    stack_.push_back(Entry{.high = true});
+    canon(stack_.size() - 1);
+    return slot;
+  }
+  // Pops a v128 (two entries) and returns the first of the two consecutive
+  // slots holding it: a local's, or the canonical ones.
+  uint32_t pop_v128() {
+    size_t pos = stack_.size() - 2;
+    const Entry& lo = stack_[pos];
+    const Entry& hi = stack_[pos + 1];
+    uint32_t slot = canon(pos);
+    if (lo.kind == EntryKind::Local && hi.kind == EntryKind::Local && hi.local == lo.local + 1) {
+      slot = lo.local;
+    } else if (lo.kind == EntryKind::Const && hi.kind == EntryKind::Const) {
+      begin(IrOp::V128Const);
+      dst_operand(slot);
+      u64(lo.value);
+      u64(hi.value);
+    } else {
+      materialize(pos);
+      materialize(pos + 1);
+    }
+    stack_.resize(pos);
+    return slot;
+  }
+  // The top entry is the high half of a v128.
+  bool top_is_v128() const { return stack_.back().high; }
   // Emits `dst` as the destination operand of the current instruction,
   // remembering it so a following local.set can retarget it.
   void dst_operand(uint32_t slot) {
@@ -185,7 +223,7 @@ private:
     Entry& e = stack_[pos];
     if (e.kind == EntryKind::Temp) return;
     emit_entry(canon(pos), e);
-    e = Entry{};
+    e = Entry{.high = e.high};
   }
   // Writes the value of non-Temp entry `e` to `dst`.
   void emit_entry(uint32_t dst, const Entry& e) {
@@ -236,23 +274,30 @@ private:
   void push_const(uint64_t bits) { stack_.push_back(Entry{EntryKind::Const, 0, bits}); }
 
   // ---- control ----
+  // Parameter and result counts of a block, in slots.
   uint32_t block_params(const BlockType& bt) const {
-    return bt.kind == BlockType::Kind::Index
-               ? static_cast<uint32_t>(module_.func_type(bt.index).params.size())
-               : 0;
+    return bt.kind == BlockType::Kind::Index ? slot_count(module_.func_type(bt.index).params) : 0;
   }
   uint32_t block_results(const BlockType& bt) const {
     switch (bt.kind) {
     case BlockType::Kind::Empty: return 0;
-    case BlockType::Kind::Value: return 1;
-    case BlockType::Kind::Index:
-      return static_cast<uint32_t>(module_.func_type(bt.index).results.size());
+    case BlockType::Kind::Value: return slot_count(bt.value);
+    case BlockType::Kind::Index: return slot_count(module_.func_type(bt.index).results);
     }
     return 0;
+  }
+  // Pushes temps for a block's parameters or results.
+  void push_block_values(const BlockType& bt, bool results) {
+    if (bt.kind == BlockType::Kind::Value && results) push_temps(bt.value);
+    if (bt.kind != BlockType::Kind::Index) return;
+    const FuncType& type = module_.func_type(bt.index);
+    for (const ValType& t : results ? type.results : type.params)
+      push_temps(t);
   }
   void push_ctrl(CtrlKind kind, const BlockType& bt) {
     Ctrl c;
     c.kind = kind;
+    c.type = bt;
     c.num_params = block_params(bt);
     c.num_results = block_results(bt);
     c.height = static_cast<uint32_t>(stack_.size()) - c.num_params;
@@ -294,6 +339,12 @@ private:
       stack_.push_back(Entry{}); // keep the height; the caller marks unreachable
       begin(IrOp::Return1);
       u32(src);
+    } else if (n == 2 && top_is_v128()) {
+      uint32_t src = pop_v128();
+      push_v128_temp(); // keep the height; the caller marks unreachable
+      begin(IrOp::ReturnN);
+      u32(src);
+      u32(2);
     } else {
       materialize_top(n);
       begin(IrOp::ReturnN);
@@ -369,6 +420,7 @@ private:
   void do_br_if(uint32_t depth);
   void do_br_table(const Instr& in);
   void do_local_set(uint32_t local, bool tee);
+  void do_local_set_v128(uint32_t local, bool tee);
   void do_unary(IrOp op) {
     uint32_t a = pop_slot();
     begin(op);
@@ -464,19 +516,31 @@ private:
     u32(b);
     stack_.back() = Entry{EntryKind::AddImm, dst, addend};
   }
-  void do_load(IrOp fast, IrOp checked, const MemArg& m) {
-    bool use_fast = is_fast(m);
-    Address addr = pop_address(use_fast);
-    begin(use_fast ? fast : checked);
-    dst_operand(push_temp());
-    u32(addr.slot);
-    if (use_fast) {
+  // The operands after the address slot (and the stored value): the addend
+  // and offset of a fast access, or the offset and memory of a checked one.
+  void address_operands(const Address& addr, const MemArg& m, bool fast) {
+    if (fast) {
       u32(addr.addend);
       u32(static_cast<uint32_t>(m.offset));
     } else {
       u64(m.offset);
       ptr(inst_.memories[m.memory]);
     }
+  }
+  // A constant address of a fast access: the access's u64 address + offset.
+  bool pop_constant_address(bool fast, const MemArg& m, uint64_t* address) {
+    if (!fast || !top_is_const()) return false;
+    *address = static_cast<uint32_t>(stack_.back().value) + static_cast<uint32_t>(m.offset);
+    stack_.pop_back();
+    return true;
+  }
+  void do_load(IrOp fast, IrOp checked, const MemArg& m) {
+    bool use_fast = is_fast(m);
+    Address addr = pop_address(use_fast);
+    begin(use_fast ? fast : checked);
+    dst_operand(push_temp());
+    u32(addr.slot);
+    address_operands(addr, m, use_fast);
   }
   void do_store(IrOp fast, IrOp checked, IrOp fast_imm, const MemArg& m) {
     bool use_fast = is_fast(m);
@@ -501,14 +565,65 @@ private:
     begin(use_fast ? fast : checked);
     u32(addr.slot);
     u32(value);
-    if (use_fast) {
-      u32(addr.addend);
-      u32(static_cast<uint32_t>(m.offset));
-    } else {
-      u64(m.offset);
-      ptr(inst_.memories[m.memory]);
+    address_operands(addr, m, use_fast);
+  }
+  // ---- SIMD: v128 operands are slot pairs (pop_v128, push_v128_temp) ----
+  // Loads; a lane load also takes the vector whose lane it replaces.
+  void do_v128_load(IrOp fast, IrOp checked, const Instr& in, bool lane) {
+    bool use_fast = is_fast(in.mem);
+    uint32_t v = lane ? pop_v128() : 0;
+    Address addr = pop_address(use_fast);
+    begin(use_fast ? fast : checked);
+    dst_operand(push_v128_temp());
+    u32(addr.slot);
+    address_operands(addr, in.mem, use_fast);
+    if (lane) {
+      u32(v);
+      u32(in.lane);
     }
   }
+  void do_v128_store(IrOp fast, IrOp checked, const Instr& in, bool lane) {
+    bool use_fast = is_fast(in.mem);
+    uint32_t value = pop_v128();
+    Address addr = pop_address(use_fast);
+    begin(use_fast ? fast : checked);
+    u32(addr.slot);
+    u32(value);
+    address_operands(addr, in.mem, use_fast);
+    if (lane) u32(in.lane);
+  }
+  // v128 results from `n` v128 operands.
+  void do_v128_op(IrOp op, int n) {
+    uint32_t c = n > 2 ? pop_v128() : 0;
+    uint32_t b = n > 1 ? pop_v128() : 0;
+    uint32_t a = pop_v128();
+    begin(op);
+    dst_operand(push_v128_temp());
+    u32(a);
+    if (n > 1) u32(b);
+    if (n > 2) u32(c);
+  }
+  // A scalar result from a v128 (and a lane immediate, for extract_lane).
+  void do_v128_to_scalar(IrOp op, const uint8_t* lane) {
+    uint32_t a = pop_v128();
+    begin(op);
+    dst_operand(push_temp());
+    u32(a);
+    if (lane) u32(*lane);
+  }
+  // A v128 result from a scalar (splat), or from a v128 and a scalar (shifts,
+  // replace_lane, which has a lane immediate).
+  void do_v128_with_scalar(IrOp op, bool has_v128, const uint8_t* lane) {
+    uint32_t x = pop_slot();
+    uint32_t a = has_v128 ? pop_v128() : 0;
+    begin(op);
+    dst_operand(push_v128_temp());
+    if (has_v128) u32(a);
+    u32(x);
+    if (lane) u32(*lane);
+  }
+  Status translate_simd(const Instr& in);
+
   // Pops `n` arguments into contiguous slots; returns the first one.
   uint32_t pop_args(uint32_t n) {
     materialize_top(n);
@@ -516,8 +631,11 @@ private:
     stack_.resize(stack_.size() - n);
     return base;
   }
-  void push_results(uint32_t n) {
-    for (uint32_t i = 0; i < n; ++i)
+  // Pushes the temps holding a value of type `t`.
+  void push_temps(ValType t) {
+    if (t.kind == ValKind::V128)
+      push_v128_temp();
+    else
       push_temp();
   }
   Status do_call(const Instr& in);
@@ -534,7 +652,8 @@ private:
   std::vector<Ctrl> ctrls_;
   uint32_t num_locals_ = 0;
   uint32_t max_slot_ = 0;
-  uint32_t skip_depth_ = 0; // nesting inside unreachable code
+  std::vector<uint32_t> local_slots_; // slot of each local, then the total
+  uint32_t skip_depth_ = 0;           // nesting inside unreachable code
   std::vector<uint32_t> units_;
   bool open_ = false;
   uint32_t cur_start_ = 0;
@@ -548,19 +667,23 @@ Result<std::unique_ptr<Code>> Translator::run() {
   code_->function = &fn_;
   code_->mem0 = inst_.memories.empty() ? no_memory() : inst_.memories[0];
   const FuncType& type = *fn_.type;
-  for (const ValType& t : type.params)
-    if (t.kind == ValKind::V128) return error_at(decl_.code_offset, "unsupported type v128");
-  for (const ValType& t : decl_.locals)
-    if (t.kind == ValKind::V128) return error_at(decl_.code_offset, "unsupported type v128");
-  code_->num_param_slots = static_cast<uint32_t>(type.params.size());
-  code_->num_result_slots = static_cast<uint32_t>(type.results.size());
-  num_locals_ = code_->num_param_slots + static_cast<uint32_t>(decl_.locals.size());
+  local_slots_.reserve(type.params.size() + decl_.locals.size() + 1);
+  uint32_t slot = 0;
+  for (const std::vector<ValType>* types : {&type.params, &decl_.locals})
+    for (const ValType& t : *types) {
+      local_slots_.push_back(slot);
+      slot += slot_count(t);
+    }
+  local_slots_.push_back(slot);
+  code_->num_param_slots = slot_count(type.params);
+  code_->num_result_slots = slot_count(type.results);
+  num_locals_ = slot;
   code_->num_local_slots = num_locals_;
   max_slot_ = std::max(num_locals_, code_->num_result_slots);
   if (!decl_.locals.empty()) {
     begin(IrOp::ZeroLocals);
     u32(code_->num_param_slots);
-    u32(static_cast<uint32_t>(decl_.locals.size()));
+    u32(num_locals_ - code_->num_param_slots);
   }
   Ctrl func;
   func.kind = CtrlKind::Func;
@@ -624,9 +747,9 @@ void Translator::do_end() {
     bind(p);
   if (c.has_else_patch) bind(c.else_patch);
   stack_.resize(c.height);
-  uint32_t results = c.num_results;
+  BlockType type = c.type;
   ctrls_.pop_back();
-  push_results(results);
+  push_block_values(type, true);
 }
 
 void Translator::do_br_if(uint32_t depth) {
@@ -677,6 +800,34 @@ void Translator::do_br_table(const Instr& in) {
     std::vector<Entry> saved = stack_;
     emit_br(in.labels[i]);
     stack_ = std::move(saved);
+  }
+}
+
+// A v128 local (slots `local`, `local` + 1): retargets the v128 producer that
+// wrote the top pair, else sets the two halves like scalar locals.
+void Translator::do_local_set_v128(uint32_t local, bool tee) {
+  size_t pos = stack_.size() - 2;
+  bool referenced = false;
+  for (size_t i = 0; i < pos; ++i)
+    if (stack_[i].kind == EntryKind::Local &&
+        (stack_[i].local == local || stack_[i].local == local + 1))
+      referenced = true;
+  if (!referenced && stack_[pos].kind == EntryKind::Temp &&
+      stack_[pos + 1].kind == EntryKind::Temp && last_start_ != kNone && last_dst_ != kNoDst) {
+    end_instr();
+    if (unit(&code_->words[last_start_], last_dst_) == canon(pos)) {
+      set_unit(last_start_, last_dst_, local);
+      last_dst_ = kNoDst;
+      stack_.resize(pos);
+    }
+  }
+  if (stack_.size() > pos) {
+    do_local_set(local + 1, false);
+    do_local_set(local, false);
+  }
+  if (tee) {
+    stack_.push_back(Entry{EntryKind::Local, local, 0});
+    stack_.push_back(Entry{EntryKind::Local, local + 1, 0, true});
   }
 }
 
@@ -740,12 +891,8 @@ Status Translator::do_call(const Instr& in) {
     ref_slot = pop_slot();
     break;
   }
-  for (const ValType& t : type->params)
-    if (t.kind == ValKind::V128) return error_at(in.offset, "unsupported type v128");
-  for (const ValType& t : type->results)
-    if (t.kind == ValKind::V128) return error_at(in.offset, "unsupported type v128");
-  uint32_t num_params = static_cast<uint32_t>(type->params.size());
-  uint32_t num_results = static_cast<uint32_t>(type->results.size());
+  uint32_t num_params = slot_count(type->params);
+  uint32_t num_results = slot_count(type->results);
   uint32_t base = pop_args(num_params);
   uint32_t frame_need = std::max(num_params, num_results);
   if (frame_need > 0) canon(stack_.size() + frame_need - 1); // results must fit in the frame
@@ -794,7 +941,8 @@ Status Translator::do_call(const Instr& in) {
   if (tail) {
     set_unreachable();
   } else {
-    push_results(num_results);
+    for (const ValType& t : type->results)
+      push_temps(t);
   }
   return {};
 }
@@ -839,7 +987,7 @@ Status Translator::translate_instr(const Instr& in) {
     c.has_else_patch = false;
     c.unreachable = false;
     stack_.resize(c.height);
-    push_results(c.num_params);
+    push_block_values(c.type, false);
     return {};
   }
   case Op::End: do_end(); return {};
@@ -862,10 +1010,23 @@ Status Translator::translate_instr(const Instr& in) {
   case Op::ReturnCallIndirect:
   case Op::CallRef:
   case Op::ReturnCallRef: return do_call(in);
-  case Op::Drop: stack_.pop_back(); return {};
+  case Op::Drop:
+    if (top_is_v128()) stack_.pop_back();
+    stack_.pop_back();
+    return {};
   case Op::Select:
   case Op::SelectT: {
     uint32_t cond = pop_slot();
+    if (top_is_v128()) {
+      uint32_t b = pop_v128();
+      uint32_t a = pop_v128();
+      begin(IrOp::V128Select);
+      dst_operand(push_v128_temp());
+      u32(cond);
+      u32(a);
+      u32(b);
+      return {};
+    }
     uint32_t b = pop_slot();
     uint32_t a = pop_slot();
     begin(IrOp::Select);
@@ -877,22 +1038,35 @@ Status Translator::translate_instr(const Instr& in) {
   }
 
   // ---- variables ----
-  case Op::LocalGet: stack_.push_back(Entry{EntryKind::Local, in.a, 0}); return {};
-  case Op::LocalSet: do_local_set(in.a, false); return {};
-  case Op::LocalTee: do_local_set(in.a, true); return {};
+  case Op::LocalGet: {
+    uint32_t slot = local_slots_[in.a];
+    stack_.push_back(Entry{EntryKind::Local, slot, 0});
+    if (local_slots_[in.a + 1] - slot == 2)
+      stack_.push_back(Entry{EntryKind::Local, slot + 1, 0, true});
+    return {};
+  }
+  case Op::LocalSet:
+  case Op::LocalTee: {
+    uint32_t slot = local_slots_[in.a];
+    if (local_slots_[in.a + 1] - slot == 2)
+      do_local_set_v128(slot, in.op == Op::LocalTee);
+    else
+      do_local_set(slot, in.op == Op::LocalTee);
+    return {};
+  }
   case Op::GlobalGet: {
     Global* g = inst_.globals[in.a];
-    if (g->type.type.kind == ValKind::V128) break;
-    begin(IrOp::GlobalGet);
-    dst_operand(push_temp());
+    bool v128 = g->type.type.kind == ValKind::V128;
+    begin(v128 ? IrOp::V128GlobalGet : IrOp::GlobalGet);
+    dst_operand(v128 ? push_v128_temp() : push_temp());
     ptr(g);
     return {};
   }
   case Op::GlobalSet: {
     Global* g = inst_.globals[in.a];
-    if (g->type.type.kind == ValKind::V128) break;
-    uint32_t src = pop_slot();
-    begin(IrOp::GlobalSet);
+    bool v128 = g->type.type.kind == ValKind::V128;
+    uint32_t src = v128 ? pop_v128() : pop_slot();
+    begin(v128 ? IrOp::V128GlobalSet : IrOp::GlobalSet);
     ptr(g);
     u32(src);
     return {};
@@ -1134,9 +1308,81 @@ Status Translator::translate_instr(const Instr& in) {
     return {};
 #include "translate/ir_ops.def"
 
-  default: break;
+  default: return translate_simd(in);
   }
   return error_at(in.offset, "unsupported instruction " + std::string(op_name(in.op)));
+}
+
+Status Translator::translate_simd(const Instr& in) {
+  switch (in.op) {
+  case Op::V128Const: {
+    uint64_t half[2];
+    std::memcpy(half, in.v128.data(), sizeof half);
+    push_const(half[0]);
+    stack_.push_back(Entry{EntryKind::Const, 0, half[1], true});
+    return {};
+  }
+  case Op::I8x16Shuffle: {
+    uint64_t lanes[2];
+    std::memcpy(lanes, in.v128.data(), sizeof lanes);
+    uint32_t b = pop_v128();
+    uint32_t a = pop_v128();
+    begin(IrOp::I8x16Shuffle);
+    dst_operand(push_v128_temp());
+    u32(a);
+    u32(b);
+    u64(lanes[0]);
+    u64(lanes[1]);
+    return {};
+  }
+  case Op::V128Store: do_v128_store(IrOp::V128Store, IrOp::V128StoreChecked, in, false); return {};
+#define KITE_IR_V_UN(Name, expr)                                                                   \
+  case Op::Name:                                                                                   \
+    do_v128_op(IrOp::Name, 1);                                                                     \
+    return {};
+#define KITE_IR_V_BIN(Name, expr)                                                                  \
+  case Op::Name:                                                                                   \
+    do_v128_op(IrOp::Name, 2);                                                                     \
+    return {};
+#define KITE_IR_V_TERN(Name, expr)                                                                 \
+  case Op::Name:                                                                                   \
+    do_v128_op(IrOp::Name, 3);                                                                     \
+    return {};
+#define KITE_IR_V_TEST(Name, expr)                                                                 \
+  case Op::Name:                                                                                   \
+    do_v128_to_scalar(IrOp::Name, nullptr);                                                        \
+    return {};
+#define KITE_IR_V_EXTRACT(Name, L, R)                                                              \
+  case Op::Name:                                                                                   \
+    do_v128_to_scalar(IrOp::Name, &in.lane);                                                       \
+    return {};
+#define KITE_IR_V_SHIFT(Name, expr)                                                                \
+  case Op::Name:                                                                                   \
+    do_v128_with_scalar(IrOp::Name, true, nullptr);                                                \
+    return {};
+#define KITE_IR_V_SPLAT(Name, L)                                                                   \
+  case Op::Name:                                                                                   \
+    do_v128_with_scalar(IrOp::Name, false, nullptr);                                               \
+    return {};
+#define KITE_IR_V_REPLACE(Name, L)                                                                 \
+  case Op::Name:                                                                                   \
+    do_v128_with_scalar(IrOp::Name, true, &in.lane);                                               \
+    return {};
+#define KITE_IR_V_LOAD(Name, Mem, expr)                                                            \
+  case Op::Name:                                                                                   \
+    do_v128_load(IrOp::Name, IrOp::Name##Checked, in, false);                                      \
+    return {};
+#define KITE_IR_V_LOAD_LANE(Name, L)                                                               \
+  case Op::Name:                                                                                   \
+    do_v128_load(IrOp::Name, IrOp::Name##Checked, in, true);                                       \
+    return {};
+#define KITE_IR_V_STORE_LANE(Name, L)                                                              \
+  case Op::Name:                                                                                   \
+    do_v128_store(IrOp::Name, IrOp::Name##Checked, in, true);                                      \
+    return {};
+#include "translate/ir_ops.def"
+  default: return error_at(in.offset, "unsupported instruction " + std::string(op_name(in.op)));
+  }
 }
 
 } // namespace
