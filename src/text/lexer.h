@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,5 +45,41 @@ std::string id_value(const Token& tok);
 inline Error error_at(const Token& tok, std::string message) {
   return error_text(tok.line, tok.column, std::move(message));
 }
+
+// A read position in a token sequence, for the module and script parsers.
+// Reading at or past the end (or at an Eof token) gives an Eof token placed
+// at the last token, so a parser never reads out of bounds.
+class TokenCursor {
+public:
+  explicit TokenCursor(std::span<const Token> toks) : toks_(toks) {
+    eof_.kind = TokKind::Eof;
+    if (!toks.empty()) {
+      eof_.line = toks.back().line;
+      eof_.column = toks.back().column;
+    }
+  }
+
+  const Token& peek(size_t k = 0) const {
+    return pos_ + k < toks_.size() && toks_[pos_ + k].kind != TokKind::Eof ? toks_[pos_ + k] : eof_;
+  }
+  const Token& next() {
+    const Token& t = peek();
+    if (pos_ < toks_.size()) ++pos_;
+    return t;
+  }
+  bool at(TokKind k) const { return peek().kind == k; }
+  bool at_keyword(std::string_view kw) const {
+    return peek().kind == TokKind::Keyword && peek().text == kw;
+  }
+  // `(` followed by keyword `kw`.
+  bool at_field(std::string_view kw) const {
+    return peek().kind == TokKind::LParen && peek(1).kind == TokKind::Keyword && peek(1).text == kw;
+  }
+
+protected:
+  std::span<const Token> toks_;
+  size_t pos_ = 0;
+  Token eof_;
+};
 
 } // namespace kite::text

@@ -19,9 +19,9 @@ using text::TokKind;
 // real scripts; each level holds whole Command values on the native stack.
 constexpr uint32_t kMaxScriptNesting = 32;
 
-class ScriptParser {
+class ScriptParser : text::TokenCursor {
 public:
-  explicit ScriptParser(const std::vector<Token>& toks) : toks_(toks) {}
+  explicit ScriptParser(const std::vector<Token>& toks) : text::TokenCursor(toks) {}
 
   Result<Script> run() {
     Script script;
@@ -48,21 +48,6 @@ public:
   }
 
 private:
-  const Token& peek(size_t k = 0) const {
-    return pos_ + k < toks_.size() ? toks_[pos_ + k] : toks_.back();
-  }
-  const Token& next() {
-    const Token& t = peek();
-    if (pos_ + 1 < toks_.size()) ++pos_;
-    return t;
-  }
-  bool at(TokKind k) const { return peek().kind == k; }
-  bool at_keyword(std::string_view kw) const {
-    return peek().kind == TokKind::Keyword && peek().text == kw;
-  }
-  bool at_field(std::string_view kw) const {
-    return peek().kind == TokKind::LParen && peek(1).kind == TokKind::Keyword && peek(1).text == kw;
-  }
   Error unexpected(const Token& t) const {
     return text::error_at(t,
                           t.kind == TokKind::Eof ? "unexpected end of input" : "unexpected token");
@@ -115,8 +100,6 @@ private:
   Result<Expected> expected();
   Status lanes(std::string_view shape, std::vector<Expected>* patterns, Const& value);
 
-  const std::vector<Token>& toks_;
-  size_t pos_ = 0;
   uint32_t depth_ = 0; // nesting of thread and either forms
 };
 

@@ -152,36 +152,14 @@ struct Body {
   uint32_t depth = 0;
 };
 
-class ModuleParser {
+class ModuleParser : TokenCursor {
 public:
-  explicit ModuleParser(std::span<const Token> toks) : toks_(toks) {
-    eof_.kind = TokKind::Eof;
-    if (!toks.empty()) {
-      eof_.line = toks.back().line;
-      eof_.column = toks.back().column;
-    }
-  }
+  explicit ModuleParser(std::span<const Token> toks) : TokenCursor(toks) {}
 
   Result<Bytes> run();
 
 private:
-  // ---- token cursor ----
-  const Token& peek(size_t k = 0) const {
-    return pos_ + k < toks_.size() && toks_[pos_ + k].kind != TokKind::Eof ? toks_[pos_ + k] : eof_;
-  }
-  const Token& next() {
-    const Token& t = peek();
-    if (pos_ < toks_.size()) ++pos_;
-    return t;
-  }
-  bool at(TokKind k) const { return peek().kind == k; }
-  bool at_keyword(std::string_view kw) const {
-    return peek().kind == TokKind::Keyword && peek().text == kw;
-  }
-  // `(` followed by keyword `kw`.
-  bool at_field(std::string_view kw) const {
-    return peek().kind == TokKind::LParen && peek(1).kind == TokKind::Keyword && peek(1).text == kw;
-  }
+  // ---- token cursor (TokenCursor) and index/error helpers ----
   bool at_index() const {
     return peek().kind == TokKind::Id ||
            (peek().kind == TokKind::Reserved && peek().text[0] >= '0' && peek().text[0] <= '9');
@@ -278,10 +256,6 @@ private:
   Status mem_arg(Op op, Bytes& out);
   Status v128_const(Bytes& out);
   Status branch_hint(Body& b);
-
-  std::span<const Token> toks_;
-  size_t pos_ = 0;
-  Token eof_;
 
   std::array<IndexSpace, kNumSpaces> spaces_;
   std::vector<size_t> fields_; // token index of each module field's `(`
