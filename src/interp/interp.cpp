@@ -126,6 +126,17 @@ inline const ir::Code* code_of(Function* fn, ExecState* st) {
 inline uint64_t table_index(const Table* t, Slot s) {
   return t->type.limits.is64 ? s : static_cast<uint32_t>(s);
 }
+// call_indirect's callee, the common case (in bounds, the same canonical
+// type) inline; table_callee checks the rest and names the trap.
+inline Function* indirect_callee(ExecState* st, Table* table, Slot index_slot, uint32_t type_id) {
+  uint64_t index = table_index(table, index_slot);
+  if (index < table->elements.size()) [[likely]] {
+    auto* fn = reinterpret_cast<Function*>(table->elements[index]);
+    if (fn && fn->header.type_id == type_id) [[likely]]
+      return fn;
+  }
+  return table_callee(st, table, index_slot, type_id);
+}
 inline uint64_t memory_index(const Memory* m, Slot s) {
   return m->is64 ? s : static_cast<uint32_t>(s);
 }
@@ -227,8 +238,11 @@ const Handler kHandlers[] = {
 #define KITE_IR_BINI(Name, T, R, expr) &H_##Name::run, &H_##Name##Imm::run,
 #define KITE_IR_CMP(Name, T, expr, Inverse)                                                        \
   &H_##Name::run, &H_##Name##Imm::run, &H_BrIf##Name::run, &H_BrIf##Name##Imm::run,
-#define KITE_IR_LOAD(Name, R, Mem) &H_##Name::run, &H_##Name##Checked::run,
-#define KITE_IR_STORE(Name, T, Mem) &H_##Name::run, &H_##Name##Checked::run, &H_##Name##Imm::run,
+#define KITE_IR_LOAD(Name, R, Mem)                                                                 \
+  &H_##Name::run, &H_##Name##Checked::run, &H_##Name##Idx::run, &H_##Name##Abs::run,
+#define KITE_IR_STORE(Name, T, Mem)                                                                \
+  &H_##Name::run, &H_##Name##Checked::run, &H_##Name##Imm::run, &H_##Name##Idx::run,               \
+      &H_##Name##Abs::run,
 #include "translate/ir_ops.def"
 };
 static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == ir::kNumIrOps);

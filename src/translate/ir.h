@@ -28,8 +28,8 @@ enum class IrOp : uint16_t {
 #define KITE_IR_BIN_TRAP(Name, T, R, fn) Name,
 #define KITE_IR_BINI(Name, T, R, expr) Name, Name##Imm,
 #define KITE_IR_CMP(Name, T, expr, Inverse) Name, Name##Imm, BrIf##Name, BrIf##Name##Imm,
-#define KITE_IR_LOAD(Name, R, Mem) Name, Name##Checked,
-#define KITE_IR_STORE(Name, T, Mem) Name, Name##Checked, Name##Imm,
+#define KITE_IR_LOAD(Name, R, Mem) Name, Name##Checked, Name##Idx, Name##Abs,
+#define KITE_IR_STORE(Name, T, Mem) Name, Name##Checked, Name##Imm, Name##Idx, Name##Abs,
 #include "translate/ir_ops.def"
 };
 
@@ -41,8 +41,8 @@ inline constexpr uint32_t kNumIrOps = 0
 #define KITE_IR_BIN_TRAP(Name, T, R, fn) +1
 #define KITE_IR_BINI(Name, T, R, expr) +2
 #define KITE_IR_CMP(Name, T, expr, Inverse) +4
-#define KITE_IR_LOAD(Name, R, Mem) +2
-#define KITE_IR_STORE(Name, T, Mem) +3
+#define KITE_IR_LOAD(Name, R, Mem) +4
+#define KITE_IR_STORE(Name, T, Mem) +5
 #include "translate/ir_ops.def"
     ;
 
@@ -54,6 +54,8 @@ struct IrOpInfo {
 
 #define KITE_IMM_LAYOUT_I32 "i"
 #define KITE_IMM_LAYOUT_I64 "L"
+#define KITE_IMM_LAYOUT_F32 "i"
+#define KITE_IMM_LAYOUT_F64 "L"
 inline constexpr IrOpInfo kIrOpInfos[] = {
 #define KITE_IR(Name, Layout) {#Name, Layout},
 #define KITE_IR_UN(Name, T, R, expr) {#Name, "ss"},
@@ -64,13 +66,17 @@ inline constexpr IrOpInfo kIrOpInfos[] = {
 #define KITE_IR_CMP(Name, T, expr, Inverse)                                                        \
   {#Name, "sss"}, {#Name "Imm", "ss" KITE_IMM_LAYOUT_##T}, {"BrIf" #Name, "ssj"},                  \
       {"BrIf" #Name "Imm", "s" KITE_IMM_LAYOUT_##T "j"},
-#define KITE_IR_LOAD(Name, R, Mem) {#Name, "ssii"}, {#Name "Checked", "ssLp"},
+#define KITE_IR_LOAD(Name, R, Mem)                                                                 \
+  {#Name, "ssii"}, {#Name "Checked", "ssLp"}, {#Name "Idx", "sssiii"}, {#Name "Abs", "sL"},
 #define KITE_IR_STORE(Name, T, Mem)                                                                \
-  {#Name, "ssii"}, {#Name "Checked", "ssLp"}, {#Name "Imm", "siii"},
+  {#Name, "ssii"}, {#Name "Checked", "ssLp"}, {#Name "Imm", "siii"}, {#Name "Idx", "sssiii"},      \
+      {#Name "Abs", "sL"},
 #include "translate/ir_ops.def"
 };
 #undef KITE_IMM_LAYOUT_I32
 #undef KITE_IMM_LAYOUT_I64
+#undef KITE_IMM_LAYOUT_F32
+#undef KITE_IMM_LAYOUT_F64
 static_assert(sizeof(kIrOpInfos) / sizeof(kIrOpInfos[0]) == kNumIrOps);
 constexpr const IrOpInfo& ir_op_info(IrOp op) { return kIrOpInfos[static_cast<size_t>(op)]; }
 

@@ -2,10 +2,14 @@
 //
 // The operand stack is tracked symbolically: an entry is a value already in
 // its canonical slot (Temp), a reference to a local's slot (Local), a
-// constant (Const) or an i32 sum of a slot and a constant not computed yet
-// (AddImm). Consumers name Local slots and fold Const operands into
-// immediates directly, so local.get and most constants emit nothing; loads
-// and stores fold an AddImm address into their own address computation.
+// constant (Const), an i32 sum of a slot and a constant not computed yet
+// (AddImm), an i32 shift of a slot by a constant not computed yet (Scaled),
+// or an i32 sum of a base slot, a Scaled index and a constant (Indexed).
+// Consumers name Local slots and fold Const operands into immediates
+// directly, so local.get and most constants emit nothing; loads and stores
+// fold an AddImm or Indexed address into their own address computation.
+// The slots a lazy entry reads are locals (materialised before the local is
+// overwritten) or the entry's own canonical slot (nothing else writes it).
 // Entries are materialised into their canonical slots where control flow
 // merges (block entry, branches, block end) and before a local they
 // reference is overwritten.
@@ -26,14 +30,27 @@ namespace kite::ir {
 
 namespace {
 
-enum class EntryKind : uint8_t { Temp, Local, Const, AddImm };
+enum class EntryKind : uint8_t { Temp, Local, Const, AddImm, Scaled, Indexed };
 
 struct Entry {
   EntryKind kind = EntryKind::Temp;
-  uint32_t local = 0; // Local: the local's slot; AddImm: the slot added to (a local's,
-                      // or the entry's own canonical slot)
-  uint64_t value = 0; // Const: the bits (i32/f32 zero-extended); AddImm: the i32 addend
+  uint32_t local = 0; // Local: the local's slot; AddImm, Indexed: the slot added to;
+                      // Scaled: the slot shifted
+  uint64_t value = 0; // Const: the bits (i32/f32 zero-extended); AddImm, Indexed: the i32
+                      // addend; Scaled: the shift
   bool high = false;  // the high half of a v128 (its low half is the entry below)
+  uint32_t index = 0; // Indexed: the index slot, shifted left by `shift`
+  uint32_t shift = 0;
+  // The slots this entry reads (none for Temp and Const entries).
+  bool reads(uint32_t slot) const {
+    switch (kind) {
+    case EntryKind::Local:
+    case EntryKind::AddImm:
+    case EntryKind::Scaled: return local == slot;
+    case EntryKind::Indexed: return local == slot || index == slot;
+    default: return false;
+    }
+  }
 };
 
 // A pending jump operand, patched when its label is bound.
@@ -244,6 +261,20 @@ private:
       u32(e.local);
       u32(static_cast<uint32_t>(e.value));
       break;
+    case EntryKind::Scaled:
+      begin(IrOp::I32ShlImm);
+      dst_operand(dst);
+      u32(e.local);
+      u32(static_cast<uint32_t>(e.value));
+      break;
+    case EntryKind::Indexed:
+      begin(IrOp::I32AddScaled);
+      dst_operand(dst);
+      u32(e.local);
+      u32(e.index);
+      u32(e.shift);
+      u32(static_cast<uint32_t>(e.value));
+      break;
     case EntryKind::Temp: break;
     }
   }
@@ -265,7 +296,7 @@ private:
   }
   // Leaves the entry a Temp or a Local.
   void materialize_if_computed(size_t pos) {
-    if (stack_[pos].kind == EntryKind::Const || stack_[pos].kind == EntryKind::AddImm)
+    if (stack_[pos].kind != EntryKind::Temp && stack_[pos].kind != EntryKind::Local)
       materialize(pos);
   }
   bool top_is_const(size_t depth = 0) const {
@@ -335,6 +366,22 @@ private:
     if (n == 0) {
       begin(IrOp::Return);
     } else if (n == 1) {
+      // The instruction that computes the result writes it to slot 0 itself.
+      Entry& e = stack_.back();
+      if (e.kind != EntryKind::Temp && e.kind != EntryKind::Local) {
+        emit_entry(0, e);
+        e = Entry{};
+        begin(IrOp::Return);
+        return;
+      }
+      if (e.kind == EntryKind::Temp && last_start_ != kNone && last_dst_ != kNoDst) {
+        end_instr();
+        if (unit(&code_->words[last_start_], last_dst_) == canon(stack_.size() - 1)) {
+          set_unit(last_start_, last_dst_, 0);
+          begin(IrOp::Return);
+          return;
+        }
+      }
       uint32_t src = pop_slot();
       stack_.push_back(Entry{}); // keep the height; the caller marks unreachable
       begin(IrOp::Return1);
@@ -441,7 +488,8 @@ private:
     uint64_t imm = 0;
     uint32_t a = 0;
     if (wasm_op == Op::I32Add && top_is_const() &&
-        stack_[stack_.size() - 2].kind == EntryKind::AddImm) {
+        (stack_[stack_.size() - 2].kind == EntryKind::AddImm ||
+         stack_[stack_.size() - 2].kind == EntryKind::Indexed)) {
       // (x + c1) + c2 = x + (c1 + c2) in i32.
       imm = stack_.back().value;
       stack_.pop_back();
@@ -457,6 +505,8 @@ private:
       a = pop_slot();
       imm = stack_.back().value;
       stack_.pop_back();
+    } else if (wasm_op == Op::I32Add && try_indexed()) {
+      return;
     } else if (wasm_op == Op::I32Add && (stack_.back().kind == EntryKind::AddImm ||
                                          stack_[stack_.size() - 2].kind == EntryKind::AddImm)) {
       return do_add_reassociated();
@@ -470,6 +520,12 @@ private:
       stack_.push_back(Entry{EntryKind::AddImm, a, imm});
       return;
     }
+    // So does an i32.shl by a small constant (an array index, for an add).
+    if (wasm_op == Op::I32Shl && (imm & 31) >= 1 && (imm & 31) <= 4 &&
+        (a < num_locals_ || a == canon(stack_.size()))) {
+      stack_.push_back(Entry{EntryKind::Scaled, a, imm & 31});
+      return;
+    }
     begin(op_imm);
     dst_operand(push_temp());
     u32(a);
@@ -478,20 +534,58 @@ private:
     else
       u32(static_cast<uint32_t>(imm));
   }
+  // i32.add of a Scaled entry and a slot (plus an addend) as one Indexed
+  // entry, when the slots it reads are locals or the result's own slot.
+  bool try_indexed() {
+    size_t p = stack_.size() - 2;
+    const Entry& lo = stack_[p];
+    const Entry& hi = stack_[p + 1];
+    const Entry* scaled = lo.kind == EntryKind::Scaled   ? &lo
+                          : hi.kind == EntryKind::Scaled ? &hi
+                                                         : nullptr;
+    if (!scaled) return false;
+    const Entry& other = scaled == &lo ? hi : lo;
+    Entry r{EntryKind::Indexed};
+    if (other.kind == EntryKind::Local || other.kind == EntryKind::AddImm) {
+      r.local = other.local;
+      r.value = other.kind == EntryKind::AddImm ? other.value : 0;
+    } else if (other.kind == EntryKind::Temp) {
+      r.local = canon(&other == &lo ? p : p + 1);
+    } else {
+      return false;
+    }
+    r.index = scaled->local;
+    r.shift = static_cast<uint32_t>(scaled->value);
+    auto stays = [&](uint32_t slot) { return slot < num_locals_ || slot == canon(p); };
+    if (!stays(r.local) || !stays(r.index)) return false;
+    stack_.resize(p);
+    stack_.push_back(r);
+    return true;
+  }
   // Fast (guarded memory 0) accesses take the address as slot + i32 addend
-  // (wrapping) + offset, so an AddImm address costs no instruction.
+  // (wrapping) + offset, so an AddImm address costs no instruction; the
+  // scaled-index forms (Idx) take an Indexed one.
   struct Address {
     uint32_t slot = 0;
     uint32_t addend = 0;
+    bool indexed = false;
+    uint32_t index = 0;
+    uint32_t shift = 0;
   };
-  Address pop_address(bool fast) {
+  Address pop_address(bool fast, bool indexed_ok = false) {
     const Entry& e = stack_.back();
-    if (fast && e.kind == EntryKind::AddImm) {
-      Address a{e.local, static_cast<uint32_t>(e.value)};
+    if (fast && (e.kind == EntryKind::AddImm || (indexed_ok && e.kind == EntryKind::Indexed))) {
+      Address a{e.local, static_cast<uint32_t>(e.value), e.kind == EntryKind::Indexed, e.index,
+                e.shift};
       stack_.pop_back();
       return a;
     }
     return Address{pop_slot(), 0};
+  }
+  // The base, index and shift operands of a scaled-index access.
+  void indexed_operands(const Address& addr) {
+    u32(addr.slot);
+    u32(addr.index);
   }
   bool is_fast(const MemArg& m) const {
     const Memory* mem = inst_.memories[m.memory];
@@ -534,15 +628,30 @@ private:
     stack_.pop_back();
     return true;
   }
-  void do_load(IrOp fast, IrOp checked, const MemArg& m) {
+  void do_load(IrOp fast, IrOp checked, IrOp indexed, IrOp absolute, const MemArg& m) {
     bool use_fast = is_fast(m);
-    Address addr = pop_address(use_fast);
+    if (uint64_t address; pop_constant_address(use_fast, m, &address)) {
+      begin(absolute);
+      dst_operand(push_temp());
+      u64(address);
+      return;
+    }
+    Address addr = pop_address(use_fast, true);
+    if (addr.indexed) {
+      begin(indexed);
+      dst_operand(push_temp());
+      indexed_operands(addr);
+      u32(addr.shift);
+      address_operands(addr, m, true);
+      return;
+    }
     begin(use_fast ? fast : checked);
     dst_operand(push_temp());
     u32(addr.slot);
     address_operands(addr, m, use_fast);
   }
-  void do_store(IrOp fast, IrOp checked, IrOp fast_imm, const MemArg& m) {
+  void do_store(IrOp fast, IrOp checked, IrOp fast_imm, IrOp indexed, IrOp absolute,
+                const MemArg& m) {
     bool use_fast = is_fast(m);
     // A constant that is an i32 sign-extended to the stored type (f32 bits
     // zero-extended are too, when their sign bit is clear; others are not).
@@ -561,7 +670,21 @@ private:
       }
     }
     uint32_t value = pop_slot();
-    Address addr = pop_address(use_fast);
+    if (uint64_t address; pop_constant_address(use_fast, m, &address)) {
+      begin(absolute);
+      u32(value);
+      u64(address);
+      return;
+    }
+    Address addr = pop_address(use_fast, true);
+    if (addr.indexed) {
+      begin(indexed);
+      indexed_operands(addr);
+      u32(value);
+      u32(addr.shift);
+      address_operands(addr, m, true);
+      return;
+    }
     begin(use_fast ? fast : checked);
     u32(addr.slot);
     u32(value);
@@ -775,11 +898,29 @@ void Translator::do_br_if(uint32_t depth) {
 }
 
 void Translator::do_br_table(const Instr& in) {
-  uint32_t index = pop_slot();
+  // An index just loaded from guarded memory 0 (a bytecode interpreter's
+  // switch on the next opcode) is loaded by the branch itself.
+  end_instr();
+  size_t top = stack_.size() - 1;
+  std::vector<uint32_t> load;
+  if (stack_[top].kind == EntryKind::Temp && last_start_ != kNone && last_op_ == IrOp::I32Load &&
+      last_dst_ != kNoDst && unit(&code_->words[last_start_], last_dst_) == canon(top)) {
+    const uint64_t* ip = &code_->words[last_start_];
+    load = {unit(ip, 1), unit(ip, 2), unit(ip, 3)};
+    drop_last();
+    stack_.pop_back();
+  }
+  uint32_t index = load.empty() ? pop_slot() : 0;
   uint32_t n = label_ctrl(in.labels.back()).branch_arity();
   materialize_top(n);
-  begin(IrOp::BrTable);
-  u32(index);
+  if (load.empty()) {
+    begin(IrOp::BrTable);
+    u32(index);
+  } else {
+    begin(IrOp::BrTableLoad);
+    for (uint32_t u : load)
+      u32(u);
+  }
   u32(static_cast<uint32_t>(in.labels.size() - 1));
   std::vector<Patch> entries;
   for (size_t i = 0; i < in.labels.size(); ++i)
@@ -833,9 +974,7 @@ void Translator::do_local_set_v128(uint32_t local, bool tee) {
 
 void Translator::do_local_set(uint32_t local, bool tee) {
   // Entries still referring to the old value must be copied out first.
-  auto refers = [&](const Entry& e) {
-    return (e.kind == EntryKind::Local || e.kind == EntryKind::AddImm) && e.local == local;
-  };
+  auto refers = [&](const Entry& e) { return e.reads(local); };
   bool referenced = false;
   for (size_t i = 0; i + 1 < stack_.size(); ++i)
     if (refers(stack_[i])) referenced = true;
@@ -1083,11 +1222,12 @@ Status Translator::translate_instr(const Instr& in) {
     // ---- memory ----
 #define KITE_IR_LOAD(Name, R, Mem)                                                                 \
   case Op::Name:                                                                                   \
-    do_load(IrOp::Name, IrOp::Name##Checked, in.mem);                                              \
+    do_load(IrOp::Name, IrOp::Name##Checked, IrOp::Name##Idx, IrOp::Name##Abs, in.mem);            \
     return {};
 #define KITE_IR_STORE(Name, T, Mem)                                                                \
   case Op::Name:                                                                                   \
-    do_store(IrOp::Name, IrOp::Name##Checked, IrOp::Name##Imm, in.mem);                            \
+    do_store(IrOp::Name, IrOp::Name##Checked, IrOp::Name##Imm, IrOp::Name##Idx, IrOp::Name##Abs,   \
+             in.mem);                                                                              \
     return {};
 #include "translate/ir_ops.def"
   case Op::MemorySize:
