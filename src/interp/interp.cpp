@@ -8,6 +8,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "interp/atomic.h"
 #include "interp/numeric.h"
 #include "interp/simd.h"
 #include "model/type_registry.h"

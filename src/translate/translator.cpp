@@ -746,6 +746,23 @@ private:
     if (lane) u32(*lane);
   }
   Status translate_simd(const Instr& in);
+  // ---- threads: atomic accesses, guarded memory 0 or Checked as for loads ----
+  // `n` operands after the address; a result unless a store. wait and notify
+  // pass one op as both forms: they are always checked.
+  void do_atomic(IrOp fast, IrOp checked, const MemArg& m, int n, bool result) {
+    bool use_fast = fast != checked && is_fast(m);
+    uint32_t operands[2] = {};
+    for (int i = n; i-- > 0;)
+      operands[i] = pop_slot();
+    Address addr = pop_address(use_fast);
+    begin(use_fast ? fast : checked);
+    if (result) dst_operand(push_temp());
+    u32(addr.slot);
+    for (int i = 0; i < n; ++i)
+      u32(operands[i]);
+    address_operands(addr, m, use_fast);
+  }
+  Status translate_atomic(const Instr& in);
 
   // Pops `n` arguments into contiguous slots; returns the first one.
   uint32_t pop_args(uint32_t n) {
@@ -1519,6 +1536,39 @@ Status Translator::translate_simd(const Instr& in) {
 #define KITE_IR_V_STORE_LANE(Name, L)                                                              \
   case Op::Name:                                                                                   \
     do_v128_store(IrOp::Name, IrOp::Name##Checked, in, true);                                      \
+    return {};
+#include "translate/ir_ops.def"
+  default: return translate_atomic(in);
+  }
+}
+
+Status Translator::translate_atomic(const Instr& in) {
+  switch (in.op) {
+  case Op::AtomicFence: begin(IrOp::AtomicFence); return {};
+  case Op::MemoryAtomicNotify:
+    do_atomic(IrOp::MemoryAtomicNotify, IrOp::MemoryAtomicNotify, in.mem, 1, true);
+    return {};
+  case Op::MemoryAtomicWait32:
+    do_atomic(IrOp::MemoryAtomicWait32, IrOp::MemoryAtomicWait32, in.mem, 2, true);
+    return {};
+  case Op::MemoryAtomicWait64:
+    do_atomic(IrOp::MemoryAtomicWait64, IrOp::MemoryAtomicWait64, in.mem, 2, true);
+    return {};
+#define KITE_IR_ATOMIC_LOAD(Name, R, Mem)                                                          \
+  case Op::Name:                                                                                   \
+    do_atomic(IrOp::Name, IrOp::Name##Checked, in.mem, 0, true);                                   \
+    return {};
+#define KITE_IR_ATOMIC_STORE(Name, Mem)                                                            \
+  case Op::Name:                                                                                   \
+    do_atomic(IrOp::Name, IrOp::Name##Checked, in.mem, 1, false);                                  \
+    return {};
+#define KITE_IR_ATOMIC_RMW(Name, R, Mem, op)                                                       \
+  case Op::Name:                                                                                   \
+    do_atomic(IrOp::Name, IrOp::Name##Checked, in.mem, 1, true);                                   \
+    return {};
+#define KITE_IR_ATOMIC_CMPXCHG(Name, R, Mem)                                                       \
+  case Op::Name:                                                                                   \
+    do_atomic(IrOp::Name, IrOp::Name##Checked, in.mem, 2, true);                                   \
     return {};
 #include "translate/ir_ops.def"
   default: return error_at(in.offset, "unsupported instruction " + std::string(op_name(in.op)));
