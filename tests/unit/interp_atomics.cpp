@@ -8,25 +8,12 @@
 #include <thread>
 
 #include "kite/kite.h"
+#include "running_module.h"
 
 namespace kite::api {
 namespace {
 
-struct Running {
-  Engine engine;
-  Store store{engine};
-  Linker linker;
-  std::optional<Instance> instance;
-
-  explicit Running(std::string_view wat) {
-    auto module = Module::compile(engine, wat);
-    EXPECT_TRUE(module.ok()) << module.error().describe();
-    auto inst = linker.instantiate(store, *module);
-    EXPECT_TRUE(inst.ok()) << inst.error().describe();
-    instance = std::move(*inst);
-  }
-  Func func(std::string_view name) { return *instance->func(name); }
-};
+using Running = test_support::RunningModule;
 
 // The same functions over a guarded 32-bit memory and a checked memory64.
 std::string atomics_module(std::string_view memory, std::string_view addr) {

@@ -8,30 +8,12 @@
 
 #include "interp/interp.h"
 #include "kite/kite.h"
+#include "running_module.h"
 
 namespace kite::api {
 namespace {
 
-struct Running {
-  Engine engine;
-  Store store{engine};
-  Linker linker;
-  std::optional<Instance> instance;
-
-  explicit Running(std::string_view wat) {
-    auto module = Module::compile(engine, wat);
-    EXPECT_TRUE(module.ok()) << module.error().describe();
-    auto inst = linker.instantiate(store, *module);
-    EXPECT_TRUE(inst.ok()) << inst.error().describe();
-    instance = std::move(*inst);
-  }
-  Func func(std::string_view name) { return *instance->func(name); }
-  std::string ir(std::string_view name) {
-    auto text = interp::dump_ir(*func(name).raw());
-    EXPECT_TRUE(text.ok());
-    return text.ok() ? *text : "";
-  }
-};
+using Running = test_support::RunningModule;
 
 constexpr std::string_view kFib = R"((module
   (func $fib (export "fib") (param i32) (result i32)
