@@ -221,6 +221,9 @@ typedef void (*Handler)(KITE_HANDLER_PARAMS) __attribute__((preserve_none));
   };                                                                                               \
   __attribute__((preserve_none)) void H_##Name::run(KITE_HANDLER_PARAMS)
 #define DISPATCH() [[clang::musttail]] return reinterpret_cast<Handler>(*ip)(ip, fp, mem, st)
+// Continues at `ip`, whose first word `word` the handler already read.
+#define DISPATCH_LINKED(word)                                                                      \
+  [[clang::musttail]] return reinterpret_cast<Handler>(word)(ip, fp, mem, st)
 #define TRAP(message)                                                                              \
   {                                                                                                \
     st->trap = (message);                                                                          \
@@ -265,6 +268,7 @@ void run(const uint64_t* ip, Slot* fp, uint8_t* mem, ExecState* st) {
   case ir::IrOp::Name:                                                                             \
     if constexpr ([[maybe_unused]] constexpr ir::IrOp kOp = ir::IrOp::Name; true)
 #define DISPATCH() goto dispatch
+#define DISPATCH_LINKED(word) goto dispatch
 #define TRAP(message)                                                                              \
   {                                                                                                \
     st->trap = (message);                                                                          \
@@ -280,6 +284,7 @@ dispatch:
 #endif
 #undef HANDLER
 #undef DISPATCH
+#undef DISPATCH_LINKED
 #undef TRAP
 #undef TRAP_PENDING
 
@@ -299,6 +304,18 @@ const ir::Code* translate_slow(Function* fn, ExecState* st) {
   std::shared_ptr<ir::Code> code = std::move(result).value();
   for (size_t i = 0; i < code->instr_starts.size(); ++i)
     code->words[code->instr_starts[i]] = link_word(code->instr_ops[i]);
+  // A br_table entry carries its target's first word (ir_ops.def, layout n).
+  for (size_t i = 0; i < code->instr_starts.size(); ++i) {
+    ir::IrOp op = code->instr_ops[i];
+    if (op != ir::IrOp::BrTable && op != ir::IrOp::BrTableLoad) continue;
+    uint64_t* ip = &code->words[code->instr_starts[i]];
+    uint32_t first = op == ir::IrOp::BrTable ? 2 : 4;
+    for (uint32_t e = 0; e <= ir::unit(ip, first - 1); ++e) {
+      uint32_t k = first + 3 * e;
+      uint64_t word = ip[static_cast<int32_t>(ir::unit(ip, k))];
+      std::memcpy(reinterpret_cast<char*>(ip + 1) + 4 * (k + 1), &word, sizeof word);
+    }
+  }
   // Publish once; a thread that lost the race uses the winner's code.
   static std::mutex publish_mutex;
   std::lock_guard lock(publish_mutex);

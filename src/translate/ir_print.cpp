@@ -41,7 +41,8 @@ std::string print(const Code& code) {
         std::string targets = " [";
         for (uint32_t t = 0; t <= n; ++t) {
           std::snprintf(buf, sizeof buf, "%s->%d", t ? " " : "",
-                        static_cast<int32_t>(start) + static_cast<int32_t>(unit(ip, k++)));
+                        static_cast<int32_t>(start) + static_cast<int32_t>(unit(ip, k)));
+          k += 3;
           targets += buf;
         }
         targets += "]";

@@ -940,8 +940,10 @@ void Translator::do_br_table(const Instr& in) {
   }
   u32(static_cast<uint32_t>(in.labels.size() - 1));
   std::vector<Patch> entries;
-  for (size_t i = 0; i < in.labels.size(); ++i)
+  for (size_t i = 0; i < in.labels.size(); ++i) {
     entries.push_back(jump_operand());
+    u64(0); // the target's handler, filled in when the code is linked
+  }
   end_instr();
   // Targets that need value copies or are returns get a trampoline.
   for (size_t i = 0; i < in.labels.size(); ++i) {
