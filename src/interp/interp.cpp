@@ -7,12 +7,14 @@
 #include <csignal>
 #include <cstring>
 #include <mutex>
+#include <utility>
 
 #include "interp/atomic.h"
 #include "interp/numeric.h"
 #include "interp/simd.h"
 #include "model/type_registry.h"
 #include "runtime/memory.h"
+#include "runtime/store.h"
 #include "translate/ir.h"
 
 namespace kite::interp {
@@ -22,6 +24,8 @@ namespace {
 constexpr const char* kStackExhausted = "call stack exhausted";
 constexpr const char* kMemoryOutOfBounds = "out of bounds memory access";
 constexpr const char* kTableOutOfBounds = "out of bounds table access";
+// The trap text of an exception that reached an invoke() unhandled.
+constexpr const char* kUncaughtException = "uncaught exception";
 constexpr size_t kMaxBacktraceFrames = 64;
 
 // One active wasm call: where to continue in the caller, and the callee
@@ -45,6 +49,11 @@ struct ExecState {
   Slot* value_top = nullptr;
   sigjmp_buf* fault_jump = nullptr;
   volatile sig_atomic_t in_wasm = 0;
+  // The exception that ended this thread's last invoke() uncaught, and one
+  // that escaped a host function (through its Error of kind Exception), to be
+  // rethrown in its wasm caller.
+  Exception* uncaught = nullptr;
+  Exception* host_exception = nullptr;
 
   ThreadLimits limits;
   std::unique_ptr<Slot[]> stack;
@@ -96,6 +105,10 @@ inline const ir::Code* code_of(Function* fn, ExecState* st) {
   st->in_wasm = 1;
   st->value_top = saved_top;
   if (s.ok()) return true;
+  if (s.error().kind == ErrorKind::Exception && st->uncaught) {
+    st->host_exception = std::exchange(st->uncaught, nullptr);
+    return false;
+  }
   st->trap_text = s.error().message;
   st->trap = st->trap_text.c_str();
   return false;
@@ -203,6 +216,51 @@ inline uint8_t* checked_address(Memory* m, Slot addr, uint64_t offset, uint64_t 
     return kTableOutOfBounds;
   std::copy_n(segment.begin() + s, len, t->elements.begin() + d);
   return nullptr;
+}
+
+// ---- exceptions ----
+
+const uint64_t* exit_code();
+
+[[gnu::noinline]] Exception* new_exception(ExecState* st, Tag* tag, const Slot* payload,
+                                           uint32_t count) {
+  return (st->csp - 1)->fn->instance->store->new_exception(tag, payload, count);
+}
+
+// Where a caught exception continues: a landing pad, its frame and memory 0.
+struct Landing {
+  const uint64_t* ip;
+  Slot* fp;
+  uint8_t* mem;
+};
+
+// Unwinds from the instruction at `ip` (frame `fp`; ip null: from the
+// frame's caller) to the innermost catch
+// clause that matches `exn`, popping the control entries of the frames it
+// leaves, and delivers the payload and/or exnref to the clause's slots. At
+// the bottom frame of the current invoke() it stops: ip null, the trap
+// kUncaughtException, st->uncaught = exn.
+[[gnu::noinline]] Landing unwind(ExecState* st, Exception* exn, const uint64_t* ip, Slot* fp) {
+  for (;;) {
+    CallEntry* ce = st->csp - 1;
+    const ir::Code* code = code_of(ce->fn, st);
+    const ir::CatchClause* c = nullptr;
+    if (ip) c = ir::find_catch(*code, static_cast<uint32_t>(ip - code->words.data()), exn->tag);
+    if (c) {
+      if (c->tag && !exn->payload.empty())
+        std::memcpy(fp + c->slot, exn->payload.data(), exn->payload.size() * sizeof(Slot));
+      if (c->exn_slot != ir::CatchClause::kNoSlot) fp[c->exn_slot] = reinterpret_cast<Ref>(exn);
+      return {code->words.data() + c->target, fp, code->mem0->base};
+    }
+    if (ce->ret_ip == exit_code()) {
+      st->uncaught = exn;
+      st->trap = kUncaughtException;
+      return {nullptr, fp, nullptr};
+    }
+    --st->csp;
+    ip = ce->ret_ip - 1; // inside the call instruction
+    fp = ce->fp;
+  }
 }
 
 // ---- dispatch ----
@@ -428,6 +486,7 @@ Status invoke(Function& fn, const Slot* args, Slot* results) {
   ExecState& st = thread_state();
   if (st.active_invokes == 0) prepare_thread(st);
   st.trap = nullptr;
+  st.uncaught = nullptr;
   const ir::Code* code = code_of(&fn, &st);
   if (!code) return Error{st.trap_text};
 
@@ -468,9 +527,10 @@ Status invoke(Function& fn, const Slot* args, Slot* results) {
     }
     st.csp = saved_csp;
     st.value_top = saved_value_top;
-    std::string message = st.trap;
+    Error error{st.trap};
+    if (st.trap == kUncaughtException) error.kind = ErrorKind::Exception;
     st.trap = nullptr;
-    return Error{std::move(message)};
+    return error;
   }
   if (nr) std::memcpy(results, frame, nr * sizeof(Slot));
   return {};

@@ -131,6 +131,15 @@ struct Tag {
   std::shared_ptr<FuncType> host_type;
 };
 
+// A thrown wasm exception (an exnref points here): its tag, compared by
+// identity (an imported tag is the exporter's object), and its payload in
+// the tag's parameter slots.
+struct Exception {
+  ObjectHeader header{ObjectKind::Exception, 0};
+  Tag* tag = nullptr;
+  std::vector<Slot> payload;
+};
+
 struct Instance {
   std::shared_ptr<const Module> module;
   std::vector<Function*> functions;

@@ -48,6 +48,14 @@ Tag* Store::new_tag() {
   return tags_.emplace_back(std::make_unique<Tag>()).get();
 }
 
+Exception* Store::new_exception(Tag* tag, const Slot* payload, size_t count) {
+  auto exception = std::make_unique<Exception>();
+  exception->tag = tag;
+  exception->payload.assign(payload, payload + count);
+  std::lock_guard lock(mutex_);
+  return exceptions_.emplace_back(std::move(exception)).get();
+}
+
 Instance* Store::new_instance() {
   std::lock_guard lock(mutex_);
   Instance* instance = instances_.emplace_back(std::make_unique<Instance>()).get();

@@ -43,6 +43,9 @@ struct Store {
   Result<Table*> new_table(const TableType& type, Ref init);
   Global* new_global(const GlobalType& type);
   Tag* new_tag();
+  // An exception object; lives until the store is destroyed (no collector
+  // yet: see "Exceptions" in docs/architecture.md).
+  Exception* new_exception(Tag* tag, const Slot* payload, size_t count);
   Instance* new_instance();
   // The extern box for `payload`; one box per payload, so equal payloads
   // give equal references.
@@ -59,6 +62,7 @@ private:
   std::vector<std::unique_ptr<Table>> tables_;
   std::vector<std::unique_ptr<Global>> globals_;
   std::vector<std::unique_ptr<Tag>> tags_;
+  std::vector<std::unique_ptr<Exception>> exceptions_;
   std::vector<std::unique_ptr<Instance>> instances_;
   std::unordered_map<uint64_t, std::unique_ptr<ExternObject>> extern_boxes_;
 };

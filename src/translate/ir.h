@@ -104,6 +104,23 @@ inline uint64_t unit64(const uint64_t* ip, uint32_t k) {
   return v;
 }
 
+// Exception handling: consulted only when an exception is thrown (see
+// "Exceptions" in docs/architecture.md). Positions are word indices.
+struct CatchClause {
+  static constexpr uint32_t kNoSlot = ~0u;
+  Tag* tag = nullptr;          // null: catch_all / catch_all_ref
+  uint32_t target = 0;         // the landing pad (try_table) or catch body (legacy)
+  uint32_t slot = 0;           // first slot of the payload (tag catches)
+  uint32_t exn_slot = kNoSlot; // where the exnref goes (catch_ref, legacy catches)
+};
+struct TryScope {
+  uint32_t start = 0, end = 0; // the protected body, [start, end)
+  uint32_t first_catch = 0;    // its clauses in Code::catches, in order
+  uint32_t num_catches = 0;
+  int32_t next = -1; // searched when no clause matches: the enclosing scope, or a
+                     // delegate's target; -1: the caller
+};
+
 // The translated form of one function (of one instance: memories, tables,
 // globals and callees are baked in as pointers).
 struct Code {
@@ -118,7 +135,14 @@ struct Code {
   uint32_t frame_slots = 0;     // locals + maximum operand stack height
   Memory* mem0 = nullptr;       // memory 0 of the instance (never null, see no_memory())
   Function* function = nullptr;
+  // Try scopes in the order they open (an inner scope after its outer one).
+  std::vector<TryScope> try_scopes;
+  std::vector<CatchClause> catches;
 };
+
+// The clause of `code` that catches an exception with tag `tag` thrown at
+// word `pos` (inside the throwing or calling instruction), or null.
+const CatchClause* find_catch(const Code& code, uint32_t pos, const Tag* tag);
 
 // A memory with no bytes, standing in as memory 0 of instances without one.
 Memory* no_memory();

@@ -59,7 +59,8 @@ struct Patch {
   uint32_t unit = 0;  // operand unit holding the offset
 };
 
-enum class CtrlKind : uint8_t { Func, Block, Loop, If };
+// Try is a legacy try in its body, Catch one after its first catch clause.
+enum class CtrlKind : uint8_t { Func, Block, Loop, If, TryTable, Try, Catch };
 
 struct Ctrl {
   CtrlKind kind = CtrlKind::Block;
@@ -72,6 +73,11 @@ struct Ctrl {
   bool has_else_patch = false;
   Patch else_patch; // If: the jump to the else branch (or end)
   bool unreachable = false;
+  int32_t scope = -1;       // the innermost try scope around code inside this block
+  int32_t outer_scope = -1; // the one around the block
+  int32_t try_scope = -1;   // TryTable, Try, Catch: the scope of its body
+  uint32_t exn_slot = 0;    // Try, Catch: where its catch clauses put the exnref
+  std::vector<kite::CatchClause> table_catches; // TryTable
   uint32_t branch_arity() const { return kind == CtrlKind::Loop ? num_params : num_results; }
 };
 
@@ -332,8 +338,37 @@ private:
     c.num_params = block_params(bt);
     c.num_results = block_results(bt);
     c.height = static_cast<uint32_t>(stack_.size()) - c.num_params;
+    c.scope = c.outer_scope = cur_scope_;
     ctrls_.push_back(std::move(c));
   }
+  // Starts the protected body of the innermost block (try_table or try).
+  void open_try_scope() {
+    label();
+    Ctrl& c = ctrls_.back();
+    c.scope = c.try_scope = static_cast<int32_t>(code_->try_scopes.size());
+    code_->try_scopes.push_back(TryScope{.start = here(), .next = cur_scope_});
+    scope_catches_.emplace_back();
+    cur_scope_ = c.scope;
+  }
+  // Ends it: code from here on is outside.
+  void close_try_scope(Ctrl& c) {
+    label();
+    code_->try_scopes[c.try_scope].end = here();
+    c.scope = cur_scope_ = c.outer_scope;
+  }
+  // Ends the reachable code before a catch clause or pad: results to the exit.
+  void leave_to_exit(Ctrl& c) {
+    if (c.unreachable) return;
+    materialize_top(c.num_results);
+    begin(IrOp::Br);
+    c.exits.push_back(jump_operand());
+  }
+  void push_tag_params(uint32_t tag) {
+    for (const ValType& t : inst_.tags[tag]->type->params)
+      push_temps(t);
+  }
+  void emit_try_table_pads(Ctrl& c);
+  void do_catch(const Instr& in);
   Ctrl& label_ctrl(uint32_t depth) { return ctrls_[ctrls_.size() - 1 - depth]; }
   void set_unreachable() {
     ctrls_.back().unreachable = true;
@@ -792,8 +827,11 @@ private:
   std::vector<Ctrl> ctrls_;
   uint32_t num_locals_ = 0;
   uint32_t max_slot_ = 0;
-  std::vector<uint32_t> local_slots_; // slot of each local, then the total
-  uint32_t skip_depth_ = 0;           // nesting inside unreachable code
+  std::vector<uint32_t> local_slots_;                   // slot of each local, then the total
+  uint32_t skip_depth_ = 0;                             // nesting inside unreachable code
+  int32_t cur_scope_ = -1;                              // the innermost open try scope
+  std::vector<std::vector<CatchClause>> scope_catches_; // per try scope, in order
+  uint32_t next_exn_slot_ = 0;                          // the next legacy try's exnref slot
   std::vector<uint32_t> units_;
   bool open_ = false;
   uint32_t cur_start_ = 0;
@@ -815,6 +853,15 @@ Result<std::unique_ptr<Code>> Translator::run() {
       slot += slot_count(t);
     }
   local_slots_.push_back(slot);
+  // Each legacy try gets a hidden local for the exception its catches hold
+  // (rethrow reads it), after the declared locals.
+  next_exn_slot_ = slot;
+  InstrReader scan(module_.data_at(decl_.body), decl_.body.size, decl_.body.offset);
+  Instr in;
+  while (!scan.at_end()) {
+    KITE_TRY(scan.next(in));
+    if (in.op == Op::Try) ++slot;
+  }
   code_->num_param_slots = slot_count(type.params);
   code_->num_result_slots = slot_count(type.results);
   num_locals_ = slot;
@@ -823,7 +870,7 @@ Result<std::unique_ptr<Code>> Translator::run() {
   if (!decl_.locals.empty()) {
     begin(IrOp::ZeroLocals);
     u32(code_->num_param_slots);
-    u32(num_locals_ - code_->num_param_slots);
+    u32(next_exn_slot_ - code_->num_param_slots);
   }
   Ctrl func;
   func.kind = CtrlKind::Func;
@@ -831,7 +878,6 @@ Result<std::unique_ptr<Code>> Translator::run() {
   ctrls_.push_back(std::move(func));
 
   InstrReader reader(module_.data_at(decl_.body), decl_.body.size, decl_.body.offset);
-  Instr in;
   while (!ctrls_.empty()) {
     KITE_TRY(reader.next(in));
     if (ctrls_.back().unreachable) {
@@ -842,6 +888,11 @@ Result<std::unique_ptr<Code>> Translator::run() {
   }
   end_instr();
   code_->frame_slots = max_slot_;
+  for (size_t i = 0; i < scope_catches_.size(); ++i) {
+    code_->try_scopes[i].first_catch = static_cast<uint32_t>(code_->catches.size());
+    code_->try_scopes[i].num_catches = static_cast<uint32_t>(scope_catches_[i].size());
+    code_->catches.insert(code_->catches.end(), scope_catches_[i].begin(), scope_catches_[i].end());
+  }
   return std::move(code_);
 }
 
@@ -861,6 +912,8 @@ Status Translator::skip_unreachable(const Instr& in) {
     do_end();
     return {};
   case Op::Else:
+  case Op::Catch:
+  case Op::CatchAll:
     if (skip_depth_ > 0) return {};
     return translate_instr(in);
   case Op::Delegate: // closes a (legacy) try, like end
@@ -873,15 +926,61 @@ Status Translator::skip_unreachable(const Instr& in) {
   }
 }
 
+// After a try_table's body: one landing pad per catch clause, which the
+// unwinder enters with the payload (and exnref) in the block's slots, and
+// which branches to the clause's label like `br`.
+void Translator::emit_try_table_pads(Ctrl& c) {
+  leave_to_exit(c);
+  close_try_scope(c);
+  for (const kite::CatchClause& clause : c.table_catches) {
+    using Kind = kite::CatchClause::Kind;
+    label();
+    stack_.resize(c.height);
+    CatchClause out{.target = here(), .slot = canon(c.height)};
+    if (clause.kind == Kind::Catch || clause.kind == Kind::CatchRef) {
+      out.tag = inst_.tags[clause.tag];
+      push_tag_params(clause.tag);
+    }
+    if (clause.kind == Kind::CatchRef || clause.kind == Kind::CatchAllRef)
+      out.exn_slot = push_temp();
+    scope_catches_[c.try_scope].push_back(out);
+    emit_br(clause.label + 1); // labels count from outside the try_table
+  }
+  c.unreachable = true; // the pads end in branches; only the exits reach the end
+}
+
+// Legacy `catch tag` / `catch_all`: ends the try body (or the previous
+// catch), and starts a catch body with the payload in the block's slots.
+void Translator::do_catch(const Instr& in) {
+  Ctrl& c = ctrls_.back();
+  leave_to_exit(c);
+  if (c.kind == CtrlKind::Try) {
+    close_try_scope(c);
+    c.kind = CtrlKind::Catch;
+  }
+  label();
+  stack_.resize(c.height);
+  CatchClause out{.target = here(), .slot = canon(c.height), .exn_slot = c.exn_slot};
+  if (in.op == Op::Catch) {
+    out.tag = inst_.tags[in.a];
+    push_tag_params(in.a);
+  }
+  scope_catches_[c.try_scope].push_back(out);
+  c.unreachable = false;
+}
+
 void Translator::do_end() {
   Ctrl& c = ctrls_.back();
-  if (!c.unreachable) {
+  if (c.kind == CtrlKind::TryTable) {
+    emit_try_table_pads(c);
+  } else if (!c.unreachable) {
     if (c.kind == CtrlKind::Func) {
       emit_return(c.num_results);
     } else {
       materialize_top(c.num_results);
     }
   }
+  if (c.kind == CtrlKind::Try) close_try_scope(c); // try without catches
   label();
   for (const Patch& p : c.exits)
     bind(p);
@@ -1149,6 +1248,51 @@ Status Translator::translate_instr(const Instr& in) {
     return {};
   }
   case Op::End: do_end(); return {};
+  case Op::TryTable:
+    materialize_all();
+    push_ctrl(CtrlKind::TryTable, in.block);
+    ctrls_.back().table_catches = in.catches;
+    open_try_scope();
+    return {};
+  case Op::Try:
+    materialize_all();
+    push_ctrl(CtrlKind::Try, in.block);
+    ctrls_.back().exn_slot = next_exn_slot_++;
+    open_try_scope();
+    return {};
+  case Op::Catch:
+  case Op::CatchAll: do_catch(in); return {};
+  case Op::Delegate: {
+    // The body's exceptions go to the scope around label `in.a` (counted
+    // from outside the try), or to the caller.
+    Ctrl& c = ctrls_.back();
+    code_->try_scopes[c.try_scope].next = label_ctrl(in.a + 1).scope;
+    do_end();
+    return {};
+  }
+  case Op::Throw: {
+    const Tag* tag = inst_.tags[in.a];
+    uint32_t n = slot_count(tag->type->params);
+    uint32_t base = pop_args(n);
+    begin(IrOp::Throw);
+    ptr(tag);
+    u32(base);
+    u32(n);
+    set_unreachable();
+    return {};
+  }
+  case Op::ThrowRef: {
+    uint32_t exn = pop_slot();
+    begin(IrOp::ThrowRef);
+    u32(exn);
+    set_unreachable();
+    return {};
+  }
+  case Op::Rethrow:
+    begin(IrOp::ThrowRef);
+    u32(label_ctrl(in.a).exn_slot);
+    set_unreachable();
+    return {};
   case Op::Br:
     emit_br(in.a);
     set_unreachable();
@@ -1578,6 +1722,27 @@ Status Translator::translate_atomic(const Instr& in) {
 }
 
 } // namespace
+
+const CatchClause* find_catch(const Code& code, uint32_t pos, const Tag* tag) {
+  // Scopes nest or are disjoint and are listed in opening order, so the
+  // last one containing `pos` is the innermost.
+  int32_t s = -1;
+  for (size_t i = code.try_scopes.size(); i-- > 0;) {
+    const TryScope& t = code.try_scopes[i];
+    if (t.start <= pos && pos < t.end) {
+      s = static_cast<int32_t>(i);
+      break;
+    }
+  }
+  for (; s >= 0; s = code.try_scopes[s].next) {
+    const TryScope& t = code.try_scopes[s];
+    for (uint32_t k = 0; k < t.num_catches; ++k) {
+      const CatchClause& c = code.catches[t.first_catch + k];
+      if (!c.tag || c.tag == tag) return &c;
+    }
+  }
+  return nullptr;
+}
 
 Memory* no_memory() {
   static Memory empty;

@@ -238,12 +238,68 @@ TEST(InterpExecution, HostFunctionsTrapAndReenter) {
 }
 
 TEST(InterpExecution, UnsupportedInstructionTrapsWithItsName) {
-  Running r(R"((module (tag $e)
-    (func (export "throw") (throw $e))))");
-  auto result = r.func("throw").call({});
+  Running r(R"((module (type $s (struct))
+    (func (export "new") (drop (struct.new $s)))))");
+  auto result = r.func("new").call({});
   ASSERT_FALSE(result.ok());
-  EXPECT_NE(result.error().message.find("unsupported instruction throw"), std::string::npos)
+  EXPECT_NE(result.error().message.find("unsupported instruction struct.new"), std::string::npos)
       << result.error().message;
+}
+
+TEST(InterpExecution, ExceptionsUnwindFramesAndEscapeAsExceptionErrors) {
+  Running r(R"((module (tag $e (param i32 i64))
+    (func $thrower (param i32) (if (local.get 0) (then (throw $e (local.get 0) (i64.const 7)))))
+    (func $middle (param i32) (result i32)
+      (call $thrower (local.get 0)) (i32.const -1))
+    (func (export "catch") (param i32) (result i32)
+      (block $h (result i32 i64)
+        (return (try_table (result i32) (catch $e $h) (call $middle (local.get 0)))))
+      (i32.wrap_i64) (i32.add))
+    (func (export "uncaught") (param i32) (result i32) (call $middle (local.get 0)))))");
+  auto caught = r.func("catch").call({Value::i32(5)});
+  ASSERT_TRUE(caught.ok()) << caught.error().describe();
+  EXPECT_EQ((*caught)[0].i32(), 12);
+  auto none = r.func("catch").call({Value::i32(0)});
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ((*none)[0].i32(), -1);
+  auto escaped = r.func("uncaught").call({Value::i32(3)});
+  ASSERT_FALSE(escaped.ok());
+  EXPECT_EQ(escaped.error().kind, ErrorKind::Exception);
+  // The thread state is intact afterwards.
+  auto again = r.func("catch").call({Value::i32(1)});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)[0].i32(), 8);
+}
+
+TEST(InterpExecution, ExceptionsPropagateThroughHostFunctions) {
+  // wasm `outer` -> host -> wasm `inner` throws; the host returns the
+  // Exception error and `outer` catches the same exception (tag and payload).
+  Engine engine;
+  Store store(engine);
+  auto module = Module::compile(engine, R"((module
+    (import "env" "host" (func $host (param i32)))
+    (tag $e (param i32))
+    (func (export "inner") (param i32) (throw $e (local.get 0)))
+    (func (export "outer") (param i32) (result i32)
+      (block $h (result i32)
+        (try_table (catch $e $h) (call $host (local.get 0)))
+        (i32.const -1)))))");
+  ASSERT_TRUE(module.ok()) << module.error().describe();
+  std::optional<Instance> instance;
+  Func host = Func::host(store, FuncType{{ValType::i32()}, {}},
+                         [&](std::span<const Value> args, std::span<Value>) -> Status {
+                           auto inner = instance->func("inner")->call({args[0]});
+                           if (!inner.ok()) return std::move(inner).error();
+                           return {};
+                         });
+  Linker linker;
+  linker.define("env", "host", host);
+  auto inst = linker.instantiate(store, *module);
+  ASSERT_TRUE(inst.ok()) << inst.error().describe();
+  instance = std::move(*inst);
+  auto result = instance->func("outer")->call({Value::i32(42)});
+  ASSERT_TRUE(result.ok()) << result.error().describe();
+  EXPECT_EQ((*result)[0].i32(), 42);
 }
 
 TEST(InterpExecution, ThreadsRacingToTranslateShareOneCode) {
