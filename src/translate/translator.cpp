@@ -96,6 +96,8 @@ IrOp invert(IrOp op) {
   case IrOp::BrIfEqz: return IrOp::BrIfNez;
   case IrOp::BrIfI64Nez: return IrOp::BrIfI64Eqz;
   case IrOp::BrIfI64Eqz: return IrOp::BrIfI64Nez;
+  case IrOp::BrOnNull: return IrOp::BrOnNonNull;
+  case IrOp::BrOnNonNull: return IrOp::BrOnNull;
 #define KITE_IR_CMP(Name, T, expr, Inverse)                                                        \
   case IrOp::BrIf##Name: return IrOp::BrIf##Inverse;                                               \
   case IrOp::BrIf##Name##Imm: return IrOp::BrIf##Inverse##Imm;
@@ -499,7 +501,8 @@ private:
   Status translate_instr(const Instr& in);
   Status skip_unreachable(const Instr& in);
   void do_end();
-  void do_br_if(uint32_t depth);
+  void do_br_if(uint32_t depth) { do_cond_br(pop_cond(), depth); }
+  void do_cond_br(Cond cond, uint32_t depth);
   void do_br_table(const Instr& in);
   void do_local_set(uint32_t local, bool tee);
   void do_local_set_v128(uint32_t local, bool tee);
@@ -991,8 +994,8 @@ void Translator::do_end() {
   push_block_values(type, true);
 }
 
-void Translator::do_br_if(uint32_t depth) {
-  Cond cond = pop_cond();
+// A conditional branch to `depth` (br_if, br_on_null, br_on_non_null).
+void Translator::do_cond_br(Cond cond, uint32_t depth) {
   Ctrl& target = label_ctrl(depth);
   uint32_t n = target.branch_arity();
   if (target.kind != CtrlKind::Func && !branch_needs_copies(target, n)) {
@@ -1508,26 +1511,7 @@ Status Translator::translate_instr(const Instr& in) {
     materialize_if_computed(top);
     uint32_t slot = stack_[top].kind == EntryKind::Local ? stack_[top].local : canon(top);
     stack_.pop_back();
-    Ctrl& target = label_ctrl(in.a);
-    uint32_t n = target.branch_arity();
-    if (target.kind != CtrlKind::Func && !branch_needs_copies(target, n)) {
-      begin(IrOp::BrOnNull);
-      u32(slot);
-      Patch p = jump_operand();
-      if (target.kind == CtrlKind::Loop)
-        patch_to(p, target.loop_start);
-      else
-        target.exits.push_back(p);
-    } else {
-      begin(IrOp::BrOnNonNull);
-      u32(slot);
-      Patch skip = jump_operand();
-      std::vector<Entry> saved = stack_;
-      emit_br(in.a);
-      stack_ = std::move(saved);
-      label();
-      bind(skip);
-    }
+    do_cond_br(Cond{IrOp::BrOnNull, slot}, in.a);
     stack_.push_back(Entry{EntryKind::Local, slot, 0});
     if (slot >= num_locals_) stack_.back() = Entry{}; // it was a temp in its own slot
     return {};
@@ -1535,27 +1519,7 @@ Status Translator::translate_instr(const Instr& in) {
   case Op::BrOnNonNull: {
     // The branch carries the (non-null) reference as its last value.
     materialize_top(1);
-    uint32_t slot = canon(stack_.size() - 1);
-    Ctrl& target = label_ctrl(in.a);
-    uint32_t n = target.branch_arity();
-    if (target.kind != CtrlKind::Func && !branch_needs_copies(target, n)) {
-      begin(IrOp::BrOnNonNull);
-      u32(slot);
-      Patch p = jump_operand();
-      if (target.kind == CtrlKind::Loop)
-        patch_to(p, target.loop_start);
-      else
-        target.exits.push_back(p);
-    } else {
-      begin(IrOp::BrOnNull);
-      u32(slot);
-      Patch skip = jump_operand();
-      std::vector<Entry> saved = stack_;
-      emit_br(in.a);
-      stack_ = std::move(saved);
-      label();
-      bind(skip);
-    }
+    do_cond_br(Cond{IrOp::BrOnNonNull, canon(stack_.size() - 1)}, in.a);
     stack_.pop_back();
     return {};
   }
