@@ -2012,28 +2012,21 @@ Status ModuleParser::immediates(Body& b, Op op, Bytes& out) {
       put_u32(out, l);
     return {};
   }
-  case ImmKind::Func: {
-    KITE_TRY_ASSIGN(idx[n++], index(kFunc));
-    break;
-  }
-  case ImmKind::Type: {
-    KITE_TRY_ASSIGN(idx[n++], index(kType));
+  case ImmKind::Func:
+  case ImmKind::Type:
+  case ImmKind::Global:
+  case ImmKind::Tag:
+  case ImmKind::Elem: {
+    const Space space = imm == ImmKind::Func     ? kFunc
+                        : imm == ImmKind::Type   ? kType
+                        : imm == ImmKind::Global ? kGlobal
+                        : imm == ImmKind::Tag    ? kTag
+                                                 : kElem;
+    KITE_TRY_ASSIGN(idx[n++], index(space));
     break;
   }
   case ImmKind::Local: {
     KITE_TRY_ASSIGN(idx[n++], local_index(b));
-    break;
-  }
-  case ImmKind::Global: {
-    KITE_TRY_ASSIGN(idx[n++], index(kGlobal));
-    break;
-  }
-  case ImmKind::Tag: {
-    KITE_TRY_ASSIGN(idx[n++], index(kTag));
-    break;
-  }
-  case ImmKind::Elem: {
-    KITE_TRY_ASSIGN(idx[n++], index(kElem));
     break;
   }
   case ImmKind::Data: {

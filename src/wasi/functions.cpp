@@ -360,57 +360,40 @@ uint32_t fd_filestat_set_times(Call& c) {
   return futimens(e->host_fd, times) == 0 ? kSuccess : host_error();
 }
 
-uint32_t fd_pread(Call& c) {
+// fd_read / fd_write: scatter-gather I/O between the guest's iovecs (args 1,
+// 2) and the fd (arg 0), the byte count stored at arg 3.
+uint32_t vectored_io(Call& c, uint64_t right, ssize_t (*io)(int, const iovec*, int)) {
   FdEntry* e;
-  if (uint16_t err = c.ctx.lookup(c.u32(0), rights::kFdRead | rights::kFdSeek, &e)) return err;
-  std::vector<iovec> iov;
-  if (uint16_t err = gather(c.mem, c.u32(1), c.u32(2), &iov)) return err;
-  if (!c.mem.fits(c.u32(4), 4)) return kFault;
-  if (c.u64(3) > static_cast<uint64_t>(INT64_MAX)) return kInval;
-  ssize_t n =
-      preadv(e->host_fd, iov.data(), static_cast<int>(iov.size()), static_cast<off_t>(c.u64(3)));
-  if (n < 0) return host_error();
-  c.mem.store<uint32_t>(c.u32(4), static_cast<uint32_t>(n));
-  return kSuccess;
-}
-
-uint32_t fd_pwrite(Call& c) {
-  FdEntry* e;
-  if (uint16_t err = c.ctx.lookup(c.u32(0), rights::kFdWrite | rights::kFdSeek, &e)) return err;
-  std::vector<iovec> iov;
-  if (uint16_t err = gather(c.mem, c.u32(1), c.u32(2), &iov)) return err;
-  if (!c.mem.fits(c.u32(4), 4)) return kFault;
-  if (c.u64(3) > static_cast<uint64_t>(INT64_MAX)) return kInval;
-  ssize_t n =
-      pwritev(e->host_fd, iov.data(), static_cast<int>(iov.size()), static_cast<off_t>(c.u64(3)));
-  if (n < 0) return host_error();
-  c.mem.store<uint32_t>(c.u32(4), static_cast<uint32_t>(n));
-  return kSuccess;
-}
-
-uint32_t fd_read(Call& c) {
-  FdEntry* e;
-  if (uint16_t err = c.ctx.lookup(c.u32(0), rights::kFdRead, &e)) return err;
+  if (uint16_t err = c.ctx.lookup(c.u32(0), right, &e)) return err;
   std::vector<iovec> iov;
   if (uint16_t err = gather(c.mem, c.u32(1), c.u32(2), &iov)) return err;
   if (!c.mem.fits(c.u32(3), 4)) return kFault;
-  ssize_t n = readv(e->host_fd, iov.data(), static_cast<int>(iov.size()));
+  ssize_t n = io(e->host_fd, iov.data(), static_cast<int>(iov.size()));
   if (n < 0) return host_error();
   c.mem.store<uint32_t>(c.u32(3), static_cast<uint32_t>(n));
   return kSuccess;
 }
 
-uint32_t fd_write(Call& c) {
+// fd_pread / fd_pwrite: the same at the file offset in arg 3 (the file
+// position is untouched), the byte count stored at arg 4.
+uint32_t positioned_io(Call& c, uint64_t right, ssize_t (*io)(int, const iovec*, int, off_t)) {
   FdEntry* e;
-  if (uint16_t err = c.ctx.lookup(c.u32(0), rights::kFdWrite, &e)) return err;
+  if (uint16_t err = c.ctx.lookup(c.u32(0), right | rights::kFdSeek, &e)) return err;
   std::vector<iovec> iov;
   if (uint16_t err = gather(c.mem, c.u32(1), c.u32(2), &iov)) return err;
-  if (!c.mem.fits(c.u32(3), 4)) return kFault;
-  ssize_t n = writev(e->host_fd, iov.data(), static_cast<int>(iov.size()));
+  if (!c.mem.fits(c.u32(4), 4)) return kFault;
+  if (c.u64(3) > static_cast<uint64_t>(INT64_MAX)) return kInval;
+  ssize_t n =
+      io(e->host_fd, iov.data(), static_cast<int>(iov.size()), static_cast<off_t>(c.u64(3)));
   if (n < 0) return host_error();
-  c.mem.store<uint32_t>(c.u32(3), static_cast<uint32_t>(n));
+  c.mem.store<uint32_t>(c.u32(4), static_cast<uint32_t>(n));
   return kSuccess;
 }
+
+uint32_t fd_pread(Call& c) { return positioned_io(c, rights::kFdRead, preadv); }
+uint32_t fd_pwrite(Call& c) { return positioned_io(c, rights::kFdWrite, pwritev); }
+uint32_t fd_read(Call& c) { return vectored_io(c, rights::kFdRead, readv); }
+uint32_t fd_write(Call& c) { return vectored_io(c, rights::kFdWrite, writev); }
 
 uint32_t fd_prestat_get(Call& c) {
   FdEntry* e = c.ctx.get(c.u32(0));
