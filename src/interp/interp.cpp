@@ -265,6 +265,9 @@ struct Landing {
 
 // ---- dispatch ----
 
+#include "interp/operands.inc"
+#include "interp/steps.inc"
+
 #if KITE_DISPATCH_TAIL
 
 #define KITE_HANDLER_PARAMS                                                                        \
@@ -306,6 +309,8 @@ const Handler kHandlers[] = {
   &H_##Name::run, &H_##Name##Checked::run, &H_##Name##Imm::run, &H_##Name##Idx::run,               \
       &H_##Name##Abs::run,
 #include "translate/ir_ops.def"
+#define KITE_FUSE(A, B) &H_##A##_##B::run,
+#include "translate/ir_fusions.def"
 };
 static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == ir::kNumIrOps);
 
@@ -345,6 +350,7 @@ dispatch:
 #undef DISPATCH_LINKED
 #undef TRAP
 #undef TRAP_PENDING
+#include "interp/operands_end.inc"
 
 // The return address of every invoke()'s bottom frame.
 const uint64_t* exit_code() {

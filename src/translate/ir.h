@@ -31,9 +31,12 @@ enum class IrOp : uint16_t {
 #define KITE_IR_LOAD(Name, R, Mem) Name, Name##Checked, Name##Idx, Name##Abs,
 #define KITE_IR_STORE(Name, T, Mem) Name, Name##Checked, Name##Imm, Name##Idx, Name##Abs,
 #include "translate/ir_ops.def"
+#define KITE_FUSE(A, B) A##_##B,
+#include "translate/ir_fusions.def"
 };
 
-inline constexpr uint32_t kNumIrOps = 0
+// The ops of ir_ops.def; fused pairs (ir_fusions.def) are numbered after them.
+inline constexpr uint32_t kNumBaseIrOps = 0
 #define KITE_IR(Name, Layout) +1
 #define KITE_IR_UN(Name, T, R, expr) +1
 #define KITE_IR_UN_TRAP(Name, T, R, fn) +1
@@ -44,6 +47,10 @@ inline constexpr uint32_t kNumIrOps = 0
 #define KITE_IR_LOAD(Name, R, Mem) +4
 #define KITE_IR_STORE(Name, T, Mem) +5
 #include "translate/ir_ops.def"
+    ;
+inline constexpr uint32_t kNumIrOps = kNumBaseIrOps
+#define KITE_FUSE(A, B) +1
+#include "translate/ir_fusions.def"
     ;
 
 // Operand layout of an instruction (letters as in ir_ops.def) and its name.
@@ -56,7 +63,7 @@ struct IrOpInfo {
 #define KITE_IMM_LAYOUT_I64 "L"
 #define KITE_IMM_LAYOUT_F32 "i"
 #define KITE_IMM_LAYOUT_F64 "L"
-inline constexpr IrOpInfo kIrOpInfos[] = {
+inline constexpr IrOpInfo kBaseIrOpInfos[] = {
 #define KITE_IR(Name, Layout) {#Name, Layout},
 #define KITE_IR_UN(Name, T, R, expr) {#Name, "ss"},
 #define KITE_IR_UN_TRAP(Name, T, R, fn) {#Name, "ss"},
@@ -77,8 +84,24 @@ inline constexpr IrOpInfo kIrOpInfos[] = {
 #undef KITE_IMM_LAYOUT_I64
 #undef KITE_IMM_LAYOUT_F32
 #undef KITE_IMM_LAYOUT_F64
-static_assert(sizeof(kIrOpInfos) / sizeof(kIrOpInfos[0]) == kNumIrOps);
-constexpr const IrOpInfo& ir_op_info(IrOp op) { return kIrOpInfos[static_cast<size_t>(op)]; }
+static_assert(sizeof(kBaseIrOpInfos) / sizeof(kBaseIrOpInfos[0]) == kNumBaseIrOps);
+// A fused pair's instruction word is its first op's: it has that op's layout
+// (the second op's instruction follows, whole).
+inline constexpr IrOpInfo kFusedIrOpInfos[] = {
+#define KITE_FUSE(A, B) {#A "_" #B, kBaseIrOpInfos[static_cast<size_t>(IrOp::A)].layout},
+#include "translate/ir_fusions.def"
+};
+constexpr const IrOpInfo& ir_op_info(IrOp op) {
+  size_t i = static_cast<size_t>(op);
+  return i < kNumBaseIrOps ? kBaseIrOpInfos[i] : kFusedIrOpInfos[i - kNumBaseIrOps];
+}
+// The fused op that runs `a` then `b` with one dispatch, or `a` if none.
+constexpr IrOp fused_pair(IrOp a, IrOp b) {
+#define KITE_FUSE(A, B)                                                                            \
+  if (a == IrOp::A && b == IrOp::B) return IrOp::A##_##B;
+#include "translate/ir_fusions.def"
+  return a;
+}
 
 // Number of 32-bit operand units a layout letter takes.
 constexpr uint32_t layout_units(std::string_view layout) {
@@ -87,6 +110,17 @@ constexpr uint32_t layout_units(std::string_view layout) {
     units += (c == 'L' || c == 'p') ? 2 : 1;
   return units;
 }
+// The unit holding an op's jump offset ('j'), and whether it has one.
+constexpr uint32_t jump_unit(std::string_view layout) {
+  uint32_t units = 0;
+  for (char c : layout) {
+    if (c == 'j') return units;
+    units += (c == 'L' || c == 'p') ? 2 : 1;
+  }
+  return ~0u;
+}
+constexpr uint32_t jump_unit(IrOp op) { return jump_unit(ir_op_info(op).layout); }
+constexpr bool has_jump(IrOp op) { return jump_unit(op) != ~0u; }
 // Length in words of an instruction with a fixed layout (no 'n').
 constexpr uint32_t instr_words(std::string_view layout) {
   return 1 + (layout_units(layout) + 1) / 2;

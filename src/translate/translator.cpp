@@ -196,6 +196,19 @@ private:
     last_start_ = kNone;
   }
 
+  // Rewrites the first op of every pair listed in ir_fusions.def into the
+  // fused op. Both instructions stay whole, so nothing moves and the second
+  // remains a valid jump target.
+  void fuse_pairs() {
+    std::vector<IrOp>& ops = code_->instr_ops;
+    for (size_t i = 0; i + 1 < ops.size(); ++i) {
+      IrOp fused = fused_pair(ops[i], ops[i + 1]);
+      if (fused == ops[i]) continue;
+      ops[i] = fused;
+      code_->words[code_->instr_starts[i]] = static_cast<uint64_t>(fused);
+    }
+  }
+
   // ---- operand stack ----
   uint32_t canon(size_t pos) {
     uint32_t slot = num_locals_ + static_cast<uint32_t>(pos);
@@ -890,6 +903,7 @@ Result<std::unique_ptr<Code>> Translator::run() {
     }
   }
   end_instr();
+  fuse_pairs();
   code_->frame_slots = max_slot_;
   for (size_t i = 0; i < scope_catches_.size(); ++i) {
     code_->try_scopes[i].first_catch = static_cast<uint32_t>(code_->catches.size());
