@@ -95,6 +95,15 @@ constexpr const IrOpInfo& ir_op_info(IrOp op) {
   size_t i = static_cast<size_t>(op);
   return i < kNumBaseIrOps ? kBaseIrOpInfos[i] : kFusedIrOpInfos[i - kNumBaseIrOps];
 }
+// The first op of a fused pair (an unfused op is its own).
+constexpr IrOp unfused(IrOp op) {
+  constexpr IrOp kFirst[] = {
+#define KITE_FUSE(A, B) IrOp::A,
+#include "translate/ir_fusions.def"
+  };
+  size_t i = static_cast<size_t>(op);
+  return i < kNumBaseIrOps ? op : kFirst[i - kNumBaseIrOps];
+}
 // The fused op that runs `a` then `b` with one dispatch, or `a` if none.
 constexpr IrOp fused_pair(IrOp a, IrOp b) {
 #define KITE_FUSE(A, B)                                                                            \

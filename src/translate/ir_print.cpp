@@ -14,7 +14,8 @@ std::string print(const Code& code) {
   for (size_t i = 0; i < code.instr_starts.size(); ++i) {
     uint32_t start = code.instr_starts[i];
     const uint64_t* ip = &code.words[start];
-    const IrOpInfo& info = ir_op_info(code.instr_ops[i]);
+    IrOp op = code.instr_ops[i];
+    const IrOpInfo& info = ir_op_info(unfused(op));
     std::snprintf(buf, sizeof buf, "%5u: %s", start, std::string(info.name).c_str());
     out += buf;
     uint32_t k = 0;
@@ -53,6 +54,7 @@ std::string print(const Code& code) {
       }
       out += buf;
     }
+    if (op != unfused(op)) out += "  ; fused with the next";
     out += '\n';
   }
   return out;

@@ -133,6 +133,29 @@ TEST(InterpExecution, ConstantAddressesFloatImmediatesAndLoadedBrTableIndexFold)
   EXPECT_EQ(ir.find("Const s2"), std::string::npos) << ir;
 }
 
+TEST(InterpExecution, FusedPairsRunBothStepsAndTheSecondStaysAJumpTarget) {
+  // The loop's `i += 1; if (i != 10) continue` is the pair I32AddImm +
+  // BrIfI32NeImm; the copy `$b = $a` followed by `$a += 3` another. The
+  // loop head is the second op of a pair (Copy + I32AddImm): entering the
+  // loop runs the pair, the back edge jumps into its second half alone.
+  Running r(R"((module
+    (func (export "f") (param $n i32) (result i32)
+      (local $i i32) (local $a i32) (local $b i32)
+      (local.set $b (local.get $n))
+      (loop $l
+        (local.set $a (i32.add (local.get $a) (i32.const 3)))
+        (local.set $b (i32.add (local.get $b) (local.get $a)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.ne (local.get $i) (i32.const 10))))
+      (i32.add (local.get $b) (local.get $i)))))");
+  auto result = r.func("f").call({Value::i32(100)});
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ((*result)[0].i32(), 100 + 3 * 55 + 10);
+  std::string ir = r.ir("f");
+  EXPECT_NE(ir.find("I32AddImm s1 s1 #1  ; fused with the next"), std::string::npos) << ir;
+  EXPECT_NE(ir.find("BrIfI32NeImm s1 #10"), std::string::npos) << ir;
+}
+
 TEST(InterpExecution, WithoutGuardPagesAccessesAreCheckedAndMemoriesGrow) {
   EngineConfig config;
   config.guard_pages = false;
