@@ -310,6 +310,7 @@ const Handler kHandlers[] = {
       &H_##Name##Abs::run,
 #include "translate/ir_ops.def"
 #define KITE_FUSE(A, B) &H_##A##_##B::run,
+#define KITE_FUSE_FWD(A, B, k) &H_##A##_##B##_##k::run,
 #include "translate/ir_fusions.def"
 };
 static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == ir::kNumIrOps);

@@ -32,6 +32,7 @@ enum class IrOp : uint16_t {
 #define KITE_IR_STORE(Name, T, Mem) Name, Name##Checked, Name##Imm, Name##Idx, Name##Abs,
 #include "translate/ir_ops.def"
 #define KITE_FUSE(A, B) A##_##B,
+#define KITE_FUSE_FWD(A, B, k) A##_##B##_##k,
 #include "translate/ir_fusions.def"
 };
 
@@ -50,6 +51,7 @@ inline constexpr uint32_t kNumBaseIrOps = 0
     ;
 inline constexpr uint32_t kNumIrOps = kNumBaseIrOps
 #define KITE_FUSE(A, B) +1
+#define KITE_FUSE_FWD(A, B, k) +1
 #include "translate/ir_fusions.def"
     ;
 
@@ -89,6 +91,8 @@ static_assert(sizeof(kBaseIrOpInfos) / sizeof(kBaseIrOpInfos[0]) == kNumBaseIrOp
 // (the second op's instruction follows, whole).
 inline constexpr IrOpInfo kFusedIrOpInfos[] = {
 #define KITE_FUSE(A, B) {#A "_" #B, kBaseIrOpInfos[static_cast<size_t>(IrOp::A)].layout},
+#define KITE_FUSE_FWD(A, B, k)                                                                     \
+  {#A "_" #B "_" #k, kBaseIrOpInfos[static_cast<size_t>(IrOp::A)].layout},
 #include "translate/ir_fusions.def"
 };
 constexpr const IrOpInfo& ir_op_info(IrOp op) {
@@ -99,6 +103,7 @@ constexpr const IrOpInfo& ir_op_info(IrOp op) {
 constexpr IrOp unfused(IrOp op) {
   constexpr IrOp kFirst[] = {
 #define KITE_FUSE(A, B) IrOp::A,
+#define KITE_FUSE_FWD(A, B, k) IrOp::A,
 #include "translate/ir_fusions.def"
   };
   size_t i = static_cast<size_t>(op);
@@ -108,6 +113,14 @@ constexpr IrOp unfused(IrOp op) {
 constexpr IrOp fused_pair(IrOp a, IrOp b) {
 #define KITE_FUSE(A, B)                                                                            \
   if (a == IrOp::A && b == IrOp::B) return IrOp::A##_##B;
+#include "translate/ir_fusions.def"
+  return a;
+}
+// The fused op that runs `a` then `b`, passing a's result to b's unit k in a
+// register, or `a` if none.
+constexpr IrOp fused_forward(IrOp a, IrOp b, uint32_t k) {
+#define KITE_FUSE_FWD(A, B, unit)                                                                  \
+  if (a == IrOp::A && b == IrOp::B && k == (unit)) return IrOp::A##_##B##_##unit;
 #include "translate/ir_fusions.def"
   return a;
 }

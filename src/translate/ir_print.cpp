@@ -54,7 +54,13 @@ std::string print(const Code& code) {
       }
       out += buf;
     }
-    if (op != unfused(op)) out += "  ; fused with the next";
+    if (op != unfused(op)) {
+      // Forwarding variants are named A_B_k (ir_fusions.def).
+      std::string_view name = ir_op_info(op).name;
+      out += name.back() >= '0' && name.back() <= '9'
+                 ? "  ; fused with the next, result passed in a register"
+                 : "  ; fused with the next";
+    }
     out += '\n';
   }
   return out;

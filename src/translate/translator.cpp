@@ -141,6 +141,15 @@ private:
   // Starts an instruction; operands follow with u32()/u64(); end_instr() pads.
   void begin(IrOp op) {
     end_instr();
+    // When the previous instruction wrote a temp that is popped by now (so
+    // nothing reads that slot again before a push overwrites it), it may
+    // hand its result to this one in a register (ir_fusions.def).
+    uint32_t dead = kNoDst;
+    if (last_start_ != kNone && last_dst_ == 0) {
+      uint32_t slot = unit(&code_->words[last_start_], 0);
+      if (slot >= num_locals_ && slot - num_locals_ >= stack_.size()) dead = slot;
+    }
+    dead_after_.push_back(dead);
     cur_start_ = here();
     code_->instr_starts.push_back(cur_start_);
     code_->instr_ops.push_back(op);
@@ -193,20 +202,43 @@ private:
     code_->words.resize(last_start_);
     code_->instr_starts.pop_back();
     code_->instr_ops.pop_back();
+    dead_after_.pop_back();
     last_start_ = kNone;
   }
 
   // Rewrites the first op of every pair listed in ir_fusions.def into the
   // fused op. Both instructions stay whole, so nothing moves and the second
   // remains a valid jump target.
+  // A forwarding variant is used when the first op's result slot is dead
+  // after the second and the second reads it through exactly one operand.
   void fuse_pairs() {
     std::vector<IrOp>& ops = code_->instr_ops;
     for (size_t i = 0; i + 1 < ops.size(); ++i) {
       IrOp fused = fused_pair(ops[i], ops[i + 1]);
       if (fused == ops[i]) continue;
+      if (uint32_t slot = dead_after_[i + 1]; slot != kNoDst)
+        fused = forwarded(ops[i], ops[i + 1], code_->instr_starts[i + 1], slot, fused);
       ops[i] = fused;
       code_->words[code_->instr_starts[i]] = static_cast<uint64_t>(fused);
     }
+  }
+  IrOp forwarded(IrOp a, IrOp b, uint32_t b_start, uint32_t slot, IrOp plain) {
+    const uint64_t* ip = &code_->words[b_start];
+    IrOp found = plain;
+    uint32_t k = 0;
+    for (char c : ir_op_info(b).layout) {
+      if (c == 's' && unit(ip, k) == slot) {
+        IrOp f = fused_forward(a, b, k);
+        if (f != a) {
+          if (found != plain) return plain; // read twice
+          found = f;
+        } else if (k != 0) {
+          return plain; // read where no variant forwards it
+        }
+      }
+      k += (c == 'L' || c == 'p') ? 2 : 1;
+    }
+    return found;
   }
 
   // ---- operand stack ----
@@ -854,6 +886,9 @@ private:
   uint32_t last_start_ = kNone;
   IrOp last_op_ = IrOp::Unreachable;
   uint32_t last_dst_ = kNoDst;
+  // Per instruction: the slot the previous one wrote if it is dead once this
+  // one has read it (see begin()), else kNoDst.
+  std::vector<uint32_t> dead_after_;
 };
 
 Result<std::unique_ptr<Code>> Translator::run() {

@@ -156,6 +156,29 @@ TEST(InterpExecution, FusedPairsRunBothStepsAndTheSecondStaysAJumpTarget) {
   EXPECT_NE(ir.find("BrIfI32NeImm s1 #10"), std::string::npos) << ir;
 }
 
+TEST(InterpExecution, FusedPairsPassATempThatDiesInARegister) {
+  // (a ^ b) * 16777619: the xor's result is a temp the multiply pops, so the
+  // pair passes it in a register; the block's early exit takes the other
+  // path, through a plain fused pair.
+  Running r(R"((module
+    (func (export "f") (param $a i32) (param $b i32) (result i32)
+      (block (result i32)
+        (i32.add (local.get $a) (i32.const 1))
+        (br_if 0 (i32.eqz (local.get $b)))
+        (drop)
+        (i32.mul (i32.xor (local.get $a) (local.get $b)) (i32.const 16777619))))))");
+  auto hashed = r.func("f").call({Value::i32(5), Value::i32(3)});
+  ASSERT_TRUE(hashed.ok()) << hashed.error().message;
+  EXPECT_EQ((*hashed)[0].i32(), static_cast<int32_t>((5u ^ 3u) * 16777619u));
+  auto early = r.func("f").call({Value::i32(5), Value::i32(0)});
+  ASSERT_TRUE(early.ok()) << early.error().message;
+  EXPECT_EQ((*early)[0].i32(), 6);
+  std::string ir = r.ir("f");
+  EXPECT_NE(ir.find("I32Xor s2 s0 s1  ; fused with the next, result passed in a register"),
+            std::string::npos)
+      << ir;
+}
+
 TEST(InterpExecution, WithoutGuardPagesAccessesAreCheckedAndMemoriesGrow) {
   EngineConfig config;
   config.guard_pages = false;
