@@ -190,7 +190,11 @@ struct Code {
   uint32_t num_result_slots = 0;
   uint32_t num_local_slots = 0; // parameters included
   uint32_t frame_slots = 0;     // locals + maximum operand stack height
-  Memory* mem0 = nullptr;       // memory 0 of the instance (never null, see no_memory())
+  // Declared locals that must read as zero: entering the function zeroes
+  // slots [zero_first, zero_first + zero_count) (see entry_zero_range()).
+  uint32_t zero_first = 0;
+  uint32_t zero_count = 0;
+  Memory* mem0 = nullptr; // memory 0 of the instance (never null, see no_memory())
   Function* function = nullptr;
   // Try scopes in the order they open (an inner scope after its outer one).
   std::vector<TryScope> try_scopes;

@@ -209,6 +209,74 @@ private:
   // Rewrites the first op of every pair listed in ir_fusions.def into the
   // fused op. Both instructions stay whole, so nothing moves and the second
   // remains a valid jump target.
+  // ---- zeroing declared locals on entry ----
+  // Until the first control instruction, code runs straight from the
+  // function's start (a call returns or unwinds out of the function: a
+  // catch needs a try block first), so a declared local set there before
+  // any local.get of it never shows its initial zero.
+  enum class EntryAccess : uint8_t { None, WrittenFirst, ReadFirst };
+  void note_entry_access(const Instr& in) {
+    auto mark = [&](EntryAccess a) {
+      if (in.a < fn_.type->params.size()) return;
+      for (uint32_t s = local_slots_[in.a]; s < local_slots_[in.a + 1]; ++s)
+        if (EntryAccess& e = entry_access_[s - code_->num_param_slots]; e == EntryAccess::None)
+          e = a;
+    };
+    switch (in.op) {
+    case Op::LocalGet: mark(EntryAccess::ReadFirst); return;
+    case Op::LocalSet:
+    case Op::LocalTee: mark(EntryAccess::WrittenFirst); return;
+    case Op::Nop:
+    case Op::Call:
+    case Op::CallIndirect:
+    case Op::CallRef: return;
+    default:
+      if (is_control(in.op)) entry_done_ = true;
+    }
+  }
+  static bool is_control(Op op) {
+    switch (op) {
+    case Op::Unreachable:
+    case Op::Block:
+    case Op::Loop:
+    case Op::If:
+    case Op::Else:
+    case Op::Try:
+    case Op::Catch:
+    case Op::Throw:
+    case Op::Rethrow:
+    case Op::ThrowRef:
+    case Op::End:
+    case Op::Br:
+    case Op::BrIf:
+    case Op::BrTable:
+    case Op::Return:
+    case Op::ReturnCall:
+    case Op::ReturnCallIndirect:
+    case Op::ReturnCallRef:
+    case Op::Delegate:
+    case Op::CatchAll:
+    case Op::TryTable:
+    case Op::BrOnNull:
+    case Op::BrOnNonNull:
+    case Op::BrOnCast:
+    case Op::BrOnCastFail: return true;
+    default: return false;
+    }
+  }
+  // The smallest slot range covering the declared locals not written first.
+  void entry_zero_range() {
+    uint32_t first = ~0u, end = 0;
+    for (uint32_t i = 0; i < entry_access_.size(); ++i) {
+      if (entry_access_[i] == EntryAccess::WrittenFirst) continue;
+      first = std::min(first, i);
+      end = i + 1;
+    }
+    if (end == 0) return;
+    code_->zero_first = code_->num_param_slots + first;
+    code_->zero_count = end - first;
+  }
+
   // A forwarding variant is used when the first op's result slot is dead
   // after the second and the second reads it through exactly one operand.
   void fuse_pairs() {
@@ -889,6 +957,10 @@ private:
   // Per instruction: the slot the previous one wrote if it is dead once this
   // one has read it (see begin()), else kNoDst.
   std::vector<uint32_t> dead_after_;
+  // Per declared-local slot: its first access before the first control
+  // instruction (tracking stops there: entry_done_).
+  std::vector<EntryAccess> entry_access_;
+  bool entry_done_ = false;
 };
 
 Result<std::unique_ptr<Code>> Translator::run() {
@@ -918,11 +990,7 @@ Result<std::unique_ptr<Code>> Translator::run() {
   num_locals_ = slot;
   code_->num_local_slots = num_locals_;
   max_slot_ = std::max(num_locals_, code_->num_result_slots);
-  if (!decl_.locals.empty()) {
-    begin(IrOp::ZeroLocals);
-    u32(code_->num_param_slots);
-    u32(next_exn_slot_ - code_->num_param_slots);
-  }
+  entry_access_.assign(next_exn_slot_ - code_->num_param_slots, EntryAccess::None);
   Ctrl func;
   func.kind = CtrlKind::Func;
   func.num_results = code_->num_result_slots;
@@ -931,6 +999,7 @@ Result<std::unique_ptr<Code>> Translator::run() {
   InstrReader reader(module_.data_at(decl_.body), decl_.body.size, decl_.body.offset);
   while (!ctrls_.empty()) {
     KITE_TRY(reader.next(in));
+    if (!entry_done_ && !entry_access_.empty()) note_entry_access(in);
     if (ctrls_.back().unreachable) {
       KITE_TRY(skip_unreachable(in));
     } else {
@@ -938,6 +1007,7 @@ Result<std::unique_ptr<Code>> Translator::run() {
     }
   }
   end_instr();
+  entry_zero_range();
   fuse_pairs();
   code_->frame_slots = max_slot_;
   for (size_t i = 0; i < scope_catches_.size(); ++i) {

@@ -179,6 +179,29 @@ TEST(InterpExecution, FusedPairsPassATempThatDiesInARegister) {
       << ir;
 }
 
+TEST(InterpExecution, DeclaredLocalsReadAsZeroOverAStaleFrame) {
+  // $dirty leaves junk where $f's frame will be. $f sets $w before any
+  // read (so entry does not zero it), reads $r first, and reads $l only
+  // after a block, where the translator stops tracking: both must be 0.
+  Running r(R"((module
+    (func $dirty (result i32) (local i32 i32 i32 i32)
+      (local.set 0 (i32.const 111)) (local.set 1 (i32.const 222))
+      (local.set 2 (i32.const 333)) (local.set 3 (i32.const 444))
+      (i32.add (local.get 0) (local.get 3)))
+    (func $f (result i32) (local $w i32) (local $r i32) (local $l i32)
+      (local.set $w (i32.const 5))
+      (local.set $w (i32.add (local.get $w) (local.get $r)))
+      (block (nop))
+      (local.set $l (i32.add (local.get $l) (local.get $w)))
+      (local.get $l))
+    (func (export "g") (result i32)
+      (drop (call $dirty))
+      (call $f))))");
+  auto result = r.func("g").call({});
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ((*result)[0].i32(), 5);
+}
+
 TEST(InterpExecution, WithoutGuardPagesAccessesAreCheckedAndMemoriesGrow) {
   EngineConfig config;
   config.guard_pages = false;
