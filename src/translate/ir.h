@@ -155,6 +155,13 @@ constexpr uint32_t instr_words(std::string_view layout) {
 inline uint32_t unit(const uint64_t* ip, uint32_t k) {
   return static_cast<uint32_t>(ip[1 + k / 2] >> (32 * (k & 1)));
 }
+// Unit k with a load of its own, for a k known only at run time (a
+// br_table entry): shifting a word by a variable amount costs more.
+inline uint32_t unit_at(const uint64_t* ip, uint32_t k) {
+  uint32_t v;
+  std::memcpy(&v, reinterpret_cast<const char*>(ip + 1) + 4 * k, 4);
+  return v;
+}
 inline uint64_t unit64(const uint64_t* ip, uint32_t k) {
   uint64_t v;
   std::memcpy(&v, reinterpret_cast<const char*>(ip + 1) + 4 * k, 8);
