@@ -77,10 +77,14 @@ ExecState& thread_state() {
 
 const ir::Code* translate_slow(Function* fn, ExecState* st);
 
+// The function's code if it has been translated, else null.
+inline const ir::Code* translated(Function* fn) {
+  return static_cast<const ir::Code*>(
+      std::atomic_ref<void*>(fn->code).load(std::memory_order_acquire));
+}
 inline const ir::Code* code_of(Function* fn, ExecState* st) {
-  void* code = std::atomic_ref<void*>(fn->code).load(std::memory_order_acquire);
-  if (code) [[likely]]
-    return static_cast<const ir::Code*>(code);
+  if (const ir::Code* code = translated(fn)) [[likely]]
+    return code;
   return translate_slow(fn, st);
 }
 

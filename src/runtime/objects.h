@@ -50,6 +50,11 @@ using HostCallback = std::function<Status(HostContext& ctx, const Slot* args, Sl
 
 struct Function {
   ObjectHeader header{ObjectKind::Function, 0}; // header.type_id = canonical type
+  // Execution state owned by the interpreter (lazily translated code), next
+  // to the type id that call_indirect compares. `code` is published once
+  // (atomically, by the interpreter) and owned by `code_owner`, so it lives
+  // exactly as long as the function; host functions never have code.
+  void* code = nullptr;
   const FuncType* type = nullptr;
   // A wasm function: its defining instance and index there.
   Instance* instance = nullptr;
@@ -57,10 +62,6 @@ struct Function {
   // A host function (instance == nullptr).
   HostCallback host;
   std::shared_ptr<FuncType> host_type; // owns `type` for host functions
-  // Execution state owned by the interpreter (lazily translated code).
-  // `code` is published once (atomically, by the interpreter) and owned by
-  // `code_owner`, so it lives exactly as long as the function.
-  void* code = nullptr;
   std::shared_ptr<void> code_owner;
   std::string debug_name; // from the name section / export, for backtraces
 };

@@ -188,20 +188,21 @@ struct TryScope {
 // The translated form of one function (of one instance: memories, tables,
 // globals and callees are baked in as pointers).
 struct Code {
+  // What a call reads comes first, in one cache line.
   // Instructions. Word 0 of each holds its IrOp until the interpreter links
   // the code, then the handler address (tail dispatch) or stays the IrOp.
   std::vector<uint64_t> words;
-  std::vector<uint32_t> instr_starts; // word index of every instruction, in order
-  std::vector<IrOp> instr_ops;        // and its op (kept for printing)
-  uint32_t num_param_slots = 0;
-  uint32_t num_result_slots = 0;
-  uint32_t num_local_slots = 0; // parameters included
-  uint32_t frame_slots = 0;     // locals + maximum operand stack height
+  Memory* mem0 = nullptr;   // memory 0 of the instance (never null, see no_memory())
+  uint32_t frame_slots = 0; // locals + maximum operand stack height
   // Declared locals that must read as zero: entering the function zeroes
   // slots [zero_first, zero_first + zero_count) (see entry_zero_range()).
   uint32_t zero_first = 0;
   uint32_t zero_count = 0;
-  Memory* mem0 = nullptr; // memory 0 of the instance (never null, see no_memory())
+  uint32_t num_param_slots = 0;
+  uint32_t num_result_slots = 0;
+  uint32_t num_local_slots = 0; // parameters included
+  std::vector<uint32_t> instr_starts; // word index of every instruction, in order
+  std::vector<IrOp> instr_ops;        // and its op (kept for printing)
   Function* function = nullptr;
   // Try scopes in the order they open (an inner scope after its outer one).
   std::vector<TryScope> try_scopes;
