@@ -1,8 +1,10 @@
 #include "validate/validate.h"
 
+#include <algorithm>
 #include <atomic>
 #include <span>
 #include <string>
+#include <thread>
 #include <unordered_set>
 
 #include "binary/instr_reader.h"
@@ -1285,16 +1287,53 @@ Status Validator::instruction() {
 
 } // namespace
 
+// Every defined function's body, on several threads when there is enough
+// code to pay for them (bodies are independent, and the type registry's
+// lookups are lock-free). The error is the one a single thread would meet
+// first: that of the lowest invalid function.
+static Status check_bodies(const Module& m, const BodyFacts& facts) {
+  constexpr uint64_t kBytesPerThread = 1 << 20;
+  const uint32_t first = m.num_imported_functions;
+  const uint32_t end = static_cast<uint32_t>(m.functions.size());
+  uint64_t code_bytes = 0;
+  for (uint32_t i = first; i < end; ++i)
+    code_bytes += m.functions[i].body.size;
+  uint64_t threads = std::min<uint64_t>(
+      {std::max(1u, std::thread::hardware_concurrency()), code_bytes / kBytesPerThread + 1, 16});
+  // Chunks of about equal code size, one per thread; chunk t ends where the
+  // bytes before it reach (t + 1) / threads of the total.
+  std::vector<uint32_t> bounds{first};
+  uint64_t seen = 0;
+  for (uint32_t i = first; i < end && bounds.size() < threads; ++i) {
+    seen += m.functions[i].body.size;
+    if (seen * threads >= code_bytes * bounds.size()) bounds.push_back(i + 1);
+  }
+  bounds.push_back(end);
+  std::vector<Status> results(bounds.size() - 1);
+  auto check = [&](size_t chunk) {
+    Validator v = Validator::for_bodies(m, facts);
+    for (uint32_t i = bounds[chunk]; i < bounds[chunk + 1]; ++i) {
+      results[chunk] = v.check_body(i);
+      if (!results[chunk].ok()) return;
+    }
+  };
+  std::vector<std::thread> workers;
+  for (size_t chunk = 1; chunk < results.size(); ++chunk)
+    workers.emplace_back(check, chunk);
+  check(0);
+  for (std::thread& w : workers)
+    w.join();
+  for (Status& s : results)
+    KITE_TRY(std::move(s));
+  return {};
+}
+
 Status validate_module(Module& m, BodyValidation bodies) {
   auto deferred = std::make_shared<DeferredBodies>();
   Validator v = Validator::for_module(m, deferred->facts);
   m.deferred_bodies.reset();
   KITE_TRY(v.check_module(m.canonical_types));
-  if (bodies == BodyValidation::Eager) {
-    for (uint32_t i = m.num_imported_functions; i < m.functions.size(); ++i)
-      KITE_TRY(v.check_body(i));
-    return {};
-  }
+  if (bodies == BodyValidation::Eager) return check_bodies(m, deferred->facts);
   deferred->validated = std::make_unique<std::atomic<bool>[]>(m.functions.size());
   m.deferred_bodies = std::move(deferred);
   return {};

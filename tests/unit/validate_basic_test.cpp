@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "binary/decoder.h"
 #include "model/type_registry.h"
 #include "validate/validate.h"
@@ -94,6 +96,61 @@ TEST(Validate, CanonicalTypesAcrossModules) {
   const uint32_t id = (*a)->canonical_types[0];
   EXPECT_TRUE(TypeRegistry::global().is_subtype(id, id));
   EXPECT_EQ(TypeRegistry::global().type(id).comp.func.results.size(), 1u);
+}
+
+// Appends v as unsigned LEB128.
+void leb(std::vector<uint8_t>& out, uint32_t v) {
+  do {
+    uint8_t byte = v & 0x7F;
+    v >>= 7;
+    out.push_back(v ? byte | 0x80 : byte);
+  } while (v);
+}
+
+// `count` functions [] -> [] whose bodies are `filler` pairs of
+// `i32.const 0; drop`, except those listed in `invalid`, which end with an
+// `i32.add` on an empty stack.
+std::vector<uint8_t> many_functions(uint32_t count, uint32_t filler,
+                                    std::vector<uint32_t> invalid) {
+  std::vector<uint8_t> b = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};
+  b.insert(b.end(), {0x01, 0x04, 0x01, 0x60, 0x00, 0x00});
+  std::vector<uint8_t> funcs;
+  leb(funcs, count);
+  for (uint32_t i = 0; i < count; ++i)
+    funcs.push_back(0x00);
+  b.push_back(0x03);
+  leb(b, static_cast<uint32_t>(funcs.size()));
+  b.insert(b.end(), funcs.begin(), funcs.end());
+  std::vector<uint8_t> code;
+  leb(code, count);
+  for (uint32_t i = 0; i < count; ++i) {
+    std::vector<uint8_t> body = {0x00};
+    for (uint32_t k = 0; k < filler; ++k)
+      body.insert(body.end(), {0x41, 0x00, 0x1A});
+    if (std::find(invalid.begin(), invalid.end(), i) != invalid.end()) body.push_back(0x6A);
+    body.push_back(0x0B);
+    leb(code, static_cast<uint32_t>(body.size()));
+    code.insert(code.end(), body.begin(), body.end());
+  }
+  b.push_back(0x0A);
+  leb(b, static_cast<uint32_t>(code.size()));
+  b.insert(b.end(), code.begin(), code.end());
+  return b;
+}
+
+TEST(Validate, ManyBodiesAcrossThreadsReportTheFirstInvalidOne) {
+  // 4 MB of code: enough for every validation thread the machine offers.
+  EXPECT_EQ(validate_error(many_functions(4000, 350, {})), "");
+  for (std::vector<uint32_t> invalid :
+       {std::vector<uint32_t>{3999}, {2500, 3900}, {10, 3000}, {0, 1}}) {
+    auto m = decode_module(many_functions(4000, 350, invalid));
+    ASSERT_TRUE(m.ok()) << m.error().message;
+    Status s = validate_module(**m);
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.error().message.find("(in func " + std::to_string(invalid[0]) + " "),
+              std::string::npos)
+        << s.error().message;
+  }
 }
 
 } // namespace
