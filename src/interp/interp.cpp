@@ -222,7 +222,8 @@ inline uint8_t* checked_address(Memory* m, Slot addr, uint64_t offset, uint64_t 
   uint64_t len = dt->type.limits.is64 && st->type.limits.is64 ? n : static_cast<uint32_t>(n);
   if (!in_bounds(d, len, dt->elements.size()) || !in_bounds(s, len, st->elements.size()))
     return kTableOutOfBounds;
-  std::memmove(dt->elements.data() + d, st->elements.data() + s, len * sizeof(Ref));
+  // An empty table's storage may be null, which memmove must not get even for 0 bytes.
+  if (len) std::memmove(dt->elements.data() + d, st->elements.data() + s, len * sizeof(Ref));
   return nullptr;
 }
 

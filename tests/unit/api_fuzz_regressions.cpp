@@ -43,5 +43,20 @@ TEST(FuzzRegressions, DelegateInUnreachableCode) {
   EXPECT_EQ(run_f(module), "unreachable");
 }
 
+// table.copy of 0 elements within an empty table: the copy passed the
+// table's null storage to memmove (undefined behaviour even for 0 bytes;
+// UBSan in the asan preset reports it). Found by fuzz_mutate_run.
+TEST(FuzzRegressions, EmptyTableCopy) {
+  Engine engine;
+  Store store(engine);
+  auto module = Module::from_text(engine, R"((module (table 0 funcref)
+    (func (export "f") (table.copy (i32.const 0) (i32.const 0) (i32.const 0)))))");
+  ASSERT_TRUE(module.ok()) << module.error().message;
+  auto instance = Linker().instantiate(store, *module);
+  ASSERT_TRUE(instance.ok()) << instance.error().message;
+  auto results = instance->func("f")->call({});
+  EXPECT_TRUE(results.ok()) << results.error().message;
+}
+
 } // namespace
 } // namespace kite::api
