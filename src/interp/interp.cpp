@@ -5,9 +5,13 @@
 #include <bit>
 #include <csetjmp>
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "interp/atomic.h"
 #include "interp/numeric.h"
@@ -344,7 +348,45 @@ void run(const uint64_t* ip, Slot* fp, uint8_t* mem, ExecState* st) {
 
 #else // portable loop: the same handler bodies as switch cases
 
-uint64_t link_word(ir::IrOp op) { return static_cast<uint64_t>(op); }
+// Fused ops have no cases here (handlers.inc): a pair runs as its two ops.
+uint64_t link_word(ir::IrOp op) { return static_cast<uint64_t>(ir::unfused(op)); }
+
+#if KITE_COUNT_PAIRS
+// Executed pairs of adjacent dispatches (CMake option KITE_COUNT_PAIRS),
+// written at exit to $KITE_PAIR_COUNTS as "S count op" and "P count a b"
+// lines. One process-wide table without locks: count single-threaded runs.
+struct PairCounts {
+  std::vector<uint64_t> single = std::vector<uint64_t>(ir::kNumIrOps);
+  std::vector<uint64_t> pairs = std::vector<uint64_t>(size_t{ir::kNumIrOps} * ir::kNumIrOps);
+  uint32_t prev = 0;
+  ~PairCounts() {
+    const char* path = std::getenv("KITE_PAIR_COUNTS");
+    std::FILE* f = path ? std::fopen(path, "w") : nullptr;
+    if (!f) return;
+    auto name = [](size_t op) {
+      return std::string(ir::ir_op_info(static_cast<ir::IrOp>(op)).name);
+    };
+    for (size_t a = 0; a < ir::kNumIrOps; ++a) {
+      if (single[a])
+        std::fprintf(f, "S %llu %s\n", static_cast<unsigned long long>(single[a]), name(a).c_str());
+      for (size_t b = 0; b < ir::kNumIrOps; ++b)
+        if (uint64_t n = pairs[a * ir::kNumIrOps + b])
+          std::fprintf(f, "P %llu %s %s\n", static_cast<unsigned long long>(n), name(a).c_str(),
+                       name(b).c_str());
+    }
+    std::fclose(f);
+  }
+  void count(uint32_t op) {
+    ++single[op];
+    ++pairs[size_t{prev} * ir::kNumIrOps + op];
+    prev = op;
+  }
+};
+PairCounts pair_counts;
+#define COUNT_DISPATCH() pair_counts.count(static_cast<uint32_t>(*ip))
+#else
+#define COUNT_DISPATCH()
+#endif
 
 void run(const uint64_t* ip, Slot* fp, uint8_t* mem, ExecState* st) {
 #define HANDLER(Name)                                                                              \
@@ -359,10 +401,13 @@ void run(const uint64_t* ip, Slot* fp, uint8_t* mem, ExecState* st) {
   }
 #define TRAP_PENDING() return
 dispatch:
+  COUNT_DISPATCH();
   switch (static_cast<ir::IrOp>(*ip)) {
 #include "interp/handlers.inc"
+  default: TRAP("internal error: a fused op was linked for the portable loop");
   }
 }
+#undef COUNT_DISPATCH
 
 #endif
 #undef HANDLER
