@@ -557,11 +557,77 @@ private:
       return;
     }
     emit_branch_copies(target, target.branch_arity());
+    if (target.kind == CtrlKind::Loop && copy_dispatch_head(target.loop_start)) return;
     begin(IrOp::Br);
     if (target.kind == CtrlKind::Loop)
       jump_to(target.loop_start);
     else
       target.exits.push_back(jump_operand());
+  }
+  // A branch back to a loop whose head is a short computation ending in a
+  // small br_table (a bytecode interpreter's dispatch) becomes a copy of
+  // that head: one dispatch less per iteration, and each copy's table jump
+  // is predicted on its own. The copy's table entries reach the same
+  // targets; those still to be bound are bound with the original's. Big
+  // tables (Go's resumable functions switch over thousands of blocks) and
+  // many copies would only grow the code.
+  static constexpr uint32_t kMaxCopiedEntries = 32, kMaxHeadCopies = 64;
+  bool copy_dispatch_head(uint32_t loop_start) {
+    if (head_copies_ == kMaxHeadCopies) return false;
+    const std::vector<uint32_t>& starts = code_->instr_starts;
+    auto it = std::lower_bound(starts.begin(), starts.end(), loop_start);
+    if (it == starts.end() || *it != loop_start) return false;
+    size_t first = static_cast<size_t>(it - starts.begin()), last = first;
+    for (;; ++last) {
+      if (last >= starts.size() || last - first > 3) return false;
+      IrOp op = code_->instr_ops[last];
+      if (op == IrOp::BrTable || op == IrOp::BrTableLoad) break;
+      if (!straight_head_op(op)) return false;
+    }
+    end_instr();
+    const uint32_t entries = code_->instr_ops[last] == IrOp::BrTable ? 2 : 4;
+    if (unit(&code_->words[starts[last]], entries - 1) + 1 > kMaxCopiedEntries) return false;
+    ++head_copies_;
+    for (size_t k = first; k <= last; ++k) {
+      const uint32_t orig = starts[k];
+      const uint32_t end = k + 1 < starts.size() ? starts[k + 1] : here();
+      const IrOp op = code_->instr_ops[k];
+      begin(op);
+      dead_after_.back() = kNoDst; // forwarding was judged for the original's context
+      for (uint32_t w = orig + 1; w < end; ++w) {
+        u32(static_cast<uint32_t>(code_->words[w]));
+        u32(static_cast<uint32_t>(code_->words[w] >> 32));
+      }
+      if (k < last) continue;
+      for (uint32_t e = 0; e <= units_[entries - 1]; ++e) {
+        uint32_t u = entries + 3 * e;
+        if (units_[u] != 0) { // bound: the same target from here
+          units_[u] += orig - cur_start_;
+          continue;
+        }
+        for (Ctrl& c : ctrls_) // pending: bound with the original's patch
+          for (size_t x = 0, n = c.exits.size(); x < n; ++x)
+            if (c.exits[x].instr == orig && c.exits[x].unit == u)
+              c.exits.push_back(Patch{cur_start_, u});
+      }
+    }
+    end_instr();
+    return true;
+  }
+  static bool straight_head_op(IrOp op) {
+    switch (op) {
+    case IrOp::I32AddImm:
+    case IrOp::I32ShlImm:
+    case IrOp::I32Add:
+    case IrOp::I32AddScaled:
+    case IrOp::I32AndImm:
+    case IrOp::I32Load:
+    case IrOp::I32Load8U:
+    case IrOp::I32Load16U:
+    case IrOp::Copy:
+    case IrOp::Const: return true;
+    default: return false;
+    }
   }
   // Pops a condition, fusing it with the compare that produced it.
   Cond pop_cond() {
@@ -957,6 +1023,7 @@ private:
   // Per instruction: the slot the previous one wrote if it is dead once this
   // one has read it (see begin()), else kNoDst.
   std::vector<uint32_t> dead_after_;
+  uint32_t head_copies_ = 0; // loop heads copied so far (copy_dispatch_head)
   // Per declared-local slot: its first access before the first control
   // instruction (tracking stops there: entry_done_).
   std::vector<EntryAccess> entry_access_;

@@ -202,6 +202,39 @@ TEST(InterpExecution, DeclaredLocalsReadAsZeroOverAStaleFrame) {
   EXPECT_EQ((*result)[0].i32(), 5);
 }
 
+TEST(InterpExecution, BranchesBackToASwitchLoopCopyItsHead) {
+  // A bytecode loop: the head loads the opcode and switches on it. The
+  // branch back from case 0 is emitted while the later cases' blocks are not
+  // bound yet, so its copy of the head binds those entries with the
+  // original's. Program: 1, 1, 2 (add 10), 0 (add 1), 3 (stop) -> 13.
+  Running r(R"((module (memory 1)
+    (data (i32.const 0) "\01\00\00\00\01\00\00\00\02\00\00\00\00\00\00\00\03\00\00\00")
+    (func (export "f") (result i32) (local $pc i32) (local $acc i32)
+      (loop $next
+        (block $stop (block $c2 (block $c1 (block $c0
+          (br_table $c0 $c1 $c2 $stop (i32.load (i32.shl (local.get $pc) (i32.const 2)))))
+          (local.set $acc (i32.add (local.get $acc) (i32.const 1)))
+          (local.set $pc (i32.add (local.get $pc) (i32.const 1)))
+          (br $next))
+          (local.set $acc (i32.add (local.get $acc) (i32.const 1)))
+          (local.set $pc (i32.add (local.get $pc) (i32.const 1)))
+          (br $next))
+          (local.set $acc (i32.add (local.get $acc) (i32.const 10)))
+          (local.set $pc (i32.add (local.get $pc) (i32.const 1)))
+          (br $next)))
+      (local.get $acc))))");
+  auto result = r.func("f").call({});
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ((*result)[0].i32(), 13);
+  std::string ir = r.ir("f");
+  size_t tables = 0;
+  for (size_t at = ir.find("BrTableLoad"); at != std::string::npos;
+       at = ir.find("BrTableLoad", at + 1))
+    ++tables;
+  EXPECT_EQ(tables, 4u) << ir; // the head and one copy per case
+  EXPECT_EQ(ir.find("Br ->"), std::string::npos) << ir;
+}
+
 TEST(InterpExecution, WithoutGuardPagesAccessesAreCheckedAndMemoriesGrow) {
   EngineConfig config;
   config.guard_pages = false;
