@@ -438,7 +438,7 @@ const ir::Code* translate_slow(Function* fn, ExecState* st) {
     ir::IrOp op = code->instr_ops[i];
     if (op != ir::IrOp::BrTable && op != ir::IrOp::BrTableLoad) continue;
     uint64_t* ip = &code->words[code->instr_starts[i]];
-    uint32_t first = op == ir::IrOp::BrTable ? 2 : 4;
+    uint32_t first = ir::table_entries_unit(op);
     for (uint32_t e = 0; e <= ir::unit(ip, first - 1); ++e) {
       uint32_t k = first + 3 * e;
       uint64_t word = ip[static_cast<int32_t>(ir::unit(ip, k))];

@@ -126,23 +126,29 @@ constexpr IrOp fused_forward(IrOp a, IrOp b, uint32_t k) {
 }
 
 // Number of 32-bit operand units a layout letter takes.
+constexpr uint32_t letter_units(char c) { return (c == 'L' || c == 'p') ? 2 : 1; }
 constexpr uint32_t layout_units(std::string_view layout) {
   uint32_t units = 0;
   for (char c : layout)
-    units += (c == 'L' || c == 'p') ? 2 : 1;
+    units += letter_units(c);
   return units;
 }
-// The unit holding an op's jump offset ('j'), and whether it has one.
-constexpr uint32_t jump_unit(std::string_view layout) {
+// The unit where `letter` first appears in a layout, or ~0u.
+constexpr uint32_t letter_unit(std::string_view layout, char letter) {
   uint32_t units = 0;
   for (char c : layout) {
-    if (c == 'j') return units;
-    units += (c == 'L' || c == 'p') ? 2 : 1;
+    if (c == letter) return units;
+    units += letter_units(c);
   }
   return ~0u;
 }
-constexpr uint32_t jump_unit(IrOp op) { return jump_unit(ir_op_info(op).layout); }
+// The unit holding an op's jump offset ('j'), and whether it has one.
+constexpr uint32_t jump_unit(IrOp op) { return letter_unit(ir_op_info(op).layout, 'j'); }
 constexpr bool has_jump(IrOp op) { return jump_unit(op) != ~0u; }
+// The first br_table entry's unit (after the 'n' count).
+constexpr uint32_t table_entries_unit(IrOp op) {
+  return letter_unit(ir_op_info(op).layout, 'n') + 1;
+}
 // Length in words of an instruction with a fixed layout (no 'n').
 constexpr uint32_t instr_words(std::string_view layout) {
   return 1 + (layout_units(layout) + 1) / 2;
@@ -200,7 +206,7 @@ struct Code {
   uint32_t zero_count = 0;
   uint32_t num_param_slots = 0;
   uint32_t num_result_slots = 0;
-  uint32_t num_local_slots = 0; // parameters included
+  uint32_t num_local_slots = 0;       // parameters included
   std::vector<uint32_t> instr_starts; // word index of every instruction, in order
   std::vector<IrOp> instr_ops;        // and its op (kept for printing)
   Function* function = nullptr;

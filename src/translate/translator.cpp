@@ -206,9 +206,6 @@ private:
     last_start_ = kNone;
   }
 
-  // Rewrites the first op of every pair listed in ir_fusions.def into the
-  // fused op. Both instructions stay whole, so nothing moves and the second
-  // remains a valid jump target.
   // ---- zeroing declared locals on entry ----
   // Until the first control instruction, code runs straight from the
   // function's start (a call returns or unwinds out of the function: a
@@ -277,8 +274,11 @@ private:
     code_->zero_count = end - first;
   }
 
-  // A forwarding variant is used when the first op's result slot is dead
-  // after the second and the second reads it through exactly one operand.
+  // Rewrites the first op of every pair listed in ir_fusions.def into the
+  // fused op. Both instructions stay whole, so nothing moves and the second
+  // remains a valid jump target. A forwarding variant is used when the first
+  // op's result slot is dead after the second and the second reads it
+  // through exactly one operand.
   void fuse_pairs() {
     std::vector<IrOp>& ops = code_->instr_ops;
     for (size_t i = 0; i + 1 < ops.size(); ++i) {
@@ -304,7 +304,7 @@ private:
           return plain; // read where no variant forwards it
         }
       }
-      k += (c == 'L' || c == 'p') ? 2 : 1;
+      k += letter_units(c);
     }
     return found;
   }
@@ -571,7 +571,7 @@ private:
   // targets; those still to be bound are bound with the original's. Big
   // tables (Go's resumable functions switch over thousands of blocks) and
   // many copies would only grow the code.
-  static constexpr uint32_t kMaxCopiedEntries = 32, kMaxHeadCopies = 64;
+  static constexpr uint32_t kMaxHeadInstrs = 4, kMaxCopiedEntries = 32, kMaxHeadCopies = 64;
   bool copy_dispatch_head(uint32_t loop_start) {
     if (head_copies_ == kMaxHeadCopies) return false;
     const std::vector<uint32_t>& starts = code_->instr_starts;
@@ -579,13 +579,13 @@ private:
     if (it == starts.end() || *it != loop_start) return false;
     size_t first = static_cast<size_t>(it - starts.begin()), last = first;
     for (;; ++last) {
-      if (last >= starts.size() || last - first > 3) return false;
+      if (last >= starts.size() || last - first == kMaxHeadInstrs) return false;
       IrOp op = code_->instr_ops[last];
       if (op == IrOp::BrTable || op == IrOp::BrTableLoad) break;
       if (!straight_head_op(op)) return false;
     }
     end_instr();
-    const uint32_t entries = code_->instr_ops[last] == IrOp::BrTable ? 2 : 4;
+    const uint32_t entries = table_entries_unit(code_->instr_ops[last]);
     if (unit(&code_->words[starts[last]], entries - 1) + 1 > kMaxCopiedEntries) return false;
     ++head_copies_;
     for (size_t k = first; k <= last; ++k) {
