@@ -110,20 +110,10 @@ constexpr IrOp unfused(IrOp op) {
   return i < kNumBaseIrOps ? op : kFirst[i - kNumBaseIrOps];
 }
 // The fused op that runs `a` then `b` with one dispatch, or `a` if none.
-constexpr IrOp fused_pair(IrOp a, IrOp b) {
-#define KITE_FUSE(A, B)                                                                            \
-  if (a == IrOp::A && b == IrOp::B) return IrOp::A##_##B;
-#include "translate/ir_fusions.def"
-  return a;
-}
+IrOp fused_pair(IrOp a, IrOp b);
 // The fused op that runs `a` then `b`, passing a's result to b's unit k in a
 // register, or `a` if none.
-constexpr IrOp fused_forward(IrOp a, IrOp b, uint32_t k) {
-#define KITE_FUSE_FWD(A, B, unit)                                                                  \
-  if (a == IrOp::A && b == IrOp::B && k == (unit)) return IrOp::A##_##B##_##unit;
-#include "translate/ir_fusions.def"
-  return a;
-}
+IrOp fused_forward(IrOp a, IrOp b, uint32_t k);
 
 // Number of 32-bit operand units a layout letter takes.
 constexpr uint32_t letter_units(char c) { return (c == 'L' || c == 'p') ? 2 : 1; }
