@@ -4,11 +4,6 @@
 
 namespace kite {
 
-Result<uint8_t> Reader::u8() {
-  if (p_ >= end_) return fail_end();
-  return *p_++;
-}
-
 // Spec messages: "integer representation too long" when a LEB runs past its
 // maximum byte count, "integer too large" when the final byte has bits that
 // do not fit, "unexpected end" when input runs out.
@@ -52,9 +47,9 @@ template <typename T, int Bits, bool Signed> Result<T> Reader::leb() {
   }
 }
 
-Result<uint32_t> Reader::u32() { return leb<uint32_t, 32, false>(); }
-Result<uint64_t> Reader::u64() { return leb<uint64_t, 64, false>(); }
-Result<int32_t> Reader::s32() { return leb<int32_t, 32, true>(); }
+Result<uint32_t> Reader::u32_multibyte() { return leb<uint32_t, 32, false>(); }
+Result<uint64_t> Reader::u64_multibyte() { return leb<uint64_t, 64, false>(); }
+Result<int32_t> Reader::s32_multibyte() { return leb<int32_t, 32, true>(); }
 Result<int64_t> Reader::s33() { return leb<int64_t, 33, true>(); }
 Result<int64_t> Reader::s64() { return leb<int64_t, 64, true>(); }
 

@@ -29,11 +29,27 @@ public:
   const uint8_t* cursor() const { return p_; }
   void skip(size_t n) { p_ += n; }
 
-  Result<uint8_t> u8();
-  Result<uint32_t> u32(); // unsigned LEB128, at most 5 bytes
-  Result<uint64_t> u64(); // unsigned LEB128, at most 10 bytes
-  Result<int32_t> s32();  // signed LEB128
-  Result<int64_t> s33();  // signed LEB128 limited to 33 bits (block types)
+  // Inline for the common one-byte encodings: decoding reads every
+  // immediate through these.
+  Result<uint8_t> u8() {
+    if (p_ >= end_) return fail_end();
+    return *p_++;
+  }
+  // Unsigned LEB128, at most 5 bytes.
+  Result<uint32_t> u32() {
+    return p_ < end_ && *p_ < 0x80 ? Result<uint32_t>(*p_++) : u32_multibyte();
+  }
+  // Unsigned LEB128, at most 10 bytes.
+  Result<uint64_t> u64() {
+    return p_ < end_ && *p_ < 0x80 ? Result<uint64_t>(*p_++) : u64_multibyte();
+  }
+  // Signed LEB128: one byte holds -64..63.
+  Result<int32_t> s32() {
+    if (p_ < end_ && *p_ < 0x80)
+      return static_cast<int32_t>(static_cast<uint32_t>(*p_++) << 25) >> 25;
+    return s32_multibyte();
+  }
+  Result<int64_t> s33(); // signed LEB128 limited to 33 bits (block types)
   Result<int64_t> s64();
   Result<uint32_t> f32_bits();
   Result<uint64_t> f64_bits();
@@ -54,6 +70,9 @@ public:
 
 private:
   template <typename T, int Bits, bool Signed> Result<T> leb();
+  Result<uint32_t> u32_multibyte();
+  Result<uint64_t> u64_multibyte();
+  Result<int32_t> s32_multibyte();
 
   const uint8_t* p_;
   const uint8_t* begin_;

@@ -1,5 +1,6 @@
 #include "opcodes/opcodes.h"
 
+#include <array>
 #include <string>
 #include <unordered_map>
 
@@ -14,23 +15,27 @@ constexpr OpInfo kOpInfos[] = {
 };
 static_assert(sizeof(kOpInfos) / sizeof(kOpInfos[0]) == kNumOps);
 
-uint64_t code_key(uint8_t prefix, uint32_t code) { return (uint64_t{prefix} << 32) | code; }
-
-const std::unordered_map<uint64_t, Op>& code_map() {
-  static const auto* map = [] {
-    auto* m = new std::unordered_map<uint64_t, Op>();
-    for (uint32_t i = 0; i < kNumOps; ++i) {
-      m->emplace(code_key(kOpInfos[i].prefix, kOpInfos[i].code), static_cast<Op>(i));
-    }
-    return m;
-  }();
-  return *map;
+// Opcode -> Op, one row of 512 per prefix (none, 0xFB..0xFE): decoding looks
+// up every instruction here, so it is a flat table built at compile time.
+constexpr uint32_t kCodesPerPrefix = 512;
+constexpr uint16_t kNoOp = 0xFFFF;
+constexpr int prefix_row(uint8_t prefix) {
+  return prefix == 0 ? 0 : prefix >= 0xFB ? prefix - 0xFA : -1;
 }
+constexpr auto kOpByCode = [] {
+  std::array<std::array<uint16_t, kCodesPerPrefix>, 5> table{};
+  for (auto& row : table)
+    row.fill(kNoOp);
+  for (uint32_t i = 0; i < kNumOps; ++i)
+    table[prefix_row(kOpInfos[i].prefix)][kOpInfos[i].code] = static_cast<uint16_t>(i);
+  return table;
+}();
 
 const std::unordered_map<std::string_view, Op>& name_map() {
   static const auto* map = [] {
     auto* m = new std::unordered_map<std::string_view, Op>();
-    for (uint32_t i = 0; i < kNumOps; ++i) m->emplace(kOpInfos[i].name, static_cast<Op>(i));
+    for (uint32_t i = 0; i < kNumOps; ++i)
+      m->emplace(kOpInfos[i].name, static_cast<Op>(i));
     return m;
   }();
   return *map;
@@ -45,7 +50,8 @@ uint32_t access_bytes_from_name(std::string_view name) {
     if (p == std::string_view::npos) return 0;
     p += key.size();
     uint32_t bits = 0;
-    while (p < name.size() && name[p] >= '0' && name[p] <= '9') bits = bits * 10 + (name[p++] - '0');
+    while (p < name.size() && name[p] >= '0' && name[p] <= '9')
+      bits = bits * 10 + (name[p++] - '0');
     return bits / 8;
   };
   if (name == "memory.atomic.notify" || name == "memory.atomic.wait32") return 4;
@@ -68,9 +74,9 @@ uint32_t access_bytes_from_name(std::string_view name) {
 const OpInfo& op_info(Op op) { return kOpInfos[static_cast<uint16_t>(op)]; }
 
 std::optional<Op> op_from_code(uint8_t prefix, uint32_t code) {
-  auto it = code_map().find(code_key(prefix, code));
-  if (it == code_map().end()) return std::nullopt;
-  return it->second;
+  const int row = prefix_row(prefix);
+  if (row < 0 || code >= kCodesPerPrefix || kOpByCode[row][code] == kNoOp) return std::nullopt;
+  return static_cast<Op>(kOpByCode[row][code]);
 }
 
 std::optional<Op> op_from_name(std::string_view name) {
@@ -80,9 +86,16 @@ std::optional<Op> op_from_name(std::string_view name) {
 }
 
 uint32_t memory_access_bytes(Op op) {
-  const OpInfo& info = op_info(op);
-  if (info.imm != ImmKind::MemArg && info.imm != ImmKind::MemArgLane) return 0;
-  return access_bytes_from_name(info.name);
+  static const auto* const bytes = [] {
+    auto* table = new std::array<uint8_t, kNumOps>();
+    for (uint32_t i = 0; i < kNumOps; ++i) {
+      const OpInfo& info = kOpInfos[i];
+      if (info.imm == ImmKind::MemArg || info.imm == ImmKind::MemArgLane)
+        (*table)[i] = static_cast<uint8_t>(access_bytes_from_name(info.name));
+    }
+    return table;
+  }();
+  return (*bytes)[static_cast<uint16_t>(op)];
 }
 
 bool is_atomic_op(Op op) { return op_info(op).prefix == 0xFE; }

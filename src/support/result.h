@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <variant>
@@ -45,10 +46,13 @@ inline Error error_text(uint32_t line, uint32_t column, std::string message) {
 }
 
 // A minimal std::expected stand-in (the toolchain's libstdc++ lacks it in C++20).
+// The error lives out of line, so a success is one word beside the value:
+// decoding and validation return millions of them, and an inline Error (a
+// string and a vector to build and destroy) cost more than the reads did.
 template <typename T> class [[nodiscard]] Result {
 public:
   Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}
-  Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}
+  Result(Error error) : v_(std::in_place_index<1>, std::make_unique<Error>(std::move(error))) {}
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
   T& value() & { return std::get<0>(v_); }
@@ -58,25 +62,24 @@ public:
   const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
-  const Error& error() const& { return std::get<1>(v_); }
-  Error&& error() && { return std::get<1>(std::move(v_)); }
+  const Error& error() const& { return *std::get<1>(v_); }
+  Error&& error() && { return std::move(*std::get<1>(v_)); }
 
 private:
-  std::variant<T, Error> v_;
+  std::variant<T, std::unique_ptr<Error>> v_;
 };
 
 template <> class [[nodiscard]] Result<void> {
 public:
   Result() = default;
-  Result(Error error) : error_(std::move(error)), failed_(true) {}
-  bool ok() const { return !failed_; }
+  Result(Error error) : error_(std::make_unique<Error>(std::move(error))) {}
+  bool ok() const { return !error_; }
   explicit operator bool() const { return ok(); }
-  const Error& error() const& { return error_; }
-  Error&& error() && { return std::move(error_); }
+  const Error& error() const& { return *error_; }
+  Error&& error() && { return std::move(*error_); }
 
 private:
-  Error error_;
-  bool failed_ = false;
+  std::unique_ptr<Error> error_;
 };
 
 using Status = Result<void>;
