@@ -309,7 +309,7 @@ Status Decoder::import_section() {
     case 0: {
       im.kind = ExternKind::Func;
       KITE_TRY_ASSIGN(im.type_index, r_.u32());
-      m_.functions.push_back(FunctionDecl{im.type_index, {}, {}, 0});
+      m_.functions.push_back(FunctionDecl{.type_index = im.type_index});
       ++m_.num_imported_functions;
       break;
     }
@@ -352,7 +352,7 @@ Status Decoder::function_section() {
   reserve_bounded(m_.functions, count, r_.remaining());
   for (uint32_t i = 0; i < count; ++i) {
     KITE_TRY_ASSIGN(uint32_t type_index, r_.u32());
-    m_.functions.push_back(FunctionDecl{type_index, {}, {}, 0});
+    m_.functions.push_back(FunctionDecl{.type_index = type_index});
   }
   return {};
 }
@@ -499,7 +499,7 @@ Status Decoder::code_section() {
     Reader body(r_.cursor(), size, body_start);
     body.set_end_message("unexpected end of section or function");
     KITE_TRY_ASSIGN(uint32_t groups, body.u32());
-    std::vector<ValType> locals;
+    const size_t first_group = m_.local_groups.size();
     uint64_t total = 0;
     for (uint32_t g = 0; g < groups; ++g) {
       const uint64_t at = body.offset();
@@ -507,15 +507,20 @@ Status Decoder::code_section() {
       total += n;
       if (total > kMaxFunctionLocals) return body.fail_at(at, "too many locals");
       KITE_TRY_ASSIGN(ValType t, body.val_type());
-      locals.insert(locals.end(), n, t);
+      if (n) m_.local_groups.push_back(LocalGroup{n, t});
     }
     r_.skip(size);
     // A count that disagrees with the function section is reported after
     // all sections, as the spec does; extra bodies are only checked.
-    if (i >= defined) continue;
+    if (i >= defined) {
+      m_.local_groups.resize(first_group);
+      continue;
+    }
     FunctionDecl& f = m_.functions[m_.num_imported_functions + i];
     f.code_offset = code_offset;
-    f.locals = std::move(locals);
+    f.first_local_group = static_cast<uint32_t>(first_group);
+    f.num_local_groups = static_cast<uint32_t>(m_.local_groups.size() - first_group);
+    f.num_locals = static_cast<uint32_t>(total);
     f.body =
         ByteRange{static_cast<uint32_t>(body.offset()), static_cast<uint32_t>(body.remaining())};
   }

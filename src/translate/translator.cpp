@@ -1035,12 +1035,16 @@ Result<std::unique_ptr<Code>> Translator::run() {
   code_->function = &fn_;
   code_->mem0 = inst_.memories.empty() ? no_memory() : inst_.memories[0];
   const FuncType& type = *fn_.type;
-  local_slots_.reserve(type.params.size() + decl_.locals.size() + 1);
+  local_slots_.reserve(type.params.size() + decl_.num_locals + 1);
   uint32_t slot = 0;
-  for (const std::vector<ValType>* types : {&type.params, &decl_.locals})
-    for (const ValType& t : *types) {
+  for (const ValType& t : type.params) {
+    local_slots_.push_back(slot);
+    slot += slot_count(t);
+  }
+  for (const LocalGroup& g : module_.local_groups_of(decl_))
+    for (uint32_t i = 0; i < g.count; ++i) {
       local_slots_.push_back(slot);
-      slot += slot_count(t);
+      slot += slot_count(g.type);
     }
   local_slots_.push_back(slot);
   // Each legacy try gets a hidden local for the exception its catches hold

@@ -260,8 +260,8 @@ Status Validator::check_imports() {
 Status Validator::check_functions() {
   for (const FunctionDecl& f : m_.functions) {
     KITE_TRY(check_func_type_index(f.type_index, f.code_offset));
-    for (ValType t : f.locals)
-      KITE_TRY(check_val_type(t, f.code_offset));
+    for (const LocalGroup& g : m_.local_groups_of(f))
+      KITE_TRY(check_val_type(g.type, f.code_offset));
   }
   return {};
 }
@@ -611,7 +611,7 @@ Status Validator::validate_const(ConstExpr e, ValType expected, uint32_t visible
   f.num_results = 1;
   frames_.push_back(f);
   InstrReader in(m_.data_at(e), e.size, e.offset);
-  const Status s = run_body(in, e.offset + e.size);
+  Status s = run_body(in, e.offset + e.size);
   const_mode_ = false;
   return s;
 }
@@ -620,8 +620,8 @@ Status Validator::validate_function(uint32_t func_index) {
   const FunctionDecl& fd = m_.functions[func_index];
   current_ = &facts_.funcs[fd.type_index];
   locals_.assign(current_->params.begin(), current_->params.end());
-  for (ValType t : fd.locals)
-    locals_.push_back(canon(t));
+  for (const LocalGroup& g : m_.local_groups_of(fd))
+    locals_.insert(locals_.end(), g.count, canon(g.type));
   local_init_.assign(locals_.size(), 1);
   for (size_t i = current_->params.size(); i < locals_.size(); ++i) {
     local_init_[i] = is_defaultable(locals_[i]);

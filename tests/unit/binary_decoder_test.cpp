@@ -38,7 +38,7 @@ TEST(BinaryDecoder, FunctionWithBody) {
   ASSERT_TRUE(m.ok()) << m.error().describe();
   const Module& mod = **m;
   ASSERT_EQ(mod.functions.size(), 1u);
-  EXPECT_EQ(mod.functions[0].locals.size(), 2u);
+  EXPECT_EQ(mod.functions[0].num_locals, 2u);
   EXPECT_EQ(mod.functions[0].body.size, 3u); // local.get 0, end
   EXPECT_EQ(mod.bytes[mod.functions[0].body.offset], 0x20);
 }

@@ -40,7 +40,7 @@ public:
     import.kind = kind;
     switch (kind) {
     case ExternKind::Func:
-      m_->functions.push_back(FunctionDecl{import.type_index, {}, {}, 0});
+      m_->functions.push_back(FunctionDecl{.type_index = import.type_index});
       ++m_->num_imported_functions;
       break;
     case ExternKind::Table:
@@ -63,7 +63,7 @@ public:
     m_->imports.push_back(std::move(import));
   }
   uint32_t function(uint32_t type_index) {
-    m_->functions.push_back(FunctionDecl{type_index, {}, {}, 0});
+    m_->functions.push_back(FunctionDecl{.type_index = type_index});
     return static_cast<uint32_t>(m_->functions.size() - 1);
   }
   void exported(std::string name, ExternKind kind, uint32_t index) {
