@@ -1,4 +1,6 @@
-"""A start-up probe from a real module (imported by bench/programs.py).
+"""A start-up probe from a real module, for bench/programs.py:
+
+    startup_probe.py IN.wasm OUT.wasm
 
 `exit_at_start(wasm)` returns a copy of a WASI command whose `_start` body
 is replaced by `proc_exit(0)`: everything else (code, data, tables) is
@@ -97,3 +99,11 @@ def exit_at_start(data):
                 return head + b"\x0a" + _uleb(len(contents)) + contents + data[end:]
             p = body_start + size
     raise RuntimeError("no code for _start")
+
+
+if __name__ == "__main__":
+    import sys
+    with open(sys.argv[1], "rb") as f:
+        probe = exit_at_start(f.read())
+    with open(sys.argv[2], "wb") as f:
+        f.write(probe)
