@@ -41,13 +41,15 @@ Status read_mem_arg(Reader& r, MemArg& m) {
   return {};
 }
 
-template <typename T, typename U> Status assign(Result<T> r, U& out) {
+template <typename T, typename U> [[gnu::always_inline]] inline Status assign(Result<T> r, U& out) {
   if (!r.ok()) return std::move(r).error();
   out = static_cast<U>(r.value());
   return {};
 }
 
-Status read_u32(Reader& r, uint32_t& out) { return assign(r.u32(), out); }
+[[gnu::always_inline]] inline Status read_u32(Reader& r, uint32_t& out) {
+  return assign(r.u32(), out);
+}
 Status read_u8(Reader& r, uint8_t& out) { return assign(r.u8(), out); }
 
 Status read_label_table(Reader& r, Instr& in) {

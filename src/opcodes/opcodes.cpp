@@ -6,7 +6,7 @@
 
 namespace kite {
 
-namespace {
+namespace detail {
 
 constexpr OpInfo kOpInfos[] = {
 #define KITE_OP(Name, Prefix, Code, Text, Imm, Sig) {Prefix, Code, Text, ImmKind::Imm, Sig},
@@ -15,21 +15,22 @@ constexpr OpInfo kOpInfos[] = {
 };
 static_assert(sizeof(kOpInfos) / sizeof(kOpInfos[0]) == kNumOps);
 
-// Opcode -> Op, one row of 512 per prefix (none, 0xFB..0xFE): decoding looks
-// up every instruction here, so it is a flat table built at compile time.
-constexpr uint32_t kCodesPerPrefix = 512;
-constexpr uint16_t kNoOp = 0xFFFF;
-constexpr int prefix_row(uint8_t prefix) {
-  return prefix == 0 ? 0 : prefix >= 0xFB ? prefix - 0xFA : -1;
-}
-constexpr auto kOpByCode = [] {
+constexpr std::array<std::array<uint16_t, kCodesPerPrefix>, 5> kOpByCode = [] {
   std::array<std::array<uint16_t, kCodesPerPrefix>, 5> table{};
   for (auto& row : table)
     row.fill(kNoOp);
-  for (uint32_t i = 0; i < kNumOps; ++i)
-    table[prefix_row(kOpInfos[i].prefix)][kOpInfos[i].code] = static_cast<uint16_t>(i);
+  for (uint32_t i = 0; i < kNumOps; ++i) {
+    const uint8_t prefix = kOpInfos[i].prefix;
+    table[prefix == 0 ? 0 : prefix - 0xFA][kOpInfos[i].code] = static_cast<uint16_t>(i);
+  }
   return table;
 }();
+
+} // namespace detail
+
+namespace {
+
+using detail::kOpInfos;
 
 const std::unordered_map<std::string_view, Op>& name_map() {
   static const auto* map = [] {
@@ -70,14 +71,6 @@ uint32_t access_bytes_from_name(std::string_view name) {
 }
 
 } // namespace
-
-const OpInfo& op_info(Op op) { return kOpInfos[static_cast<uint16_t>(op)]; }
-
-std::optional<Op> op_from_code(uint8_t prefix, uint32_t code) {
-  const int row = prefix_row(prefix);
-  if (row < 0 || code >= kCodesPerPrefix || kOpByCode[row][code] == kNoOp) return std::nullopt;
-  return static_cast<Op>(kOpByCode[row][code]);
-}
 
 std::optional<Op> op_from_name(std::string_view name) {
   auto it = name_map().find(name);

@@ -1,6 +1,7 @@
 // Instruction identities and static facts, generated from opcodes.def.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -96,11 +97,27 @@ struct OpInfo {
   std::string_view sig; // see opcodes.def; empty = typed by hand
 };
 
-const OpInfo& op_info(Op op);
+namespace detail {
+extern const OpInfo kOpInfos[];
+// Opcode -> Op, a row of kCodesPerPrefix per prefix (none, 0xFB..0xFE),
+// kNoOp where no instruction has the code. Inline lookups: decoding and
+// validation consult these at every instruction.
+inline constexpr uint32_t kCodesPerPrefix = 512;
+inline constexpr uint16_t kNoOp = 0xFFFF;
+extern const std::array<std::array<uint16_t, kCodesPerPrefix>, 5> kOpByCode;
+} // namespace detail
+
+inline const OpInfo& op_info(Op op) { return detail::kOpInfos[static_cast<uint16_t>(op)]; }
 inline std::string_view op_name(Op op) { return op_info(op).name; }
 
 // Decoding lookup; nullopt for an unknown opcode.
-std::optional<Op> op_from_code(uint8_t prefix, uint32_t code);
+inline std::optional<Op> op_from_code(uint8_t prefix, uint32_t code) {
+  const int row = prefix == 0 ? 0 : prefix >= 0xFB ? prefix - 0xFA : -1;
+  if (row < 0 || code >= detail::kCodesPerPrefix) return std::nullopt;
+  const uint16_t op = detail::kOpByCode[row][code];
+  if (op == detail::kNoOp) return std::nullopt;
+  return static_cast<Op>(op);
+}
 
 // Text lookup. Some mnemonics map to several opcodes (select, ref.test,
 // ref.cast); this returns the first, and the text parser picks the variant.

@@ -1,6 +1,7 @@
 #include "validate/validate.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <span>
 #include <string>
@@ -119,13 +120,22 @@ private:
   Status check_const_instr();
 
   // Operand stack.
-  void push(ValType t) { stack_.push_back(t); }
+  [[gnu::always_inline]] void push(ValType t) { stack_.push_back(t); }
   void push_all(std::span<const ValType> ts) {
     for (ValType t : ts)
       stack_.push_back(t);
   }
   Result<ValType> pop();
-  Result<ValType> pop(ValType expected);
+  // Inline for the common case, a number of exactly the expected type on top.
+  [[gnu::always_inline]] Result<ValType> pop(ValType expected) {
+    if (expected.is_num() && stack_.size() > frames_.back().height &&
+        stack_.back().kind == expected.kind) {
+      stack_.pop_back();
+      return expected;
+    }
+    return pop_slow(expected);
+  }
+  Result<ValType> pop_slow(ValType expected);
   Result<ValType> pop_ref();
   Status pop_all(std::span<const ValType> ts);
   void set_unreachable();
@@ -452,7 +462,7 @@ Result<ValType> Validator::pop() {
   return t;
 }
 
-Result<ValType> Validator::pop(ValType expected) {
+Result<ValType> Validator::pop_slow(ValType expected) {
   KITE_TRY_ASSIGN(ValType t, pop());
   if (!subtype(t, expected)) return mismatch();
   return t;
@@ -694,6 +704,43 @@ Status Validator::check_const_instr() {
 
 // Instructions with a fixed signature in opcodes.def, plus the checks their
 // immediates need.
+// An opcodes.def signature ("ii>i"; 'a' is the memory's address type)
+// decoded once per op rather than parsed at every instruction.
+constexpr ValKind kAddress = ValKind::Bot;
+struct SigShape {
+  uint8_t num_params = 0;
+  uint8_t num_results = 0;
+  std::array<ValKind, 4> params{};
+  std::array<ValKind, 2> results{};
+};
+const SigShape& sig_shape(Op op) {
+  static const auto* const shapes = [] {
+    auto* table = new std::array<SigShape, kNumOps>();
+    for (uint32_t i = 0; i < kNumOps; ++i) {
+      SigShape& s = (*table)[i];
+      bool results = false;
+      for (char c : op_info(static_cast<Op>(i)).sig) {
+        if (c == '>') {
+          results = true;
+          continue;
+        }
+        const ValKind k = c == 'i'   ? ValKind::I32
+                          : c == 'l' ? ValKind::I64
+                          : c == 'f' ? ValKind::F32
+                          : c == 'd' ? ValKind::F64
+                          : c == 'v' ? ValKind::V128
+                                     : kAddress;
+        if (results)
+          s.results.at(s.num_results++) = k;
+        else
+          s.params.at(s.num_params++) = k;
+      }
+    }
+    return table;
+  }();
+  return (*shapes)[static_cast<uint16_t>(op)];
+}
+
 Status Validator::generic(const OpInfo& info) {
   uint32_t memory = 0;
   switch (info.imm) {
@@ -727,22 +774,14 @@ Status Validator::generic(const OpInfo& info) {
   case ImmKind::Elem: KITE_TRY(check_elem(in_.a)); break;
   default: break;
   }
-  auto type_of = [&](char c) {
-    switch (c) {
-    case 'i': return kI32;
-    case 'l': return kI64;
-    case 'f': return ValType::f32();
-    case 'd': return ValType::f64();
-    case 'v': return ValType::v128();
-    default: return mem_addr(memory); // 'a'
-    }
+  const SigShape& shape = sig_shape(in_.op);
+  auto type_of = [&](ValKind k) {
+    return k == kAddress ? mem_addr(memory) : ValType{k, false, {}};
   };
-  const std::string_view sig = info.sig;
-  const size_t arrow = sig.find('>');
-  for (size_t i = arrow; i-- > 0;)
-    KITE_TRY(pop(type_of(sig[i])));
-  for (size_t i = arrow + 1; i < sig.size(); ++i)
-    push(type_of(sig[i]));
+  for (size_t i = shape.num_params; i-- > 0;)
+    KITE_TRY(pop(type_of(shape.params[i])));
+  for (size_t i = 0; i < shape.num_results; ++i)
+    push(type_of(shape.results[i]));
   return {};
 }
 
