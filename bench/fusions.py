@@ -22,6 +22,8 @@ it, then prints the selection:
                           real program (--rank, default 300)
   KITE_FUSE_FWD(A, B, k)  per selected pair whose A writes unit 0, per slot
                           unit k that B reads
+  KITE_FUSE_ENTER(A, B)   by the same rule, a step A followed by an op B
+                          without a step (a call, a return, a br_table...)
 
 Step ops, their read units and which ones write unit 0 follow the rules of
 src/interp/steps.inc; they are derived here from src/translate/ir_ops.def.
@@ -120,8 +122,8 @@ def main():
                 lines = [line.split() for line in f]
             total = sum(int(line[1]) for line in lines if line[0] == "S")
             pairs = sorted(((int(line[1]) / total, (line[2], line[3])) for line in lines
-                            if line[0] == "P" and line[2] in reads and line[3] in reads
-                            and not jumps(line[2])), reverse=True)
+                            if line[0] == "P" and line[2] in reads and not jumps(line[2])),
+                           reverse=True)
             for position, (share, pair) in enumerate(pairs):
                 mean[pair] += share / len(names)
                 most[pair] = max(most[pair], share)
@@ -133,10 +135,11 @@ def main():
                     key=lambda p: -mean[p])
     for a, b in chosen:
         why = f" rank {rank[(a, b)]} in a real program" if (a, b) in rank else ""
-        print(f"KITE_FUSE({a}, {b})  // {mean[(a, b)] * 100:.2f}% max {most[(a, b)] * 100:.1f}%{why}")
+        macro = "KITE_FUSE" if b in reads else "KITE_FUSE_ENTER"
+        print(f"{macro}({a}, {b})  // {mean[(a, b)] * 100:.2f}% max {most[(a, b)] * 100:.1f}%{why}")
     print()
     for a, b in chosen:
-        if a in producers:
+        if a in producers and b in reads:
             for k in reads[b]:
                 print(f"KITE_FUSE_FWD({a}, {b}, {k})")
 

@@ -141,15 +141,6 @@ private:
   // Starts an instruction; operands follow with u32()/u64(); end_instr() pads.
   void begin(IrOp op) {
     end_instr();
-    // When the previous instruction wrote a temp that is popped by now (so
-    // nothing reads that slot again before a push overwrites it), it may
-    // hand its result to this one in a register (ir_fusions.def).
-    uint32_t dead = kNoDst;
-    if (last_start_ != kNone && last_dst_ == 0) {
-      uint32_t slot = unit(&code_->words[last_start_], 0);
-      if (slot >= num_locals_ && slot - num_locals_ >= stack_.size()) dead = slot;
-    }
-    dead_after_.push_back(dead);
     cur_start_ = here();
     code_->instr_starts.push_back(cur_start_);
     code_->instr_ops.push_back(op);
@@ -202,7 +193,6 @@ private:
     code_->words.resize(last_start_);
     code_->instr_starts.pop_back();
     code_->instr_ops.pop_back();
-    dead_after_.pop_back();
     last_start_ = kNone;
   }
 
@@ -276,16 +266,19 @@ private:
 
   // Rewrites the first op of every pair listed in ir_fusions.def into the
   // fused op. Both instructions stay whole, so nothing moves and the second
-  // remains a valid jump target. A forwarding variant is used when the first
-  // op's result slot is dead after the second and the second reads it
-  // through exactly one operand.
+  // remains a valid jump target. A forwarding variant is used when the
+  // second reads the first's result slot through exactly one operand: the
+  // first still stores its result, and the second takes it from a register
+  // instead of loading it back (in many loops, waiting for that store to
+  // reach the load was the longest latency).
   void fuse_pairs() {
     std::vector<IrOp>& ops = code_->instr_ops;
     for (size_t i = 0; i + 1 < ops.size(); ++i) {
       IrOp fused = fused_pair(ops[i], ops[i + 1]);
       if (fused == ops[i]) continue;
-      if (uint32_t slot = dead_after_[i + 1]; slot != kNoDst)
-        fused = forwarded(ops[i], ops[i + 1], code_->instr_starts[i + 1], slot, fused);
+      if (ir_op_info(ops[i]).layout.starts_with('s'))
+        fused = forwarded(ops[i], ops[i + 1], code_->instr_starts[i + 1],
+                          unit(&code_->words[code_->instr_starts[i]], 0), fused);
       ops[i] = fused;
       code_->words[code_->instr_starts[i]] = static_cast<uint64_t>(fused);
     }
@@ -593,7 +586,6 @@ private:
       const uint32_t end = k + 1 < starts.size() ? starts[k + 1] : here();
       const IrOp op = code_->instr_ops[k];
       begin(op);
-      dead_after_.back() = kNoDst; // forwarding was judged for the original's context
       for (uint32_t w = orig + 1; w < end; ++w) {
         u32(static_cast<uint32_t>(code_->words[w]));
         u32(static_cast<uint32_t>(code_->words[w] >> 32));
@@ -1020,9 +1012,6 @@ private:
   uint32_t last_start_ = kNone;
   IrOp last_op_ = IrOp::Unreachable;
   uint32_t last_dst_ = kNoDst;
-  // Per instruction: the slot the previous one wrote if it is dead once this
-  // one has read it (see begin()), else kNoDst.
-  std::vector<uint32_t> dead_after_;
   uint32_t head_copies_ = 0; // loop heads copied so far (copy_dispatch_head)
   // Per declared-local slot: its first access before the first control
   // instruction (tracking stops there: entry_done_).
