@@ -1,6 +1,5 @@
 // kite: run, validate and inspect WebAssembly modules; run spec scripts.
 #include <cerrno>
-#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -32,14 +31,6 @@ ssize_t read_fully(int fd, uint8_t* out, size_t size) {
 
 Error read_error() { return Error{std::string("cannot read file: ") + std::strerror(errno)}; }
 
-// A bus error outside wasm memories (those become traps) is a mapped module
-// file that shrank under kite: say so and exit instead of dumping core.
-void on_bus_error(int) {
-  static constexpr char kMessage[] = "kite: a module file was truncated while in use\n";
-  [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
-  ::_exit(1);
-}
-
 } // namespace
 
 Result<ByteBuffer> read_file(const std::string& path) {
@@ -51,18 +42,13 @@ Result<ByteBuffer> read_file(const std::string& path) {
   } closer{fd};
   struct stat st {};
   if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-    // A large module is mapped, not read (see ByteBuffer::map_file).
-    ByteBuffer mapped = ByteBuffer::map_file(fd, static_cast<size_t>(st.st_size));
-    if (!mapped.empty()) {
-      std::signal(SIGBUS, on_bus_error);
-      return mapped;
-    }
-    std::vector<uint8_t> bytes(static_cast<size_t>(st.st_size));
+    // Straight into a buffer of the file's size (for a large module, one
+    // populated mapping: see ByteBuffer).
+    ByteBuffer bytes = ByteBuffer::uninitialized(static_cast<size_t>(st.st_size));
     const ssize_t n = read_fully(fd, bytes.data(), bytes.size());
     if (n < 0) return read_error();
     uint8_t probe;
-    if (static_cast<size_t>(n) == bytes.size() && read_fully(fd, &probe, 1) == 0)
-      return ByteBuffer(std::move(bytes));
+    if (static_cast<size_t>(n) == bytes.size() && read_fully(fd, &probe, 1) == 0) return bytes;
     // The file changed size while being read: start over as for a pipe.
     if (::lseek(fd, 0, SEEK_SET) != 0) return read_error();
   }

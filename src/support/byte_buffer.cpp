@@ -5,17 +5,22 @@
 namespace kite {
 
 namespace {
-// Below this, reading into a vector costs little next to the mmap call.
+// Below this, a vector's page faults cost little next to the mmap call.
 constexpr size_t kMappedFrom = size_t{1} << 20;
 } // namespace
 
-ByteBuffer ByteBuffer::map_file(int fd, size_t size) {
+ByteBuffer ByteBuffer::uninitialized(size_t size) {
   ByteBuffer buffer;
-  if (size < kMappedFrom) return buffer;
-  void* p = mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-  if (p == MAP_FAILED) return buffer;
-  buffer.mapping_ = static_cast<uint8_t*>(p);
-  buffer.mapping_size_ = size;
+  if (size >= kMappedFrom) {
+    void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    if (p != MAP_FAILED) {
+      buffer.mapping_ = static_cast<uint8_t*>(p);
+      buffer.mapping_size_ = size;
+      return buffer;
+    }
+  }
+  buffer.vector_.resize(size);
   return buffer;
 }
 
