@@ -9,11 +9,12 @@ namespace {
 constexpr size_t kMappedFrom = size_t{1} << 20;
 } // namespace
 
-ByteBuffer ByteBuffer::uninitialized(size_t size) {
+ByteBuffer ByteBuffer::uninitialized(size_t size, Faults faults) {
   ByteBuffer buffer;
   if (size >= kMappedFrom) {
-    void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    const int populate = faults == Faults::Populate ? MAP_POPULATE : 0;
+    void* p =
+        mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | populate, -1, 0);
     if (p != MAP_FAILED) {
       buffer.mapping_ = static_cast<uint8_t*>(p);
       buffer.mapping_size_ = size;

@@ -16,8 +16,12 @@ class ByteBuffer {
 public:
   ByteBuffer() = default;
   explicit ByteBuffer(std::vector<uint8_t> bytes) : vector_(std::move(bytes)) {}
-  // `size` bytes for the caller to fill (their initial content is unspecified).
-  static ByteBuffer uninitialized(size_t size);
+  // `size` bytes for the caller to fill (their initial content is
+  // unspecified). A large buffer's pages are populated up front, unless the
+  // caller fills it from several threads, which then take the page faults
+  // in parallel.
+  enum class Faults { Populate, OnFirstTouch };
+  static ByteBuffer uninitialized(size_t size, Faults faults = Faults::Populate);
 
   ByteBuffer(ByteBuffer&& other) noexcept { *this = std::move(other); }
   ByteBuffer& operator=(ByteBuffer&& other) noexcept;
