@@ -1294,10 +1294,7 @@ void Translator::do_local_set(uint32_t local, bool tee) {
   if (referenced)
     for (size_t i = 0; i + 1 < stack_.size(); ++i)
       if (refers(stack_[i])) materialize(i);
-  // Popped first, so a temp the store reads counts as dead from here
-  // (begin() lets the instruction that wrote it forward it).
   Entry value = stack_.back();
-  stack_.pop_back();
   if (value.kind == EntryKind::Temp) {
     begin(IrOp::Copy);
     u32(local);
@@ -1305,6 +1302,7 @@ void Translator::do_local_set(uint32_t local, bool tee) {
   } else if (value.kind != EntryKind::Local || value.local != local) {
     emit_entry(local, value);
   }
+  stack_.pop_back();
   if (tee)
     stack_.push_back(value.kind == EntryKind::Const ? value : Entry{EntryKind::Local, local, 0});
 }
