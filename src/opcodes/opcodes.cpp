@@ -19,10 +19,8 @@ constexpr std::array<std::array<uint16_t, kCodesPerPrefix>, 5> kOpByCode = [] {
   std::array<std::array<uint16_t, kCodesPerPrefix>, 5> table{};
   for (auto& row : table)
     row.fill(kNoOp);
-  for (uint32_t i = 0; i < kNumOps; ++i) {
-    const uint8_t prefix = kOpInfos[i].prefix;
-    table[prefix == 0 ? 0 : prefix - 0xFA][kOpInfos[i].code] = static_cast<uint16_t>(i);
-  }
+  for (uint32_t i = 0; i < kNumOps; ++i)
+    table[prefix_row(kOpInfos[i].prefix)][kOpInfos[i].code] = static_cast<uint16_t>(i);
   return table;
 }();
 

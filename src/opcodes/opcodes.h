@@ -104,6 +104,10 @@ extern const OpInfo kOpInfos[];
 // validation consult these at every instruction.
 inline constexpr uint32_t kCodesPerPrefix = 512;
 inline constexpr uint16_t kNoOp = 0xFFFF;
+// The row of a prefix byte, or -1 if no instruction has that prefix.
+constexpr int prefix_row(uint8_t prefix) {
+  return prefix == 0 ? 0 : prefix >= 0xFB && prefix <= 0xFE ? prefix - 0xFA : -1;
+}
 extern const std::array<std::array<uint16_t, kCodesPerPrefix>, 5> kOpByCode;
 } // namespace detail
 
@@ -112,7 +116,7 @@ inline std::string_view op_name(Op op) { return op_info(op).name; }
 
 // Decoding lookup; nullopt for an unknown opcode.
 inline std::optional<Op> op_from_code(uint8_t prefix, uint32_t code) {
-  const int row = prefix == 0 ? 0 : prefix >= 0xFB ? prefix - 0xFA : -1;
+  const int row = detail::prefix_row(prefix);
   if (row < 0 || code >= detail::kCodesPerPrefix) return std::nullopt;
   const uint16_t op = detail::kOpByCode[row][code];
   if (op == detail::kNoOp) return std::nullopt;
