@@ -1,8 +1,9 @@
 // ByteBuffer: an owned, immutable-size byte array (a module's binary). It
 // wraps a std::vector, or, for large buffers to be filled by the caller
-// (a module file being read), an anonymous mapping populated in one call:
-// the kernel zero-fills the pages either way, but taking them one page fault
-// at a time made reading a 30 MB module twice as slow (~21 ms vs ~11 ms).
+// (a module file being read), an anonymous mapping, by default populated in
+// one call: the kernel zero-fills the pages either way, but one thread
+// taking them one page fault at a time made reading a 30 MB module twice as
+// slow (~21 ms vs ~11 ms).
 #pragma once
 
 #include <cstddef>

@@ -702,8 +702,6 @@ Status Validator::check_const_instr() {
   }
 }
 
-// Instructions with a fixed signature in opcodes.def, plus the checks their
-// immediates need.
 // An opcodes.def signature ("ii>i"; 'a' is the memory's address type)
 // decoded once per op rather than parsed at every instruction.
 constexpr ValKind kAddress = ValKind::Bot;
@@ -741,6 +739,8 @@ const SigShape& sig_shape(Op op) {
   return (*shapes)[static_cast<uint16_t>(op)];
 }
 
+// Instructions with a fixed signature in opcodes.def, plus the checks their
+// immediates need.
 Status Validator::generic(const OpInfo& info) {
   uint32_t memory = 0;
   switch (info.imm) {
