@@ -407,9 +407,10 @@ def startup(args, rts, wasm, cannot):
     subprocess.run([sys.executable, os.path.join(HERE, "startup_probe.py"), wasm, probe], check=True)
     size = os.path.getsize(wasm) / 1e6
     md = []
-    for title, module, args_, check in (
-            ("to its first instruction (`_start` replaced by `proc_exit(0)`)", probe, [], lambda out: True),
-            ("`-V`, to exit", wasm, ["-V"], lambda out: out.startswith(b"Yosys "))):
+    for key, title, module, args_, check in (
+            ("yosys start", "to its first instruction (`_start` replaced by `proc_exit(0)`)", probe, [],
+             lambda out: True),
+            ("yosys -V", "`-V`, to exit", wasm, ["-V"], lambda out: out.startswith(b"Yosys "))):
         variants = []
         for rt, cmd in rts:
             if rt == "kite":
@@ -420,7 +421,6 @@ def startup(args, rts, wasm, cannot):
             else:
                 variants.append((rt, wasi_command(rt, cmd, "/", module, args_)))
         times, rss = {}, {}
-        key = "yosys " + ("start" if module == probe else "-V")
         for _ in range(args.startup_runs):
             for name, argv in variants:
                 t, peak, code, out, err = run_rusage(argv, "/")

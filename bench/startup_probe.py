@@ -38,12 +38,12 @@ def _name(data, pos):
 
 
 def _sections(data):
-    """(id, start of contents, end) of each section."""
+    """(id, start of its header, start of contents, end) of each section."""
     pos, out = 8, []
     while pos < len(data):
         sid = data[pos]
         size, start = _leb(data, pos + 1)
-        out.append((sid, start, start + size))
+        out.append((sid, pos, start, start + size))
         pos = start + size
     return out
 
@@ -65,7 +65,7 @@ def _skip_import_desc(data, pos, kind):
 def exit_at_start(data):
     sections = _sections(data)
     func_imports, proc_exit, start = 0, None, None
-    for sid, pos, _ in sections:
+    for sid, _, pos, _ in sections:
         if sid == 2:  # imports
             count, pos = _leb(data, pos)
             for _ in range(count):
@@ -87,7 +87,7 @@ def exit_at_start(data):
     if proc_exit is None or start is None or start < func_imports:
         raise RuntimeError("not a WASI command importing proc_exit")
     body = b"\x00" + b"\x41\x00" + b"\x10" + _uleb(proc_exit) + b"\x00\x0b"
-    for sid, pos, end in sections:
+    for sid, header, pos, end in sections:
         if sid != 10:
             continue
         count, p = _leb(data, pos)
@@ -95,8 +95,7 @@ def exit_at_start(data):
             size, body_start = _leb(data, p)
             if i == start - func_imports:
                 contents = data[pos:p] + _uleb(len(body)) + body + data[body_start + size:end]
-                head = data[:pos - len(_uleb(end - pos)) - 1]
-                return head + b"\x0a" + _uleb(len(contents)) + contents + data[end:]
+                return data[:header] + b"\x0a" + _uleb(len(contents)) + contents + data[end:]
             p = body_start + size
     raise RuntimeError("no code for _start")
 
