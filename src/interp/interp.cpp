@@ -1,6 +1,7 @@
 // Dispatch, calls, traps and the per-thread execution state.
 #include "interp/interp.h"
 
+#include <array>
 #include <atomic>
 #include <bit>
 #include <csetjmp>
@@ -293,21 +294,24 @@ struct Landing {
 
 #if KITE_DISPATCH_TAIL
 
+// acc: the accumulator, the result of the last step run (see Slots).
 #define KITE_HANDLER_PARAMS                                                                        \
   [[maybe_unused]] const uint64_t *ip, [[maybe_unused]] Slot *fp, [[maybe_unused]] uint8_t *mem,   \
-      [[maybe_unused]] ExecState *st
+      [[maybe_unused]] ExecState *st, [[maybe_unused]] Slot acc
 typedef void (*Handler)(KITE_HANDLER_PARAMS) __attribute__((preserve_none));
 
+// A handler as a static member function (templates in handlers.inc).
+#define HANDLER_FUNCTION __attribute__((preserve_none)) static void run(KITE_HANDLER_PARAMS)
 #define HANDLER(Name)                                                                              \
   struct H_##Name {                                                                                \
     static constexpr ir::IrOp kOp = ir::IrOp::Name;                                                \
-    __attribute__((preserve_none)) static void run(KITE_HANDLER_PARAMS);                           \
+    HANDLER_FUNCTION;                                                                              \
   };                                                                                               \
   __attribute__((preserve_none)) void H_##Name::run(KITE_HANDLER_PARAMS)
-#define DISPATCH() [[clang::musttail]] return reinterpret_cast<Handler>(*ip)(ip, fp, mem, st)
+#define DISPATCH() [[clang::musttail]] return reinterpret_cast<Handler>(*ip)(ip, fp, mem, st, acc)
 // Continues at `ip`, whose first word `word` the handler already read.
 #define DISPATCH_LINKED(word)                                                                      \
-  [[clang::musttail]] return reinterpret_cast<Handler>(word)(ip, fp, mem, st)
+  [[clang::musttail]] return reinterpret_cast<Handler>(word)(ip, fp, mem, st, acc)
 #define TRAP(message)                                                                              \
   {                                                                                                \
     st->trap = (message);                                                                          \
@@ -319,6 +323,7 @@ typedef void (*Handler)(KITE_HANDLER_PARAMS) __attribute__((preserve_none));
 
 const Handler kHandlers[] = {
 #define KITE_IR(Name, Layout) &H_##Name::run,
+#define KITE_IR_STEP(Name, Layout) &H_##Name::run,
 #define KITE_IR_UN(Name, T, R, expr) &H_##Name::run,
 #define KITE_IR_UN_TRAP(Name, T, R, fn) &H_##Name::run,
 #define KITE_IR_BIN(Name, T, R, expr) &H_##Name::run,
@@ -338,18 +343,70 @@ const Handler kHandlers[] = {
 };
 static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == ir::kNumIrOps);
 
-uint64_t link_word(ir::IrOp op) {
-  return reinterpret_cast<uintptr_t>(kHandlers[static_cast<size_t>(op)]);
+// Per op, its handlers that read unit k (0-3) from the accumulator, or null.
+using AccRow = std::array<Handler, 4>;
+template <ir::IrOp op> struct StepVariants {
+  static constexpr ir::IrOp kFirst = op;
+  template <uint32_t k> using Variant = AccStep<op, k>;
+};
+template <ir::IrOp A, ir::IrOp B, uint32_t kFwd> struct PairVariants {
+  static constexpr ir::IrOp kFirst = A;
+  template <uint32_t k> using Variant = FusedPair<A, B, kFwd, k>;
+};
+template <ir::IrOp A, class HB> struct EnterVariants {
+  static constexpr ir::IrOp kFirst = A;
+  template <uint32_t k> using Variant = FusedEnter<A, HB, k>;
+};
+template <class Variants, uint32_t k> constexpr Handler acc_variant() {
+  constexpr ir::IrOp op = Variants::kFirst;
+  if constexpr (Step<op>::kDefined && ir::unit_letter(ir::ir_op_info(op).layout, k) == 's')
+    return &Variants::template Variant<k>::run;
+  else
+    return nullptr;
+}
+template <class Variants> constexpr AccRow acc_row() {
+  return {acc_variant<Variants, 0>(), acc_variant<Variants, 1>(), acc_variant<Variants, 2>(),
+          acc_variant<Variants, 3>()};
+}
+const AccRow kAccHandlers[] = {
+#define KITE_IR(Name, Layout) acc_row<StepVariants<ir::IrOp::Name>>(),
+#define KITE_IR_UN(Name, T, R, expr) KITE_IR(Name, )
+#define KITE_IR_UN_TRAP(Name, T, R, fn) KITE_IR(Name, )
+#define KITE_IR_BIN(Name, T, R, expr) KITE_IR(Name, )
+#define KITE_IR_BIN_TRAP(Name, T, R, fn) KITE_IR(Name, )
+#define KITE_IR_BINI(Name, T, R, expr) KITE_IR(Name, ) KITE_IR(Name##Imm, )
+#define KITE_IR_CMP(Name, T, expr, Inverse)                                                        \
+  KITE_IR(Name, ) KITE_IR(Name##Imm, ) KITE_IR(BrIf##Name, ) KITE_IR(BrIf##Name##Imm, )
+#define KITE_IR_LOAD(Name, R, Mem)                                                                 \
+  KITE_IR(Name, ) KITE_IR(Name##Checked, ) KITE_IR(Name##Idx, ) KITE_IR(Name##Abs, )
+#define KITE_IR_STORE(Name, T, Mem)                                                                \
+  KITE_IR(Name, )                                                                                  \
+  KITE_IR(Name##Checked, ) KITE_IR(Name##Imm, ) KITE_IR(Name##Idx, ) KITE_IR(Name##Abs, )
+#include "translate/ir_ops.def"
+#define KITE_FUSE(A, B) acc_row<PairVariants<ir::IrOp::A, ir::IrOp::B, ~0u>>(),
+#define KITE_FUSE_FWD(A, B, k) acc_row<PairVariants<ir::IrOp::A, ir::IrOp::B, k>>(),
+#define KITE_FUSE_ENTER(A, B) acc_row<EnterVariants<ir::IrOp::A, H_##B>>(),
+#include "translate/ir_fusions.def"
+};
+static_assert(sizeof(kAccHandlers) / sizeof(kAccHandlers[0]) == ir::kNumIrOps);
+
+uint64_t link_word(ir::IrOp op, uint8_t acc_unit) {
+  Handler h = kHandlers[static_cast<size_t>(op)];
+  if (acc_unit != ir::kNoAccUnit)
+    if (Handler v = kAccHandlers[static_cast<size_t>(op)][acc_unit]) h = v;
+  return reinterpret_cast<uintptr_t>(h);
 }
 
 void run(const uint64_t* ip, Slot* fp, uint8_t* mem, ExecState* st) {
-  reinterpret_cast<Handler> (*ip)(ip, fp, mem, st);
+  reinterpret_cast<Handler> (*ip)(ip, fp, mem, st, 0);
 }
 
 #else // portable loop: the same handler bodies as switch cases
 
 // Fused ops have no cases here (handlers.inc): a pair runs as its two ops.
-uint64_t link_word(ir::IrOp op) { return static_cast<uint64_t>(ir::unfused(op)); }
+// The accumulator is only read by the tail-dispatch variants: its value is in
+// the frame too.
+uint64_t link_word(ir::IrOp op, uint8_t) { return static_cast<uint64_t>(ir::unfused(op)); }
 
 #if KITE_COUNT_PAIRS
 // Executed pairs of adjacent dispatches (CMake option KITE_COUNT_PAIRS),
@@ -389,6 +446,7 @@ PairCounts pair_counts;
 #endif
 
 void run(const uint64_t* ip, Slot* fp, uint8_t* mem, ExecState* st) {
+  [[maybe_unused]] Slot acc = 0;
 #define HANDLER(Name)                                                                              \
   case ir::IrOp::Name:                                                                             \
     if constexpr ([[maybe_unused]] constexpr ir::IrOp kOp = ir::IrOp::Name; true)
@@ -419,7 +477,7 @@ dispatch:
 
 // The return address of every invoke()'s bottom frame.
 const uint64_t* exit_code() {
-  static const uint64_t word = link_word(ir::IrOp::Exit);
+  static const uint64_t word = link_word(ir::IrOp::Exit, ir::kNoAccUnit);
   return &word;
 }
 
@@ -432,7 +490,7 @@ const ir::Code* translate_slow(Function* fn, ExecState* st) {
   }
   std::shared_ptr<ir::Code> code = std::move(result).value();
   for (size_t i = 0; i < code->instr_starts.size(); ++i)
-    code->words[code->instr_starts[i]] = link_word(code->instr_ops[i]);
+    code->words[code->instr_starts[i]] = link_word(code->instr_ops[i], code->instr_acc_units[i]);
   // A br_table entry carries its target's first word (ir_ops.def, layout n).
   for (size_t i = 0; i < code->instr_starts.size(); ++i) {
     ir::IrOp op = code->instr_ops[i];

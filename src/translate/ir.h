@@ -55,10 +55,13 @@ inline constexpr uint32_t kNumIrOps = kNumBaseIrOps
 #include "translate/ir_fusions.def"
     ;
 
-// Operand layout of an instruction (letters as in ir_ops.def) and its name.
+// Operand layout of an instruction (letters as in ir_ops.def), its name, and
+// whether it is a step: it runs straight through or ends in a plain jump,
+// and passes its result on as the accumulator (src/interp/steps.inc).
 struct IrOpInfo {
   std::string_view name;
   std::string_view layout;
+  bool step = false;
 };
 
 #define KITE_IMM_LAYOUT_I32 "i"
@@ -67,19 +70,22 @@ struct IrOpInfo {
 #define KITE_IMM_LAYOUT_F64 "L"
 inline constexpr IrOpInfo kBaseIrOpInfos[] = {
 #define KITE_IR(Name, Layout) {#Name, Layout},
-#define KITE_IR_UN(Name, T, R, expr) {#Name, "ss"},
-#define KITE_IR_UN_TRAP(Name, T, R, fn) {#Name, "ss"},
-#define KITE_IR_BIN(Name, T, R, expr) {#Name, "sss"},
-#define KITE_IR_BIN_TRAP(Name, T, R, fn) {#Name, "sss"},
-#define KITE_IR_BINI(Name, T, R, expr) {#Name, "sss"}, {#Name "Imm", "ss" KITE_IMM_LAYOUT_##T},
+#define KITE_IR_STEP(Name, Layout) {#Name, Layout, true},
+#define KITE_IR_UN(Name, T, R, expr) {#Name, "ds", true},
+#define KITE_IR_UN_TRAP(Name, T, R, fn) {#Name, "ds"},
+#define KITE_IR_BIN(Name, T, R, expr) {#Name, "dss", true},
+#define KITE_IR_BIN_TRAP(Name, T, R, fn) {#Name, "dss"},
+#define KITE_IR_BINI(Name, T, R, expr)                                                             \
+  {#Name, "dss", true}, {#Name "Imm", "ds" KITE_IMM_LAYOUT_##T, true},
 #define KITE_IR_CMP(Name, T, expr, Inverse)                                                        \
-  {#Name, "sss"}, {#Name "Imm", "ss" KITE_IMM_LAYOUT_##T}, {"BrIf" #Name, "ssj"},                  \
-      {"BrIf" #Name "Imm", "s" KITE_IMM_LAYOUT_##T "j"},
+  {#Name, "dss", true}, {#Name "Imm", "ds" KITE_IMM_LAYOUT_##T, true},                             \
+      {"BrIf" #Name, "ssj", true}, {"BrIf" #Name "Imm", "s" KITE_IMM_LAYOUT_##T "j", true},
 #define KITE_IR_LOAD(Name, R, Mem)                                                                 \
-  {#Name, "ssii"}, {#Name "Checked", "ssLp"}, {#Name "Idx", "sssiii"}, {#Name "Abs", "sL"},
+  {#Name, "dsii", true}, {#Name "Checked", "dsLp"}, {#Name "Idx", "dssiii", true},                 \
+      {#Name "Abs", "dL", true},
 #define KITE_IR_STORE(Name, T, Mem)                                                                \
-  {#Name, "ssii"}, {#Name "Checked", "ssLp"}, {#Name "Imm", "siii"}, {#Name "Idx", "sssiii"},      \
-      {#Name "Abs", "sL"},
+  {#Name, "ssii", true}, {#Name "Checked", "ssLp"}, {#Name "Imm", "siii", true},                   \
+      {#Name "Idx", "sssiii", true}, {#Name "Abs", "sL", true},
 #include "translate/ir_ops.def"
 };
 #undef KITE_IMM_LAYOUT_I32
@@ -132,6 +138,16 @@ constexpr uint32_t letter_unit(std::string_view layout, char letter) {
   }
   return ~0u;
 }
+// The layout letter of unit k (the first unit of a two-unit letter), or 0.
+constexpr char unit_letter(std::string_view layout, uint32_t k) {
+  uint32_t units = 0;
+  for (char c : layout) {
+    if (units == k) return c;
+    units += letter_units(c);
+    if (units > k) return 0;
+  }
+  return 0;
+}
 // The unit holding an op's jump offset ('j'), and whether it has one.
 constexpr uint32_t jump_unit(IrOp op) { return letter_unit(ir_op_info(op).layout, 'j'); }
 constexpr bool has_jump(IrOp op) { return jump_unit(op) != ~0u; }
@@ -163,6 +179,9 @@ inline uint64_t unit64(const uint64_t* ip, uint32_t k) {
   std::memcpy(&v, reinterpret_cast<const char*>(ip + 1) + 4 * k, 8);
   return v;
 }
+
+// No operand comes from the accumulator (Code::instr_acc_units).
+inline constexpr uint8_t kNoAccUnit = 0xFF;
 
 // Exception handling: consulted only when an exception is thrown (see
 // "Exceptions" in docs/architecture.md). Positions are word indices.
@@ -199,6 +218,8 @@ struct Code {
   uint32_t num_local_slots = 0;       // parameters included
   std::vector<uint32_t> instr_starts; // word index of every instruction, in order
   std::vector<IrOp> instr_ops;        // and its op (kept for printing)
+  // The unit each instruction reads from the accumulator, or kNoAccUnit.
+  std::vector<uint8_t> instr_acc_units;
   Function* function = nullptr;
   // Try scopes in the order they open (an inner scope after its outer one).
   std::vector<TryScope> try_scopes;

@@ -52,6 +52,7 @@ std::string print(const Code& code) {
     uint32_t k = 0;
     for (char c : info.layout) {
       switch (c) {
+      case 'd':
       case 's': std::snprintf(buf, sizeof buf, " s%u", unit(ip, k++)); break;
       case 'i': // signed when that reads better (addends like -8)
         std::snprintf(buf, sizeof buf, " #%d", static_cast<int32_t>(unit(ip, k++)));
@@ -85,13 +86,20 @@ std::string print(const Code& code) {
       }
       out += buf;
     }
+    std::string notes;
+    if (uint8_t k = code.instr_acc_units[i]; k != kNoAccUnit) {
+      std::snprintf(buf, sizeof buf, "; s%u from the accumulator", unit(ip, k));
+      notes += buf;
+    }
     if (op != unfused(op)) {
       // Forwarding variants are named A_B_k (ir_fusions.def).
       std::string_view name = ir_op_info(op).name;
-      out += name.back() >= '0' && name.back() <= '9'
-                 ? "  ; fused with the next, result passed in a register"
-                 : "  ; fused with the next";
+      notes += notes.empty() ? "; " : ", ";
+      notes += name.back() >= '0' && name.back() <= '9'
+                   ? "fused with the next, result passed in a register"
+                   : "fused with the next";
     }
+    if (!notes.empty()) out += "  " + notes;
     out += '\n';
   }
   return out;

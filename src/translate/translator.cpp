@@ -276,11 +276,58 @@ private:
     for (size_t i = 0; i + 1 < ops.size(); ++i) {
       IrOp fused = fused_pair(ops[i], ops[i + 1]);
       if (fused == ops[i]) continue;
-      if (ir_op_info(ops[i]).layout.starts_with('s'))
+      if (ir_op_info(ops[i]).layout.starts_with('d'))
         fused = forwarded(ops[i], ops[i + 1], code_->instr_starts[i + 1],
                           unit(&code_->words[code_->instr_starts[i]], 0), fused);
       ops[i] = fused;
       code_->words[code_->instr_starts[i]] = static_cast<uint64_t>(fused);
+    }
+  }
+  // Every step passes its result on to the next handler in a register, the
+  // accumulator (src/interp/steps.inc), and stores it as well. An
+  // instruction reached only by falling through from a step with a result
+  // can take that result from the accumulator instead of loading it back
+  // from its slot: its handler is a variant that reads that unit from the
+  // accumulator. A jump target can be reached with any value in it, and an
+  // op without a step (a call, a trapping op...) writes slots without
+  // passing its result on, so the accumulator holds nothing known there.
+  void choose_accumulator_reads() {
+    const std::vector<uint32_t>& starts = code_->instr_starts;
+    std::vector<bool> target(code_->words.size() + 1);
+    for (size_t i = 0; i < starts.size(); ++i) {
+      const uint64_t* ip = &code_->words[starts[i]];
+      uint32_t k = 0;
+      for (char c : ir_op_info(unfused(code_->instr_ops[i])).layout) {
+        if (c == 'j') target[starts[i] + static_cast<int32_t>(unit(ip, k))] = true;
+        if (c == 'n') {
+          for (uint32_t e = 0; e <= unit(ip, k); ++e)
+            target[starts[i] + static_cast<int32_t>(unit(ip, k + 1 + 3 * e))] = true;
+        }
+        k += letter_units(c);
+      }
+    }
+    for (const CatchClause& c : code_->catches)
+      target[c.target] = true;
+    code_->instr_acc_units.assign(starts.size(), kNoAccUnit);
+    constexpr uint32_t kUnknown = ~0u;
+    uint32_t acc_slot = kUnknown;
+    for (size_t i = 0; i < starts.size(); ++i) {
+      const uint64_t* ip = &code_->words[starts[i]];
+      const IrOpInfo& info = ir_op_info(unfused(code_->instr_ops[i]));
+      if (target[starts[i]]) acc_slot = kUnknown;
+      if (!info.step) {
+        acc_slot = kUnknown;
+        continue;
+      }
+      uint32_t k = 0;
+      for (char c : info.layout) {
+        if (c == 's' && acc_slot != kUnknown && unit(ip, k) == acc_slot) {
+          code_->instr_acc_units[i] = static_cast<uint8_t>(k);
+          break;
+        }
+        k += letter_units(c);
+      }
+      if (info.layout.starts_with('d')) acc_slot = unit(ip, 0);
     }
   }
   IrOp forwarded(IrOp a, IrOp b, uint32_t b_start, uint32_t slot, IrOp plain) {
@@ -1075,6 +1122,7 @@ Result<std::unique_ptr<Code>> Translator::run() {
     code_->try_scopes[i].num_catches = static_cast<uint32_t>(scope_catches_[i].size());
     code_->catches.insert(code_->catches.end(), scope_catches_[i].begin(), scope_catches_[i].end());
   }
+  choose_accumulator_reads();
   return std::move(code_);
 }
 

@@ -179,6 +179,46 @@ TEST(InterpExecution, FusedPairsPassATempThatDiesInARegister) {
       << ir;
 }
 
+TEST(InterpExecution, AStepReadsThePreviousResultFromTheAccumulator) {
+  // A chain of ops that no pair fuses: each takes the result of the one
+  // before it from the accumulator, across a dispatch.
+  Running r(R"((module
+    (func (export "f") (param $a i32) (param $b i32) (result i32)
+      (i32.clz (i32.popcnt (i32.rotl (local.get $a) (local.get $b)))))))");
+  auto result = r.func("f").call({Value::i32(0x0F0F0F0F), Value::i32(3)});
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ((*result)[0].i32(), 27); // popcnt 16 = 0b10000: 27 leading zeros
+  std::string ir = r.ir("f");
+  EXPECT_NE(ir.find("I32Popcnt s2 s2  ; s2 from the accumulator"), std::string::npos) << ir;
+  EXPECT_NE(ir.find("I32Clz s0 s2  ; s2 from the accumulator"), std::string::npos) << ir;
+}
+
+TEST(InterpExecution, TheAccumulatorIsNotReadAtAJumpTargetOrAfterACall) {
+  // The loop's first op reads $x, which the op before the loop wrote, but
+  // on the back edge the accumulator holds the compare's result. After the
+  // call, it holds the callee's last result, not the returned value.
+  Running r(R"((module
+    (func $g (param $p i32) (result i32) (local $r i32)
+      (local.set $r (i32.mul (local.get $p) (i32.const 7)))
+      (drop (i32.add (local.get $p) (i32.const 1000)))
+      (local.get $r))
+    (func (export "f") (param $n i32) (result i32) (local $x i32) (local $y i32)
+      (local.set $x (i32.popcnt (local.get $n)))
+      (loop $l
+        (local.set $y (i32.add (local.get $y) (i32.clz (local.get $x))))
+        (local.set $x (i32.add (local.get $x) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $x) (i32.const 8))))
+      (i32.add (i32.clz (call $g (local.get $y))) (local.get $y)))))");
+  auto result = r.func("f").call({Value::i32(3)});
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  // $x runs 2..7: clz = 30, 30, 29, 29, 29, 29; then clz(176 * 7) + 176.
+  EXPECT_EQ((*result)[0].i32(), 21 + 176);
+  std::string ir = r.ir("f");
+  EXPECT_NE(ir.find("I32Clz s4 s1\n"), std::string::npos) << ir; // the loop's first op
+  EXPECT_NE(ir.find("I32Clz s3 s3\n"), std::string::npos) << ir; // the call's result
+  EXPECT_NE(ir.find("I32Add s2 s2 s4  ; s4 from the accumulator"), std::string::npos) << ir;
+}
+
 TEST(InterpExecution, DeclaredLocalsReadAsZeroOverAStaleFrame) {
   // $dirty leaves junk where $f's frame will be. $f sets $w before any
   // read (so entry does not zero it), reads $r first, and reads $l only
