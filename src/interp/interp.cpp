@@ -11,6 +11,7 @@
 #include <cstring>
 #include <mutex>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -361,6 +362,9 @@ template <class Variants, uint32_t k> constexpr Handler acc_variant() {
   constexpr ir::IrOp op = Variants::kFirst;
   if constexpr (Step<op>::kDefined && ir::unit_letter(ir::ir_op_info(op).layout, k) == 's')
     return &Variants::template Variant<k>::run;
+  else if constexpr (std::is_same_v<Variants, StepVariants<op>> &&
+                     (AccHandler<op>::kUnits >> k & 1))
+    return &AccHandler<op>::template Variant<k>::run;
   else
     return nullptr;
 }
@@ -390,11 +394,14 @@ const AccRow kAccHandlers[] = {
 };
 static_assert(sizeof(kAccHandlers) / sizeof(kAccHandlers[0]) == ir::kNumIrOps);
 
-uint64_t link_word(ir::IrOp op, uint8_t acc_unit) {
-  Handler h = kHandlers[static_cast<size_t>(op)];
+// The handler of `op`, reading unit `acc_unit` from the accumulator if it
+// has such a variant; else acc_unit becomes kNoAccUnit.
+uint64_t link_word(ir::IrOp op, uint8_t& acc_unit) {
   if (acc_unit != ir::kNoAccUnit)
-    if (Handler v = kAccHandlers[static_cast<size_t>(op)][acc_unit]) h = v;
-  return reinterpret_cast<uintptr_t>(h);
+    if (Handler v = kAccHandlers[static_cast<size_t>(op)][acc_unit])
+      return reinterpret_cast<uintptr_t>(v);
+  acc_unit = ir::kNoAccUnit;
+  return reinterpret_cast<uintptr_t>(kHandlers[static_cast<size_t>(op)]);
 }
 
 void run(const uint64_t* ip, Slot* fp, uint8_t* mem, ExecState* st) {
@@ -404,9 +411,12 @@ void run(const uint64_t* ip, Slot* fp, uint8_t* mem, ExecState* st) {
 #else // portable loop: the same handler bodies as switch cases
 
 // Fused ops have no cases here (handlers.inc): a pair runs as its two ops.
-// The accumulator is only read by the tail-dispatch variants: its value is in
-// the frame too.
-uint64_t link_word(ir::IrOp op, uint8_t) { return static_cast<uint64_t>(ir::unfused(op)); }
+// Only the tail-dispatch build has handlers that read the accumulator (its
+// value is in the frame too).
+uint64_t link_word(ir::IrOp op, uint8_t& acc_unit) {
+  acc_unit = ir::kNoAccUnit;
+  return static_cast<uint64_t>(ir::unfused(op));
+}
 
 #if KITE_COUNT_PAIRS
 // Executed pairs of adjacent dispatches (CMake option KITE_COUNT_PAIRS),
@@ -477,7 +487,10 @@ dispatch:
 
 // The return address of every invoke()'s bottom frame.
 const uint64_t* exit_code() {
-  static const uint64_t word = link_word(ir::IrOp::Exit, ir::kNoAccUnit);
+  static const uint64_t word = [] {
+    uint8_t no_acc = ir::kNoAccUnit;
+    return link_word(ir::IrOp::Exit, no_acc);
+  }();
   return &word;
 }
 

@@ -62,6 +62,7 @@ struct IrOpInfo {
   std::string_view name;
   std::string_view layout;
   bool step = false;
+  bool forwards = false; // a fused pair passing its first op's result in a register
 };
 
 #define KITE_IMM_LAYOUT_I32 "i"
@@ -98,7 +99,7 @@ static_assert(sizeof(kBaseIrOpInfos) / sizeof(kBaseIrOpInfos[0]) == kNumBaseIrOp
 inline constexpr IrOpInfo kFusedIrOpInfos[] = {
 #define KITE_FUSE(A, B) {#A "_" #B, kBaseIrOpInfos[static_cast<size_t>(IrOp::A)].layout},
 #define KITE_FUSE_FWD(A, B, k)                                                                     \
-  {#A "_" #B "_" #k, kBaseIrOpInfos[static_cast<size_t>(IrOp::A)].layout},
+  {#A "_" #B "_" #k, kBaseIrOpInfos[static_cast<size_t>(IrOp::A)].layout, false, true},
 #include "translate/ir_fusions.def"
 };
 constexpr const IrOpInfo& ir_op_info(IrOp op) {
@@ -218,7 +219,8 @@ struct Code {
   uint32_t num_local_slots = 0;       // parameters included
   std::vector<uint32_t> instr_starts; // word index of every instruction, in order
   std::vector<IrOp> instr_ops;        // and its op (kept for printing)
-  // The unit each instruction reads from the accumulator, or kNoAccUnit.
+  // The unit each instruction reads from the accumulator, or kNoAccUnit
+  // (once linked: the interpreter keeps only those it has a handler for).
   std::vector<uint8_t> instr_acc_units;
   Function* function = nullptr;
   // Try scopes in the order they open (an inner scope after its outer one).

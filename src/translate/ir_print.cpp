@@ -92,12 +92,9 @@ std::string print(const Code& code) {
       notes += buf;
     }
     if (op != unfused(op)) {
-      // Forwarding variants are named A_B_k (ir_fusions.def).
-      std::string_view name = ir_op_info(op).name;
       notes += notes.empty() ? "; " : ", ";
-      notes += name.back() >= '0' && name.back() <= '9'
-                   ? "fused with the next, result passed in a register"
-                   : "fused with the next";
+      notes += ir_op_info(op).forwards ? "fused with the next, result passed in a register"
+                                       : "fused with the next";
     }
     if (!notes.empty()) out += "  " + notes;
     out += '\n';

@@ -291,6 +291,8 @@ private:
   // accumulator. A jump target can be reached with any value in it, and an
   // op without a step (a call, a trapping op...) writes slots without
   // passing its result on, so the accumulator holds nothing known there.
+  // Every read of the tracked slot is recorded; linking keeps those that
+  // have a variant (all steps, some hand-written handlers).
   void choose_accumulator_reads() {
     const std::vector<uint32_t>& starts = code_->instr_starts;
     std::vector<bool> target(code_->words.size() + 1);
@@ -315,10 +317,6 @@ private:
       const uint64_t* ip = &code_->words[starts[i]];
       const IrOpInfo& info = ir_op_info(unfused(code_->instr_ops[i]));
       if (target[starts[i]]) acc_slot = kUnknown;
-      if (!info.step) {
-        acc_slot = kUnknown;
-        continue;
-      }
       uint32_t k = 0;
       for (char c : info.layout) {
         if (c == 's' && acc_slot != kUnknown && unit(ip, k) == acc_slot) {
@@ -327,7 +325,10 @@ private:
         }
         k += letter_units(c);
       }
-      if (info.layout.starts_with('d')) acc_slot = unit(ip, 0);
+      if (!info.step)
+        acc_slot = kUnknown;
+      else if (info.layout.starts_with('d'))
+        acc_slot = unit(ip, 0);
     }
   }
   IrOp forwarded(IrOp a, IrOp b, uint32_t b_start, uint32_t slot, IrOp plain) {

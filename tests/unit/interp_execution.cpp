@@ -193,6 +193,35 @@ TEST(InterpExecution, AStepReadsThePreviousResultFromTheAccumulator) {
   EXPECT_NE(ir.find("I32Clz s0 s2  ; s2 from the accumulator"), std::string::npos) << ir;
 }
 
+TEST(InterpExecution, HandWrittenHandlersReadTheAccumulatorToo) {
+  // br_table and a division that can trap (no steps) have variants that
+  // take an operand from the accumulator; the trap still names itself.
+  Running r(R"((module
+    (func (export "pick") (param $x i32) (result i32)
+      (block $b (block $a
+        (br_table $a $b (i32.and (i32.popcnt (local.get $x)) (i32.const 1))))
+        (return (i32.const 7)))
+      (i32.const 9))
+    (func (export "div") (param $x i32) (result i32)
+      (i32.div_u (i32.const 100) (i32.popcnt (local.get $x))))))");
+  for (auto [x, expected] : {std::pair{1, 9}, {3, 7}}) {
+    auto result = r.func("pick").call({Value::i32(x)});
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    EXPECT_EQ((*result)[0].i32(), expected) << x;
+  }
+  auto quotient = r.func("div").call({Value::i32(0xF)});
+  ASSERT_TRUE(quotient.ok()) << quotient.error().message;
+  EXPECT_EQ((*quotient)[0].i32(), 25);
+  auto trap = r.func("div").call({Value::i32(0)});
+  ASSERT_FALSE(trap.ok());
+  EXPECT_EQ(trap.error().message, "integer divide by zero");
+  EXPECT_NE(r.ir("pick").find("BrTable s1 [->10 ->14]  ; s1 from the accumulator"),
+            std::string::npos)
+      << r.ir("pick");
+  EXPECT_NE(r.ir("div").find("I32DivU s0 s1 s2  ; s1 from the accumulator"), std::string::npos)
+      << r.ir("div");
+}
+
 TEST(InterpExecution, TheAccumulatorIsNotReadAtAJumpTargetOrAfterACall) {
   // The loop's first op reads $x, which the op before the loop wrote, but
   // on the back edge the accumulator holds the compare's result. After the
