@@ -16,13 +16,14 @@ size_t TypeRegistry::KeyHash::operator()(const std::vector<uint32_t>& key) const
 }
 
 TypeRegistry::Entry& TypeRegistry::new_entry(uint32_t id) {
-  auto& chunk = chunks_[id >> kChunkBits];
+  uint32_t c = chunk_of(id);
+  auto& chunk = chunks_[c];
   Entry* entries = chunk.load(std::memory_order_relaxed);
   if (!entries) {
-    entries = new Entry[kChunkSize];
+    entries = new Entry[chunk_size(c)];
     chunk.store(entries, std::memory_order_release);
   }
-  return entries[id & (kChunkSize - 1)];
+  return entries[id - chunk_start(c)];
 }
 
 namespace {

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <atomic>
+#include <bit>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -67,12 +68,22 @@ private:
     std::vector<uint32_t> ancestors;
     size_t depth() const { return ancestors.size() - 1; }
   };
-  static constexpr uint32_t kChunkBits = 12;
-  static constexpr uint32_t kChunkSize = 1u << kChunkBits;
-  static constexpr uint32_t kMaxChunks = 4096; // 16M distinct types
+  // Entries live in chunks that never move (readers take no lock): chunk 0
+  // holds ids 0-63, chunk c >= 1 the 32 << c ids from 32 << c on, so a
+  // process with a few types allocates (and constructs) a few KiB.
+  static constexpr uint32_t kFirstChunkBits = 6;
+  static constexpr uint32_t kMaxChunks = 20; // 16M distinct types
+  static uint32_t chunk_of(uint32_t id) {
+    return id >> kFirstChunkBits ? std::bit_width(id) - kFirstChunkBits : 0;
+  }
+  static uint32_t chunk_start(uint32_t c) { return c ? 1u << (c + kFirstChunkBits - 1) : 0; }
+  static uint32_t chunk_size(uint32_t c) {
+    return 1u << (c ? c + kFirstChunkBits - 1 : kFirstChunkBits);
+  }
 
   const Entry& entry(uint32_t id) const {
-    return chunks_[id >> kChunkBits].load(std::memory_order_acquire)[id & (kChunkSize - 1)];
+    uint32_t c = chunk_of(id);
+    return chunks_[c].load(std::memory_order_acquire)[id - chunk_start(c)];
   }
   Entry& new_entry(uint32_t id);
 

@@ -1,5 +1,6 @@
 // IR metadata and the text rendering used by `kite inspect --ir`.
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <utility>
 #include <vector>
@@ -11,24 +12,30 @@ namespace kite::ir {
 namespace {
 
 // Every fused op of ir_fusions.def under the key (a, b, forwarded unit or
-// none), sorted: the translator looks up every adjacent pair it emits, and
-// a chain of 1,700 comparisons per lookup showed in translation time.
-uint64_t fusion_key(IrOp a, IrOp b, uint32_t k) {
+// none), sorted at compile time: the translator looks up every adjacent pair
+// it emits, and a chain of 1,700 comparisons per lookup showed in
+// translation time.
+constexpr uint64_t fusion_key(IrOp a, IrOp b, uint32_t k) {
   return uint64_t{static_cast<uint16_t>(a)} << 48 | uint64_t{static_cast<uint16_t>(b)} << 32 | k;
 }
-IrOp find_fused(IrOp a, IrOp b, uint32_t k) {
-  static const std::vector<std::pair<uint64_t, IrOp>> table = [] {
-    std::vector<std::pair<uint64_t, IrOp>> t = {
-#define KITE_FUSE(A, B) {fusion_key(IrOp::A, IrOp::B, ~0u), IrOp::A##_##B},
-#define KITE_FUSE_FWD(A, B, k) {fusion_key(IrOp::A, IrOp::B, k), IrOp::A##_##B##_##k},
+struct Fusion {
+  uint64_t key;
+  IrOp op;
+  constexpr bool operator<(const Fusion& other) const { return key < other.key; }
+};
+constexpr auto kFusions = [] {
+  std::array<Fusion, kNumIrOps - kNumBaseIrOps> table = {
+#define KITE_FUSE(A, B) Fusion{fusion_key(IrOp::A, IrOp::B, ~0u), IrOp::A##_##B},
+#define KITE_FUSE_FWD(A, B, k) Fusion{fusion_key(IrOp::A, IrOp::B, k), IrOp::A##_##B##_##k},
 #include "translate/ir_fusions.def"
-    };
-    std::sort(t.begin(), t.end());
-    return t;
-  }();
+  };
+  std::sort(table.begin(), table.end());
+  return table;
+}();
+IrOp find_fused(IrOp a, IrOp b, uint32_t k) {
   uint64_t key = fusion_key(a, b, k);
-  auto it = std::lower_bound(table.begin(), table.end(), std::pair{key, IrOp{}});
-  return it != table.end() && it->first == key ? it->second : a;
+  auto it = std::lower_bound(kFusions.begin(), kFusions.end(), Fusion{key, IrOp{}});
+  return it != kFusions.end() && it->key == key ? it->op : a;
 }
 
 } // namespace
