@@ -311,24 +311,40 @@ private:
     for (const CatchClause& c : code_->catches)
       target[c.target] = true;
     code_->instr_acc_units.assign(starts.size(), kNoAccUnit);
-    constexpr uint32_t kUnknown = ~0u;
-    uint32_t acc_slot = kUnknown;
+    // The slots whose value the accumulator holds: none, one, or two when
+    // a Copy (which passes the accumulator on unchanged) copied it.
+    constexpr uint32_t kNone = ~0u;
+    uint32_t held[2] = {kNone, kNone};
     for (size_t i = 0; i < starts.size(); ++i) {
       const uint64_t* ip = &code_->words[starts[i]];
-      const IrOpInfo& info = ir_op_info(unfused(code_->instr_ops[i]));
-      if (target[starts[i]]) acc_slot = kUnknown;
+      const IrOp op = unfused(code_->instr_ops[i]);
+      const IrOpInfo& info = ir_op_info(op);
+      if (target[starts[i]]) held[0] = held[1] = kNone;
       uint32_t k = 0;
       for (char c : info.layout) {
-        if (c == 's' && acc_slot != kUnknown && unit(ip, k) == acc_slot) {
+        if (c == 's' && held[0] != kNone && (unit(ip, k) == held[0] || unit(ip, k) == held[1])) {
           code_->instr_acc_units[i] = static_cast<uint8_t>(k);
           break;
         }
         k += letter_units(c);
       }
-      if (!info.step)
-        acc_slot = kUnknown;
-      else if (info.layout.starts_with('d'))
-        acc_slot = unit(ip, 0);
+      if (!info.step) {
+        held[0] = held[1] = kNone;
+      } else if (op == IrOp::Copy) {
+        const uint32_t dst = unit(ip, 0), src = unit(ip, 1);
+        if (held[0] != kNone && (src == held[0] || src == held[1])) {
+          held[0] = src;
+          held[1] = dst;
+        } else if (dst == held[0]) {
+          held[0] = held[1];
+          held[1] = kNone;
+        } else if (dst == held[1]) {
+          held[1] = kNone;
+        }
+      } else if (info.layout.starts_with('d')) {
+        held[0] = unit(ip, 0);
+        held[1] = kNone;
+      }
     }
   }
   IrOp forwarded(IrOp a, IrOp b, uint32_t b_start, uint32_t slot, IrOp plain) {

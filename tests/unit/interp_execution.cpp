@@ -222,6 +222,26 @@ TEST(InterpExecution, HandWrittenHandlersReadTheAccumulatorToo) {
       << r.ir("div");
 }
 
+TEST(InterpExecution, ACopyLeavesTheAccumulatorToTheValueBeforeIt) {
+  // The argument's copy comes between the table index and call_indirect:
+  // the index still reaches it in the accumulator.
+  Running r(R"((module (type $t (func (param i32) (result i32)))
+    (table 2 funcref) (elem (i32.const 0) $double $square)
+    (func $double (param i32) (result i32) (i32.add (local.get 0) (local.get 0)))
+    (func $square (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
+    (func (export "f") (param $x i32) (param $i i32) (result i32)
+      (call_indirect (type $t) (local.get $x) (i32.and (local.get $i) (i32.const 1))))))");
+  for (auto [i, expected] : {std::pair{0, 14}, {3, 49}}) {
+    auto result = r.func("f").call({Value::i32(7), Value::i32(i)});
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    EXPECT_EQ((*result)[0].i32(), expected) << i;
+  }
+  std::string ir = r.ir("f");
+  EXPECT_NE(ir.find("Copy s2 s0"), std::string::npos) << ir;
+  EXPECT_NE(ir.find("s3 s2 #0"), std::string::npos) << ir;
+  EXPECT_NE(ir.find("; s3 from the accumulator"), std::string::npos) << ir;
+}
+
 TEST(InterpExecution, TheAccumulatorIsNotReadAtAJumpTargetOrAfterACall) {
   // The loop's first op reads $x, which the op before the loop wrote, but
   // on the back edge the accumulator holds the compare's result. After the
