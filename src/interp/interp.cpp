@@ -523,6 +523,8 @@ const ir::Code* translate_slow(Function* fn, ExecState* st) {
   if (void* existing = slot.load(std::memory_order_acquire))
     return static_cast<const ir::Code*>(existing);
   fn->code_owner = code;
+  fn->entry = code->words.data();
+  fn->entry_word = code->words[0];
   slot.store(code.get(), std::memory_order_release);
   return code.get();
 }

@@ -55,6 +55,11 @@ struct Function {
   // (atomically, by the interpreter) and owned by `code_owner`, so it lives
   // exactly as long as the function; host functions never have code.
   void* code = nullptr;
+  // The code's first instruction and its first word (its handler), written
+  // before `code` is published: a call reaches the callee's first handler
+  // with one load from here instead of three through `code`.
+  const uint64_t* entry = nullptr;
+  uint64_t entry_word = 0;
   const FuncType* type = nullptr;
   // A wasm function: its defining instance and index there.
   Instance* instance = nullptr;
