@@ -23,6 +23,7 @@
 #include <cassert>
 
 #include "binary/instr_reader.h"
+#include "translate/accumulator.h"
 #include "translate/ir.h"
 #include "validate/validate.h"
 
@@ -281,70 +282,6 @@ private:
                           unit(&code_->words[code_->instr_starts[i]], 0), fused);
       ops[i] = fused;
       code_->words[code_->instr_starts[i]] = static_cast<uint64_t>(fused);
-    }
-  }
-  // Every step passes its result on to the next handler in a register, the
-  // accumulator (src/interp/steps.inc), and stores it as well. An
-  // instruction reached only by falling through from a step with a result
-  // can take that result from the accumulator instead of loading it back
-  // from its slot: its handler is a variant that reads that unit from the
-  // accumulator. A jump target can be reached with any value in it, and an
-  // op without a step (a call, a trapping op...) writes slots without
-  // passing its result on, so the accumulator holds nothing known there.
-  // Every read of the tracked slot is recorded; linking keeps those that
-  // have a variant (all steps, some hand-written handlers).
-  void choose_accumulator_reads() {
-    const std::vector<uint32_t>& starts = code_->instr_starts;
-    std::vector<bool> target(code_->words.size() + 1);
-    for (size_t i = 0; i < starts.size(); ++i) {
-      const uint64_t* ip = &code_->words[starts[i]];
-      uint32_t k = 0;
-      for (char c : ir_op_info(unfused(code_->instr_ops[i])).layout) {
-        if (c == 'j') target[starts[i] + static_cast<int32_t>(unit(ip, k))] = true;
-        if (c == 'n') {
-          for (uint32_t e = 0; e <= unit(ip, k); ++e)
-            target[starts[i] + static_cast<int32_t>(unit(ip, k + 1 + 3 * e))] = true;
-        }
-        k += letter_units(c);
-      }
-    }
-    for (const CatchClause& c : code_->catches)
-      target[c.target] = true;
-    code_->instr_acc_units.assign(starts.size(), kNoAccUnit);
-    // The slots whose value the accumulator holds: none, one, or two when
-    // a Copy (which passes the accumulator on unchanged) copied it.
-    constexpr uint32_t kNone = ~0u;
-    uint32_t held[2] = {kNone, kNone};
-    for (size_t i = 0; i < starts.size(); ++i) {
-      const uint64_t* ip = &code_->words[starts[i]];
-      const IrOp op = unfused(code_->instr_ops[i]);
-      const IrOpInfo& info = ir_op_info(op);
-      if (target[starts[i]]) held[0] = held[1] = kNone;
-      uint32_t k = 0;
-      for (char c : info.layout) {
-        if (c == 's' && held[0] != kNone && (unit(ip, k) == held[0] || unit(ip, k) == held[1])) {
-          code_->instr_acc_units[i] = static_cast<uint8_t>(k);
-          break;
-        }
-        k += letter_units(c);
-      }
-      if (!info.step) {
-        held[0] = held[1] = kNone;
-      } else if (op == IrOp::Copy) {
-        const uint32_t dst = unit(ip, 0), src = unit(ip, 1);
-        if (held[0] != kNone && (src == held[0] || src == held[1])) {
-          held[0] = src;
-          held[1] = dst;
-        } else if (dst == held[0]) {
-          held[0] = held[1];
-          held[1] = kNone;
-        } else if (dst == held[1]) {
-          held[1] = kNone;
-        }
-      } else if (info.layout.starts_with('d')) {
-        held[0] = unit(ip, 0);
-        held[1] = kNone;
-      }
     }
   }
   IrOp forwarded(IrOp a, IrOp b, uint32_t b_start, uint32_t slot, IrOp plain) {
@@ -1139,7 +1076,7 @@ Result<std::unique_ptr<Code>> Translator::run() {
     code_->try_scopes[i].num_catches = static_cast<uint32_t>(scope_catches_[i].size());
     code_->catches.insert(code_->catches.end(), scope_catches_[i].begin(), scope_catches_[i].end());
   }
-  choose_accumulator_reads();
+  choose_accumulator_reads(*code_);
   return std::move(code_);
 }
 
