@@ -122,9 +122,23 @@ struct CliResult {
   std::string err;
 };
 
+// The files a test writes, removed when its process exits (CTest runs each
+// test in a process of its own).
+struct TempFiles {
+  std::vector<std::string> paths;
+  ~TempFiles() {
+    for (const std::string& path : paths)
+      std::remove(path.c_str());
+  }
+};
+TempFiles temp_files;
+
 std::string unique_temp_path(const std::string& name) {
   const auto* test = testing::UnitTest::GetInstance()->current_test_info();
-  return testing::TempDir() + "kite_" + test->name() + "_" + std::to_string(getpid()) + "_" + name;
+  std::string path =
+      testing::TempDir() + "kite_" + test->name() + "_" + std::to_string(getpid()) + "_" + name;
+  temp_files.paths.push_back(path);
+  return path;
 }
 
 CliResult run_kite(const std::string& args) {
