@@ -831,10 +831,12 @@ private:
       ptr(inst_.memories[m.memory]);
     }
   }
-  // A constant address of a fast access: the access's u64 address + offset.
+  // A constant address of a fast access: the access's u64 address + offset
+  // (which does not wrap: past 4 GiB it is out of bounds).
   bool pop_constant_address(bool fast, const MemArg& m, uint64_t* address) {
     if (!fast || !top_is_const()) return false;
-    *address = static_cast<uint32_t>(stack_.back().value) + static_cast<uint32_t>(m.offset);
+    *address =
+        uint64_t{static_cast<uint32_t>(stack_.back().value)} + static_cast<uint32_t>(m.offset);
     stack_.pop_back();
     return true;
   }

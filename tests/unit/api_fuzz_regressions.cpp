@@ -60,5 +60,24 @@ TEST(FuzzRegressions, EmptyTableCopy) {
   EXPECT_EQ(run_f(module), "ok");
 }
 
+// A load from a constant address past 4 GiB with its offset: (i32.const -26)
+// with offset 1148 is 0x1_0000_0462, out of bounds, but the translator
+// folded the two in 32 bits (to 1122) and the load read memory. Found by
+// fuzz_mutate_run (the run with empty blocks, which defeat the fold, trapped).
+TEST(FuzzRegressions, ConstantAddressPlusOffsetDoesNotWrap) {
+  // (module (memory 1)
+  //   (func (export "f") (drop (i64.load32_u offset=1148 (i32.const -26)))))
+  const Bytes module = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // header
+                        0x01, 0x04, 0x01, 0x60, 0x00, 0x00,             // type 0: [] -> []
+                        0x03, 0x02, 0x01, 0x00,                         // func 0: type 0
+                        0x05, 0x03, 0x01, 0x00, 0x01,                   // memory 0: min 1
+                        0x07, 0x05, 0x01, 0x01, 'f',  0x00, 0x00,       // export "f" func 0
+                        0x0a, 0x0b, 0x01, 0x09, 0x00,                   // code: one body, no locals
+                        0x41, 0x66,                                     // i32.const -26
+                        0x35, 0x01, 0xfc, 0x08,                         // i64.load32_u offset=1148
+                        0x1a, 0x0b};                                    // drop, end
+  EXPECT_EQ(run_f(module), "out of bounds memory access");
+}
+
 } // namespace
 } // namespace kite::api
