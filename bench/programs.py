@@ -34,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import time
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -270,8 +271,33 @@ PREPARE = {"sqlite": prepare_sqlite, "esbuild": prepare_esbuild,
 
 # ---------------------------------------------------------------- running
 
-def run_rusage(argv, work):
-    """Like run_in, with the child's peak RSS from wait4."""
+def measured(argv, build):
+    """argv run through <build>/bench/peak_rss (bench/tools/peak_rss.c), and
+    the file it writes the peak RSS to; wait4's figure for a child of this
+    process would start from this process's own. Without the helper: argv
+    and None."""
+    helper = os.path.join(build, "bench", "peak_rss")
+    if not os.access(helper, os.X_OK):
+        return argv, None
+    fd, path = tempfile.mkstemp(prefix="kite-rss-")
+    os.close(fd)
+    return [helper, path] + argv, path
+
+
+def peak_kib(path, usage):
+    """The peak RSS peak_rss wrote to `path`, else wait4's."""
+    if path is None:
+        return usage.ru_maxrss
+    try:
+        with open(path) as f:
+            return int(f.read() or 0)
+    finally:
+        os.unlink(path)
+
+
+def run_rusage(argv, work, build):
+    """Like run_in, with the child's peak RSS (KiB)."""
+    argv, rss_file = measured(argv, build)
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=work, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -291,7 +317,7 @@ def run_rusage(argv, work):
     for t in threads:
         t.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss, proc.returncode, bufs["out"], bufs["err"]
+    return elapsed, peak_kib(rss_file, usage), proc.returncode, bufs["out"], bufs["err"]
 
 
 def fmt_time(t):
@@ -334,7 +360,7 @@ def run(args, rts, names=None):
                     unsupported.add((n, rt))
                     continue
                 spec["setup"](work)
-                t, peak, code, out, err = run_rusage(argv, work)
+                t, peak, code, out, err = run_rusage(argv, work, args.build)
                 try:
                     got = sha256(spec["output"](work, out))
                 except OSError as e:
@@ -401,9 +427,7 @@ def startup(args, rts, wasm, cannot):
     replaced by proc_exit(0), bench/startup_probe.py) and `-V` to exit, under
     kite (default and --lazy-validation) and each peer."""
     probe = os.path.join(os.path.dirname(wasm), "yosys-exit-at-start.wasm")
-    # In a child process: the peak RSS that wait4 reports for a child starts
-    # at this process's own peak (Popen's vfork), so this one must never
-    # hold the 30 MB module.
+    # In a child process, so that this one never holds the 30 MB module.
     subprocess.run([sys.executable, os.path.join(HERE, "startup_probe.py"), wasm, probe], check=True)
     size = os.path.getsize(wasm) / 1e6
     md = []
@@ -423,7 +447,7 @@ def startup(args, rts, wasm, cannot):
         times, rss = {}, {}
         for _ in range(args.startup_runs):
             for name, argv in variants:
-                t, peak, code, out, err = run_rusage(argv, "/")
+                t, peak, code, out, err = run_rusage(argv, "/", args.build)
                 if code != 0 or not check(out):
                     cannot[(key, name)] = f"exit {code}: " + (err or out).decode(errors="replace")[-200:]
                     continue
