@@ -372,7 +372,7 @@ template <class Variants> constexpr AccRow acc_row() {
   return {acc_variant<Variants, 0>(), acc_variant<Variants, 1>(), acc_variant<Variants, 2>(),
           acc_variant<Variants, 3>()};
 }
-const AccRow kAccHandlers[] = {
+constexpr AccRow kAccRows[] = {
 #define KITE_IR(Name, Layout) acc_row<StepVariants<ir::IrOp::Name>>(),
 #define KITE_IR_UN(Name, T, R, expr) KITE_IR(Name, )
 #define KITE_IR_UN_TRAP(Name, T, R, fn) KITE_IR(Name, )
@@ -392,16 +392,52 @@ const AccRow kAccHandlers[] = {
 #define KITE_FUSE_ENTER(A, B) acc_row<EnterVariants<ir::IrOp::A, H_##B>>(),
 #include "translate/ir_fusions.def"
 };
-static_assert(sizeof(kAccHandlers) / sizeof(kAccHandlers[0]) == ir::kNumIrOps);
+static_assert(sizeof(kAccRows) / sizeof(kAccRows[0]) == ir::kNumIrOps);
+
+// kAccRows, which only the compiler reads, stored compactly: most rows are
+// empty, and a table of pointers is written at load time (relocations), so
+// its pages count in every process's RSS. Op i's variants are
+// kAccVariants[kAccFirst[i] + j], j counting the non-null entries of its row.
+constexpr auto kAccFirst = [] {
+  std::array<uint16_t, ir::kNumIrOps + 1> first{}; // the last: the number of variants
+  size_t n = 0;
+  for (size_t i = 0; i < ir::kNumIrOps; ++i) {
+    first[i] = static_cast<uint16_t>(n);
+    for (Handler h : kAccRows[i])
+      n += h != nullptr;
+  }
+  first[ir::kNumIrOps] = static_cast<uint16_t>(n);
+  return first;
+}();
+constexpr size_t kNumAccVariants = kAccFirst[ir::kNumIrOps];
+static_assert(kNumAccVariants < 0xFFFF);
+constexpr auto kAccMasks = [] {
+  std::array<uint8_t, ir::kNumIrOps> masks{};
+  for (size_t i = 0; i < ir::kNumIrOps; ++i)
+    for (size_t k = 0; k < 4; ++k)
+      masks[i] |= (kAccRows[i][k] != nullptr) << k;
+  return masks;
+}();
+constexpr auto kAccVariants = [] {
+  std::array<Handler, kNumAccVariants> variants{};
+  size_t n = 0;
+  for (const AccRow& row : kAccRows)
+    for (Handler h : row)
+      if (h) variants[n++] = h;
+  return variants;
+}();
 
 // The handler of `op`, reading unit `acc_unit` from the accumulator if it
 // has such a variant; else acc_unit becomes kNoAccUnit.
 uint64_t link_word(ir::IrOp op, uint8_t& acc_unit) {
-  if (acc_unit != ir::kNoAccUnit)
-    if (Handler v = kAccHandlers[static_cast<size_t>(op)][acc_unit])
-      return reinterpret_cast<uintptr_t>(v);
+  const size_t i = static_cast<size_t>(op);
+  if (acc_unit != ir::kNoAccUnit && (kAccMasks[i] >> acc_unit & 1)) {
+    const unsigned below =
+        std::popcount(static_cast<unsigned>(kAccMasks[i] & ((1u << acc_unit) - 1)));
+    return reinterpret_cast<uintptr_t>(kAccVariants[kAccFirst[i] + below]);
+  }
   acc_unit = ir::kNoAccUnit;
-  return reinterpret_cast<uintptr_t>(kHandlers[static_cast<size_t>(op)]);
+  return reinterpret_cast<uintptr_t>(kHandlers[i]);
 }
 
 void run(const uint64_t* ip, Slot* fp, uint8_t* mem, ExecState* st) {
