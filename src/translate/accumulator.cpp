@@ -90,16 +90,11 @@ void choose_accumulator_reads(Code& code) {
   const size_t n = starts.size();
   code.instr_acc_units.assign(n, kNoAccUnit);
   // What the jumps into each jump target bring, met over all of them
-  // (reached: some jump was seen).
-  std::vector<bool> is_target(code.words.size() + 1), reached(code.words.size() + 1);
+  // (reached: some jump to it was seen).
+  std::vector<bool> reached(code.words.size() + 1);
   std::vector<Held> at_target(code.words.size() + 1);
-  for (size_t i = 0; i < n; ++i)
-    for_each_target(code, starts[i], unfused(code.instr_ops[i]),
-                    [&](uint32_t t) { is_target[t] = true; });
-  for (const CatchClause& c : code.catches) { // entered by the unwinder: nothing known
-    is_target[c.target] = true;
+  for (const CatchClause& c : code.catches) // entered by the unwinder: nothing known
     reached[c.target] = true;
-  }
   // Iterate to a fixed point: a loop's back edge is seen after its header.
   // The sets only shrink, so this ends after a few passes.
   std::vector<Held> in(n);
@@ -111,8 +106,7 @@ void choose_accumulator_reads(Code& code) {
       const uint32_t start = starts[i];
       const IrOp op = unfused(code.instr_ops[i]);
       Held here = falls ? cur : Held{};
-      if (is_target[start] && reached[start])
-        here = falls ? meet(here, at_target[start]) : at_target[start];
+      if (reached[start]) here = falls ? meet(here, at_target[start]) : at_target[start];
       in[i] = here;
       for_each_target(code, start, op, [&](uint32_t t) {
         Held brought = reached[t] ? meet(at_target[t], here) : here;
