@@ -11,7 +11,6 @@
 #include <cstring>
 #include <mutex>
 #include <string>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -362,8 +361,7 @@ template <class Variants, uint32_t k> constexpr Handler acc_variant() {
   constexpr ir::IrOp op = Variants::kFirst;
   if constexpr (Step<op>::kDefined && ir::unit_letter(ir::ir_op_info(op).layout, k) == 's')
     return &Variants::template Variant<k>::run;
-  else if constexpr (std::is_same_v<Variants, StepVariants<op>> &&
-                     (AccHandler<op>::kUnits >> k & 1))
+  else if constexpr (AccHandler<op>::kUnits >> k & 1) // hand-written (a pair's first op is a step)
     return &AccHandler<op>::template Variant<k>::run;
   else
     return nullptr;
