@@ -53,12 +53,14 @@ Store::~Store() = default;
 
 Func Func::host(Store& store, FuncType type, HostFunction fn) {
   kite::Function* f = store.raw().new_function();
-  f->host_type = std::make_shared<FuncType>(std::move(type));
-  f->type = f->host_type.get();
+  f->host = std::make_unique<kite::HostFunction>();
+  f->host->type = std::make_shared<FuncType>(std::move(type));
+  f->host->name = "host";
+  f->type = f->host->type.get();
   f->header.type_id = canonical_host_func_type(*f->type);
-  f->debug_name = "host";
   const FuncType* sig = f->type;
-  f->host = [sig, fn = std::move(fn)](HostContext&, const Slot* args, Slot* results) -> Status {
+  f->host->callback = [sig, fn = std::move(fn)](HostContext&, const Slot* args,
+                                                Slot* results) -> Status {
     std::vector<Value> in;
     in.reserve(sig->params.size());
     for (ValType t : sig->params) {

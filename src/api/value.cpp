@@ -107,7 +107,7 @@ std::string Value::to_string() const {
   }
   switch (ref_kind()) {
   case RefKind::Null: return "ref.null";
-  case RefKind::Func: return "ref.func " + func()->raw()->debug_name;
+  case RefKind::Func: return "ref.func " + function_name(*func()->raw());
   case RefKind::Extern: return "ref.extern " + std::to_string(*extern_payload());
   case RefKind::I31: return "ref.i31 " + std::to_string((ref() >> 1) & 0x7fffffff);
   case RefKind::Struct: return "ref.struct";

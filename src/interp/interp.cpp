@@ -124,7 +124,7 @@ inline const ir::Code* code_of(Function* fn, ExecState* st) {
   Slot* saved_top = st->value_top;
   st->value_top = args + std::max(np, nr);
   st->in_wasm = 0;
-  Status s = fn->host(ctx, in, args);
+  Status s = fn->host->callback(ctx, in, args);
   st->in_wasm = 1;
   st->value_top = saved_top;
   if (s.ok()) return true;
@@ -637,17 +637,12 @@ void prepare_thread(ExecState& st) {
   st.value_top = st.stack.get();
 }
 
-std::string frame_name(const Function* fn) {
-  if (!fn->debug_name.empty()) return fn->debug_name;
-  return "func[" + std::to_string(fn->index) + "]";
-}
-
 Status host_entry(Function& fn, const Slot* args, Slot* results) {
   HostContext ctx{nullptr, nullptr};
-  Status s = fn.host(ctx, args, results);
+  Status s = fn.host->callback(ctx, args, results);
   if (!s.ok()) {
     ExecState& st = thread_state();
-    st.backtrace.assign(1, frame_name(&fn));
+    st.backtrace.assign(1, function_name(fn));
   }
   return s;
 }
@@ -675,7 +670,7 @@ Status invoke(Function& fn, const Slot* args, Slot* results) {
   sig_atomic_t saved_in_wasm = st.in_wasm;
   const size_t np = code->num_param_slots, nr = code->num_result_slots;
   if (frame + std::max<size_t>(code->frame_slots, nr) > st.stack_limit || st.csp == st.cs_limit) {
-    st.backtrace.assign(1, frame_name(&fn));
+    st.backtrace.assign(1, function_name(fn));
     return Error{kStackExhausted};
   }
   if (np) std::memcpy(frame, args, np * sizeof(Slot)); // args may be null when np == 0
@@ -702,7 +697,7 @@ Status invoke(Function& fn, const Slot* args, Slot* results) {
         st.backtrace.push_back("... " + std::to_string(e - saved_csp) + " more frames");
         break;
       }
-      st.backtrace.push_back(frame_name(e[-1].fn));
+      st.backtrace.push_back(function_name(*e[-1].fn));
     }
     st.csp = saved_csp;
     st.value_top = saved_value_top;

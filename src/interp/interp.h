@@ -33,8 +33,8 @@ ThreadLimits thread_limits();
 // functions that were active, innermost first.
 Status invoke(Function& fn, const Slot* args, Slot* results);
 
-// Function::debug_name of each frame active when this thread's last trap
-// happened, innermost first (empty names are reported as "func[<index>]").
+// function_name() of each frame active when this thread's last trap
+// happened, innermost first.
 // Deep stacks are cut after 64 frames with a last entry "... N more frames".
 const std::vector<std::string>& last_trap_backtrace();
 

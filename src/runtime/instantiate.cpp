@@ -4,7 +4,6 @@
 #include <cstring>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "binary/instr_reader.h"
@@ -97,21 +96,8 @@ uint32_t canonical_id(const Module& module, uint32_t type_index) {
   return type_index < module.canonical_types.size() ? module.canonical_types[type_index] : 0;
 }
 
-// A function's name for backtraces: from the name section, else its first
-// export name (`exported`: function index -> name), else none.
-std::string function_debug_name(const Module& module, uint32_t index,
-                                const std::unordered_map<uint32_t, std::string_view>& exported) {
-  if (auto it = module.function_names.find(index); it != module.function_names.end())
-    return it->second;
-  if (auto it = exported.find(index); it != exported.end()) return std::string(it->second);
-  return {};
-}
-
 Status allocate_defined(Store& store, Instance& instance) {
   const Module& module = *instance.module;
-  std::unordered_map<uint32_t, std::string_view> exported;
-  for (const Export& e : module.exports)
-    if (e.kind == ExternKind::Func) exported.emplace(e.index, e.name); // the first one stays
   const uint32_t first_defined = module.num_imported_functions;
   Function* defined = store.new_functions(module.functions.size() - first_defined);
   instance.functions.reserve(module.functions.size());
@@ -122,7 +108,6 @@ Status allocate_defined(Store& store, Instance& instance) {
     fn->type = &module.func_type(type_index);
     fn->instance = &instance;
     fn->index = i;
-    fn->debug_name = function_debug_name(module, i, exported);
     instance.functions.push_back(fn);
   }
   // Globals in order: an initialiser may read the globals before it.

@@ -48,6 +48,14 @@ struct HostContext {
 };
 using HostCallback = std::function<Status(HostContext& ctx, const Slot* args, Slot* results)>;
 
+// What a host function runs, kept out of Function: a big module allocates a
+// Function per wasm function, none of which needs these.
+struct HostFunction {
+  HostCallback callback;
+  std::shared_ptr<FuncType> type; // owns Function::type
+  std::string name;               // for backtraces
+};
+
 struct Function {
   ObjectHeader header{ObjectKind::Function, 0}; // header.type_id = canonical type
   // Execution state owned by the interpreter (lazily translated code), next
@@ -64,12 +72,14 @@ struct Function {
   // A wasm function: its defining instance and index there.
   Instance* instance = nullptr;
   uint32_t index = 0;
-  // A host function (instance == nullptr).
-  HostCallback host;
-  std::shared_ptr<FuncType> host_type; // owns `type` for host functions
+  std::unique_ptr<HostFunction> host; // a host function (instance == nullptr)
   std::shared_ptr<void> code_owner;
-  std::string debug_name; // from the name section / export, for backtraces
 };
+
+// A function's name for backtraces: a host function's own; a wasm
+// function's from the name section, else its first export name, else
+// func[INDEX].
+std::string function_name(const Function& fn);
 
 // A boxed host (externref) value: (ref.extern N) in scripts, embedder data.
 struct ExternObject {

@@ -9,6 +9,16 @@ Store::~Store() {
     release_memory(*memory);
 }
 
+std::string function_name(const Function& fn) {
+  if (fn.host) return fn.host->name;
+  const Module& module = *fn.instance->module;
+  if (std::string_view name = module.function_name(fn.index); !name.empty())
+    return std::string(name);
+  for (const Export& e : module.exports)
+    if (e.kind == ExternKind::Func && e.index == fn.index) return e.name;
+  return "func[" + std::to_string(fn.index) + "]";
+}
+
 Function* Store::new_function() {
   std::lock_guard lock(mutex_);
   return functions_.emplace_back(std::make_unique<Function>()).get();

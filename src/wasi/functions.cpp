@@ -940,12 +940,13 @@ void Wasi::define(api::Linker& linker, api::Store& store) {
       type->params.push_back(*p == 'I' ? ValType::i64() : ValType::i32());
     if (spec.returns_errno) type->results.push_back(ValType::i32());
     kite::Function* f = store.raw().new_function();
-    f->host_type = type;
+    f->host = std::make_unique<kite::HostFunction>();
+    f->host->type = type;
+    f->host->name = std::string("wasi_snapshot_preview1.") + spec.name;
     f->type = type.get();
     f->header.type_id = canonical_host_func_type(*type);
-    f->debug_name = std::string("wasi_snapshot_preview1.") + spec.name;
-    f->host = [context = context_, fn = spec.fn,
-               name = spec.name](HostContext& host, const Slot* args, Slot* results) -> Status {
+    f->host->callback = [context = context_, fn = spec.fn, name = spec.name](
+                            HostContext& host, const Slot* args, Slot* results) -> Status {
       // WASI addresses the calling instance's memory 0.
       if (!host.caller || host.caller->memories.empty())
         return Error{std::string("WASI ") + name + " needs a calling instance with a memory"};

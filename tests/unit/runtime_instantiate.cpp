@@ -126,8 +126,9 @@ TEST(RuntimeInstantiate, ImportTypeMismatchesAreUnlinkable) {
   Memory* unbounded = *store.new_memory(MemoryType{Limits{2, std::nullopt, false, false}, 16});
 
   Function* takes_i32 = store.new_function();
-  takes_i32->host_type = std::make_shared<FuncType>(FuncType{{ValType::i32()}, {}});
-  takes_i32->type = takes_i32->host_type.get();
+  takes_i32->host = std::make_unique<HostFunction>();
+  takes_i32->host->type = std::make_shared<FuncType>(FuncType{{ValType::i32()}, {}});
+  takes_i32->type = takes_i32->host->type.get();
   takes_i32->header.type_id = module->canonical_types[f.type_index];
   Function* takes_nothing = store.new_function();
   takes_nothing->header.type_id = module->canonical_types[void_type];
