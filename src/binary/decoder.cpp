@@ -599,20 +599,23 @@ Status Decoder::custom_section(uint32_t size) {
   if (name == "name") {
     Reader nr(m_.data_at(contents), contents.size, contents.offset);
     std::string module_name;
-    std::unordered_map<uint32_t, std::string> function_names;
+    std::vector<FunctionName> function_names;
     auto parse = [&]() -> Status {
       while (!nr.at_end()) {
         KITE_TRY_ASSIGN(uint8_t sub_id, nr.u8());
         KITE_TRY_ASSIGN(uint32_t sub_size, nr.u32());
         KITE_TRY_ASSIGN(const uint8_t* sub, nr.bytes(sub_size));
-        Reader s(sub, sub_size);
+        Reader s(sub, sub_size, nr.offset() - sub_size);
         if (sub_id == 0) {
           KITE_TRY_ASSIGN(module_name, s.name());
         } else if (sub_id == 1) {
           KITE_TRY_ASSIGN(uint32_t n, s.u32());
           for (uint32_t i = 0; i < n; ++i) {
             KITE_TRY_ASSIGN(uint32_t index, s.u32());
-            KITE_TRY_ASSIGN(function_names[index], s.name());
+            if (!function_names.empty() && index <= function_names.back().index)
+              return s.fail("function names out of order");
+            KITE_TRY_ASSIGN(ByteRange name, s.name_range());
+            function_names.push_back({index, name});
           }
         }
       }

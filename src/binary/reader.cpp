@@ -77,12 +77,18 @@ Result<const uint8_t*> Reader::bytes(size_t n) {
 }
 
 Result<std::string> Reader::name() {
+  KITE_TRY_ASSIGN(ByteRange range, name_range());
+  return std::string(reinterpret_cast<const char*>(p_ - range.size), range.size);
+}
+
+Result<ByteRange> Reader::name_range() {
   KITE_TRY_ASSIGN(uint32_t len, u32());
   if (remaining() < len) return fail("length out of bounds");
-  std::string s(reinterpret_cast<const char*>(p_), len);
-  if (!is_valid_utf8(s)) return fail("malformed UTF-8 encoding");
+  if (!is_valid_utf8(std::string_view(reinterpret_cast<const char*>(p_), len)))
+    return fail("malformed UTF-8 encoding");
+  const ByteRange range{static_cast<uint32_t>(offset()), len};
   p_ += len;
-  return s;
+  return range;
 }
 
 namespace {

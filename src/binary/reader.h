@@ -7,6 +7,7 @@
 #include <cstring>
 #include <string>
 
+#include "model/module.h"
 #include "model/types.h"
 #include "support/result.h"
 
@@ -56,6 +57,7 @@ public:
   // Length-prefixed, validated UTF-8; a length past the end of the input is
   // "length out of bounds" (the spec's len32 check).
   Result<std::string> name();
+  Result<ByteRange> name_range(); // the same, as where its bytes are
   Result<const uint8_t*> bytes(size_t n);
 
   // Value types and heap types, with all GC / typed-reference encodings.

@@ -228,10 +228,9 @@ int inspect_command(const std::vector<std::string>& args) {
   if (m.start) std::printf("start: func %u\n", *m.start);
   std::printf("functions: %zu (%u imported)\n", m.functions.size(), m.num_imported_functions);
   for (uint32_t i = m.num_imported_functions; i < m.functions.size(); ++i) {
-    auto name = m.function_names.find(i);
-    std::printf("  func %u%s%s: %s, %u locals, %u body bytes\n", i,
-                name != m.function_names.end() ? " $" : "",
-                name != m.function_names.end() ? name->second.c_str() : "",
+    std::string_view name = m.function_name(i);
+    std::printf("  func %u%s%.*s: %s, %u locals, %u body bytes\n", i, name.empty() ? "" : " $",
+                static_cast<int>(name.size()), name.data(),
                 func_type_text(m.function_type(i)).c_str(), m.functions[i].num_locals,
                 m.functions[i].body.size);
     if (disasm) disassemble(m, i);

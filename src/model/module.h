@@ -6,12 +6,13 @@
 // byte ranges into it, decoded lazily by whoever needs them.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
 #include "model/types.h"
@@ -127,6 +128,13 @@ struct DataSegment {
 // when bodies are validated lazily (defined in src/validate).
 struct DeferredBodies;
 
+// A function's name from the name section, kept as a range of the module's
+// bytes: a big module names thousands of functions.
+struct FunctionName {
+  uint32_t index = 0;
+  ByteRange name;
+};
+
 struct CustomSection {
   std::string name;
   ByteRange contents;
@@ -160,7 +168,7 @@ struct Module {
 
   // From the name section (best effort; a malformed name section is ignored).
   std::string name;
-  std::unordered_map<uint32_t, std::string> function_names;
+  std::vector<FunctionName> function_names; // by increasing index
 
   // Canonical type ids (TypeRegistry), one per entry of `types`; filled by
   // validate_module so that type equality across modules is an integer compare.
@@ -180,6 +188,13 @@ struct Module {
     return {local_groups.data() + f.first_local_group, f.num_local_groups};
   }
   const uint8_t* data_at(ByteRange r) const { return bytes.data() + r.offset; }
+  // Function `index`'s name from the name section, or empty.
+  std::string_view function_name(uint32_t index) const {
+    auto it = std::lower_bound(function_names.begin(), function_names.end(), index,
+                               [](const FunctionName& n, uint32_t i) { return n.index < i; });
+    if (it == function_names.end() || it->index != index) return {};
+    return {reinterpret_cast<const char*>(data_at(it->name)), it->name.size};
+  }
 };
 
 } // namespace kite

@@ -439,8 +439,9 @@ Status Validator::check_body(uint32_t func_index) {
 // body error: "type mismatch (in func 3 $fac at i64.const)".
 Error Validator::in_function(uint32_t func_index, Error e) const {
   std::string where = "in func " + std::to_string(func_index);
-  if (auto name = m_.function_names.find(func_index); name != m_.function_names.end()) {
-    where += " $" + name->second;
+  if (std::string_view name = m_.function_name(func_index); !name.empty()) {
+    where += " $";
+    where += name;
   }
   if (in_.offset >= m_.functions[func_index].body.offset && in_.offset <= e.offset) {
     where += " at " + std::string(op_name(in_.op));

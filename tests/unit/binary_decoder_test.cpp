@@ -105,7 +105,7 @@ TEST(BinaryDecoder, NameSection) {
                                       0x01, 0x04, 0x01, 0x00, 0x01, 'f'}));
   ASSERT_TRUE(m.ok()) << m.error().describe();
   EXPECT_EQ((*m)->name, "m");
-  EXPECT_EQ((*m)->function_names.at(0), "f");
+  EXPECT_EQ((*m)->function_name(0), "f");
   // A broken name section is ignored.
   auto bad = decode_module(with_header({0x00, 0x08, 0x04, 'n', 'a', 'm', 'e', 0x00, 0x09, 0x01}));
   ASSERT_TRUE(bad.ok()) << bad.error().describe();

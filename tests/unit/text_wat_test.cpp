@@ -203,8 +203,8 @@ TEST(TextWat, NameSectionHasFunctionNames) {
   auto m = decode_module(bin);
   ASSERT_TRUE(m.ok()) << m.error().describe();
   EXPECT_EQ((*m)->name, "m");
-  EXPECT_EQ((*m)->function_names[0], "imp");
-  EXPECT_EQ((*m)->function_names[1], "main");
+  EXPECT_EQ((*m)->function_name(0), "imp");
+  EXPECT_EQ((*m)->function_name(1), "main");
 }
 
 TEST(TextWat, DataCountOnlyWhenNeeded) {
