@@ -54,6 +54,35 @@ template <typename F> inline F fcopysign(F a, F b) {
   return std::bit_cast<F>((std::bit_cast<Bits<F>>(a) & ~kSignBit<F>) |
                           (std::bit_cast<Bits<F>>(b) & kSignBit<F>));
 }
+// Rounding to an integral value without libm: on baseline x86-64 (no
+// SSE4.1) std::floor and friends are library calls, and a kite that needs
+// no libm maps none of its pages into a run. A NaN is quieted (x + x), as
+// the hardware's round instructions do; a float whose magnitude is at least
+// 2^(mantissa bits) is integral already.
+template <typename F> inline constexpr F kAllIntegral = sizeof(F) == 4 ? F(0x1p23) : F(0x1p52);
+template <typename F> inline F ftrunc(F x) {
+  using I = std::conditional_t<sizeof(F) == 4, int32_t, int64_t>;
+  if (x != x) return x + x;
+  if (!(fabs(x) < kAllIntegral<F>)) return x;
+  return fcopysign(F(I(x)), x); // -0.5 truncates to -0
+}
+template <typename F> inline F ffloor(F x) {
+  const F t = ftrunc(x);
+  return t > x ? t - 1 : t;
+}
+template <typename F> inline F fceil(F x) {
+  const F t = ftrunc(x);
+  return t < x ? t + 1 : t;
+}
+// Ties to even: adding 2^(mantissa bits) leaves no fraction bits, so the
+// addition rounds (in the default rounding mode); subtracting it is exact.
+template <typename F> inline F fnearest(F x) {
+  if (x != x) return x + x;
+  const F a = fabs(x);
+  if (!(a < kAllIntegral<F>)) return x;
+  return fcopysign((a + kAllIntegral<F>)-kAllIntegral<F>, x);
+}
+
 // min/max: NaN if either is NaN; -0 < +0.
 template <typename F> inline F fmin(F a, F b) {
   if (a != a || b != b) return a + b; // an arithmetic NaN

@@ -259,16 +259,16 @@ template <typename F> inline V128 sqrt(V128 a) {
   return map<F>(a, [](F x) { return std::sqrt(x); });
 }
 template <typename F> inline V128 ceil(V128 a) {
-  return map<F>(a, [](F x) { return std::ceil(x); });
+  return map<F>(a, [](F x) { return num::fceil(x); });
 }
 template <typename F> inline V128 floor(V128 a) {
-  return map<F>(a, [](F x) { return std::floor(x); });
+  return map<F>(a, [](F x) { return num::ffloor(x); });
 }
 template <typename F> inline V128 trunc(V128 a) {
-  return map<F>(a, [](F x) { return std::trunc(x); });
+  return map<F>(a, [](F x) { return num::ftrunc(x); });
 }
 template <typename F> inline V128 nearest(V128 a) {
-  return map<F>(a, [](F x) { return std::nearbyint(x); });
+  return map<F>(a, [](F x) { return num::fnearest(x); });
 }
 // min/max as wasm defines them (NaN wins, -0 < +0); the relaxed forms use
 // them too.
