@@ -4,9 +4,9 @@ the kite binary's functions.
 
 Peak RSS counts every page of the binary a run maps in, and the kernel maps
 file pages in 64 KiB runs around each page touched. A run uses a few hundred
-of kite's ~10,000 functions (the loader, validator, translator and the
+of kite's ~6,300 functions (the loader, validator, translator and the
 handlers of the ops it meets); scattered through 1.4 MiB of code they map
-in nearly all of it. Listed first, together, they map in ~400 KiB.
+in nearly all of it. Listed first, together, they map in ~600 KiB.
 
 This runs kite under cachegrind (valgrind) on every bench kernel, the
 start-up module and the bundled examples, and writes the functions that ran,
@@ -23,6 +23,7 @@ import argparse
 import collections
 import concurrent.futures
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -75,6 +76,8 @@ def main():
     ap.add_argument("--build", default=os.path.join(ROOT, "build", "release"),
                     help="release build directory to profile (default build/release)")
     args = ap.parse_args()
+    if not shutil.which("valgrind"):
+        sys.exit("bench/link_order.py: valgrind not found (apt-get install valgrind)")
     defined = binary_functions(os.path.join(args.build, "kite"))
     uses = collections.Counter()
     with tempfile.TemporaryDirectory() as workdir, \
