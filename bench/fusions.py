@@ -24,6 +24,9 @@ it, then prints the selection:
                           unit k that B reads
   KITE_FUSE_ENTER(A, B)   by the same rule, a step A followed by an op B
                           without a step (a call, a return, a br_table...)
+  KITE_FUSE_ENTER_FWD(A, B, k)  per selected such pair whose A writes unit
+                          0, per unit k that B's handler can take from the
+                          accumulator (its IO_HANDLER mask)
 
 Step ops, their read units and which ones write unit 0 follow the rules of
 src/interp/steps.inc; they are derived here from src/translate/ir_ops.def.
@@ -77,6 +80,31 @@ def step_ops():
     return reads, producers
 
 
+def accumulator_reads():
+    """{op: units it can read from the accumulator} of the ops without a
+    step: the masks of the IO_HANDLERs in src/interp/*.inc, and the trapping
+    arithmetic, loads and stores that ir_ops.def declares through them."""
+    units = {}
+    interp = os.path.join(ROOT, "src", "interp")
+    for name in sorted(os.listdir(interp)):
+        if name.endswith(".inc"):
+            with open(os.path.join(interp, name)) as f:
+                for op, mask in re.findall(r"^IO_HANDLER\((\w+), ([^{]+), \{", f.read(), re.M):
+                    units[op] = [int(k) for k in re.findall(r"1u << (\d)", mask)]
+    with open(os.path.join(ROOT, "src", "translate", "ir_ops.def")) as f:
+        text = f.read()
+    for kind, op in re.findall(r"^KITE_IR_(UN_TRAP|BIN_TRAP|LOAD|STORE)\((\w+)", text, re.M):
+        if kind == "UN_TRAP":
+            units[op] = [1]
+        elif kind == "BIN_TRAP":
+            units[op] = [1, 2]
+        elif kind == "LOAD":
+            units[op + "Checked"] = [1]
+        else:
+            units[op + "Checked"] = [0, 1]
+    return units
+
+
 def jumps(op):
     return op == "Br" or op.startswith("BrIf")
 
@@ -112,6 +140,7 @@ def main():
     args = ap.parse_args()
     count_build, kernel_build = os.path.abspath(args.count_build), os.path.abspath(args.build)
     reads, producers = step_ops()
+    from_acc = accumulator_reads()
     mean, most, rank = collections.Counter(), collections.Counter(), {}
     names = KERNELS + REAL
     work = tempfile.mkdtemp(prefix="kite-fusions-")
@@ -142,6 +171,11 @@ def main():
         if a in producers and b in reads:
             for k in reads[b]:
                 print(f"KITE_FUSE_FWD({a}, {b}, {k})")
+    print()
+    for a, b in chosen:
+        if a in producers and b not in reads:
+            for k in from_acc.get(b, []):
+                print(f"KITE_FUSE_ENTER_FWD({a}, {b}, {k})")
 
 
 if __name__ == "__main__":

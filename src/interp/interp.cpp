@@ -388,6 +388,8 @@ constexpr AccRow kAccRows[] = {
 #define KITE_FUSE(A, B) acc_row<PairVariants<ir::IrOp::A, ir::IrOp::B, ~0u>>(),
 #define KITE_FUSE_FWD(A, B, k) acc_row<PairVariants<ir::IrOp::A, ir::IrOp::B, k>>(),
 #define KITE_FUSE_ENTER(A, B) acc_row<EnterVariants<ir::IrOp::A, H_##B>>(),
+#define KITE_FUSE_ENTER_FWD(A, B, k)                                                               \
+  acc_row<EnterVariants<ir::IrOp::A, AccHandler<ir::IrOp::B>::Variant<k>>>(),
 #include "translate/ir_fusions.def"
 };
 static_assert(sizeof(kAccRows) / sizeof(kAccRows[0]) == ir::kNumIrOps);

@@ -226,6 +226,27 @@ TEST(InterpExecution, HandWrittenHandlersReadTheAccumulatorToo) {
   EXPECT_NE(r.ir("div").find(acc_line("I32DivU s0 s1 s2", "s1")), std::string::npos) << r.ir("div");
 }
 
+TEST(InterpExecution, APairEnteringAHandWrittenHandlerPassesItTheResult) {
+  // x - 1 picks the br_table target: the subtraction and the br_table run
+  // as one fused pair (KITE_FUSE_ENTER_FWD), the br_table taking its index
+  // from the pair's register instead of the frame.
+  Running r(R"((module
+    (func (export "pick") (param $x i32) (result i32)
+      (block $b (block $a
+        (br_table $a $b (i32.sub (local.get $x) (i32.const 1))))
+        (return (i32.const 7)))
+      (i32.const 9))))");
+  for (auto [x, expected] : {std::pair{1, 7}, {2, 9}, {0, 9}}) {
+    auto result = r.func("pick").call({Value::i32(x)});
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    EXPECT_EQ((*result)[0].i32(), expected) << x;
+  }
+  std::string ir = r.ir("pick");
+  EXPECT_NE(ir.find("I32SubImm s1 s0 #1  ; fused with the next, result passed in a register"),
+            std::string::npos)
+      << ir;
+}
+
 TEST(InterpExecution, AJumpTargetReadsTheAccumulatorOnlyWhenEveryPathAgrees) {
   // Both paths into the first loop's head bring $x in the accumulator (the
   // op before the loop and the back edge's counter); into the second's the
