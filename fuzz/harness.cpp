@@ -100,9 +100,10 @@ Function* dummy_function(Store& store, const Module& m, uint32_t type_index) {
   Function* f = store.new_function();
   f->type = &m.func_type(type_index);
   f->header.type_id = m.canonical_types[type_index];
-  f->debug_name = "dummy";
+  f->host = std::make_unique<HostFunction>();
+  f->host->name = "dummy";
   const FuncType* type = f->type;
-  f->host = [type](HostContext&, const Slot*, Slot* results) -> Status {
+  f->host->callback = [type](HostContext&, const Slot*, Slot* results) -> Status {
     for (ValType t : type->results) {
       if (non_nullable_ref(t)) return Error{"dummy import cannot return a non-null reference"};
       for (uint32_t i = 0; i < slot_count(t); ++i)
