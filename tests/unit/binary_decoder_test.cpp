@@ -112,5 +112,24 @@ TEST(BinaryDecoder, NameSection) {
   EXPECT_TRUE((*bad)->name.empty());
 }
 
+TEST(BinaryDecoder, FunctionNamesAreLookedUpByIndex) {
+  // function names 1 "a", 3 "bc": found by index, absent between and after.
+  auto m = decode_module(with_header({0x00, 0x0F, 0x04, 'n', 'a', 'm', 'e', 0x01, 0x08, 0x02, 0x01,
+                                      0x01, 'a', 0x03, 0x02, 'b', 'c'}));
+  ASSERT_TRUE(m.ok()) << m.error().describe();
+  EXPECT_EQ((*m)->function_name(1), "a");
+  EXPECT_EQ((*m)->function_name(3), "bc");
+  EXPECT_EQ((*m)->function_name(0), "");
+  EXPECT_EQ((*m)->function_name(2), "");
+  EXPECT_EQ((*m)->function_name(4), "");
+  // Out of index order (3 before 1), as the spec forbids: the name section
+  // is ignored like any other malformed one.
+  auto unordered = decode_module(with_header({0x00, 0x0F, 0x04, 'n', 'a', 'm', 'e', 0x01, 0x08,
+                                              0x02, 0x03, 0x02, 'b', 'c', 0x01, 0x01, 'a'}));
+  ASSERT_TRUE(unordered.ok()) << unordered.error().describe();
+  EXPECT_EQ((*unordered)->function_name(1), "");
+  EXPECT_EQ((*unordered)->function_name(3), "");
+}
+
 } // namespace
 } // namespace kite
