@@ -547,7 +547,7 @@ const ir::Code* translate_slow(Function* fn, ExecState* st) {
     uint64_t* ip = &code->words[code->instr_starts[i]];
     uint32_t first = ir::table_entries_unit(op);
     for (uint32_t e = 0; e <= ir::unit(ip, first - 1); ++e) {
-      uint32_t k = first + 3 * e;
+      uint32_t k = first + ir::kTableEntryUnits * e;
       uint64_t word = ip[static_cast<int32_t>(ir::unit(ip, k))];
       std::memcpy(reinterpret_cast<char*>(ip + 1) + 4 * (k + 1), &word, sizeof word);
     }

@@ -72,14 +72,11 @@ bool falls_through(IrOp op) {
 // Calls f(word index) for every jump target of the instruction at `start`.
 template <class F> void for_each_target(const Code& code, uint32_t start, IrOp op, F f) {
   const uint64_t* ip = &code.words[start];
-  uint32_t k = 0;
-  for (char c : ir_op_info(op).layout) {
-    if (c == 'j') f(start + static_cast<int32_t>(unit(ip, k)));
-    if (c == 'n') {
-      for (uint32_t e = 0; e <= unit(ip, k); ++e)
-        f(start + static_cast<int32_t>(unit(ip, k + 1 + 3 * e)));
-    }
-    k += letter_units(c);
+  if (has_jump(op)) f(start + static_cast<int32_t>(unit(ip, jump_unit(op))));
+  if (op == IrOp::BrTable || op == IrOp::BrTableLoad) {
+    const uint32_t first = table_entries_unit(op);
+    for (uint32_t e = 0; e <= unit(ip, first - 1); ++e)
+      f(start + static_cast<int32_t>(unit(ip, first + kTableEntryUnits * e)));
   }
 }
 

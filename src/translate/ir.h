@@ -156,6 +156,9 @@ constexpr bool has_jump(IrOp op) { return jump_unit(op) != ~0u; }
 constexpr uint32_t table_entries_unit(IrOp op) {
   return letter_unit(ir_op_info(op).layout, 'n') + 1;
 }
+// Units per br_table entry: its jump offset, then its target's first word
+// (two units, filled in when the code is linked).
+inline constexpr uint32_t kTableEntryUnits = 3;
 // Length in words of an instruction with a fixed layout (no 'n').
 constexpr uint32_t instr_words(std::string_view layout) {
   return 1 + (layout_units(layout) + 1) / 2;

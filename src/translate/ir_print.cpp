@@ -82,7 +82,7 @@ std::string print(const Code& code) {
         for (uint32_t t = 0; t <= n; ++t) {
           std::snprintf(buf, sizeof buf, "%s->%d", t ? " " : "",
                         static_cast<int32_t>(start) + static_cast<int32_t>(unit(ip, k)));
-          k += 3;
+          k += kTableEntryUnits;
           targets += buf;
         }
         targets += "]";

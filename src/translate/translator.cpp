@@ -593,7 +593,7 @@ private:
       }
       if (k < last) continue;
       for (uint32_t e = 0; e <= units_[entries - 1]; ++e) {
-        uint32_t u = entries + 3 * e;
+        uint32_t u = entries + kTableEntryUnits * e;
         if (units_[u] != 0) { // bound: the same target from here
           units_[u] += orig - cur_start_;
           continue;
