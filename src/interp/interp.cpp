@@ -340,6 +340,9 @@ const Handler kHandlers[] = {
 #define KITE_FUSE(A, B) &H_##A##_##B::run,
 #define KITE_FUSE_FWD(A, B, k) &H_##A##_##B##_##k::run,
 #include "translate/ir_fusions.def"
+#define KITE_FUSE(A, B)
+#define KITE_FUSE_FWD(A, B, k) &H_##A##_##B##_##k##_Unstored::run,
+#include "translate/ir_fusions.def"
 };
 static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == ir::kNumIrOps);
 
@@ -356,6 +359,14 @@ template <ir::IrOp A, ir::IrOp B, uint32_t kFwd> struct PairVariants {
 template <ir::IrOp A, class HB> struct EnterVariants {
   static constexpr ir::IrOp kFirst = A;
   template <uint32_t k> using Variant = FusedEnter<A, HB, k>;
+};
+template <ir::IrOp A, ir::IrOp B, uint32_t kFwd> struct UnstoredPairVariants {
+  static constexpr ir::IrOp kFirst = A;
+  template <uint32_t k> using Variant = FusedPairUnstored<A, B, kFwd, k>;
+};
+template <ir::IrOp A, class HB> struct UnstoredEnterVariants {
+  static constexpr ir::IrOp kFirst = A;
+  template <uint32_t k> using Variant = FusedEnterUnstored<A, HB, k>;
 };
 template <class Variants, uint32_t k> constexpr Handler acc_variant() {
   constexpr ir::IrOp op = Variants::kFirst;
@@ -390,6 +401,12 @@ constexpr AccRow kAccRows[] = {
 #define KITE_FUSE_ENTER(A, B) acc_row<EnterVariants<ir::IrOp::A, H_##B>>(),
 #define KITE_FUSE_ENTER_FWD(A, B, k)                                                               \
   acc_row<EnterVariants<ir::IrOp::A, AccHandler<ir::IrOp::B>::Variant<k>>>(),
+#include "translate/ir_fusions.def"
+#define KITE_FUSE(A, B)
+#define KITE_FUSE_FWD(A, B, k) acc_row<UnstoredPairVariants<ir::IrOp::A, ir::IrOp::B, k>>(),
+#define KITE_FUSE_ENTER(A, B)
+#define KITE_FUSE_ENTER_FWD(A, B, k)                                                               \
+  acc_row<UnstoredEnterVariants<ir::IrOp::A, AccHandler<ir::IrOp::B>::Variant<k>>>(),
 #include "translate/ir_fusions.def"
 };
 static_assert(sizeof(kAccRows) / sizeof(kAccRows[0]) == ir::kNumIrOps);

@@ -34,6 +34,11 @@ enum class IrOp : uint16_t {
 #define KITE_FUSE(A, B) A##_##B,
 #define KITE_FUSE_FWD(A, B, k) A##_##B##_##k,
 #include "translate/ir_fusions.def"
+// Every forwarding pair again, its first op's result not stored: the value
+// is a temp that the second op consumes, so no one reads its slot.
+#define KITE_FUSE(A, B)
+#define KITE_FUSE_FWD(A, B, k) A##_##B##_##k##_Unstored,
+#include "translate/ir_fusions.def"
 };
 
 // The ops of ir_ops.def; fused pairs (ir_fusions.def) are numbered after them.
@@ -49,11 +54,17 @@ inline constexpr uint32_t kNumBaseIrOps = 0
 #define KITE_IR_STORE(Name, T, Mem) +5
 #include "translate/ir_ops.def"
     ;
-inline constexpr uint32_t kNumIrOps = kNumBaseIrOps
+inline constexpr uint32_t kNumFusedIrOps = 0
 #define KITE_FUSE(A, B) +1
 #define KITE_FUSE_FWD(A, B, k) +1
 #include "translate/ir_fusions.def"
     ;
+inline constexpr uint32_t kNumForwardingIrOps = 0
+#define KITE_FUSE(A, B)
+#define KITE_FUSE_FWD(A, B, k) +1
+#include "translate/ir_fusions.def"
+    ;
+inline constexpr uint32_t kNumIrOps = kNumBaseIrOps + kNumFusedIrOps + kNumForwardingIrOps;
 
 // Operand layout of an instruction (letters as in ir_ops.def), its name, and
 // whether it is a step: it runs straight through or ends in a plain jump,
@@ -63,6 +74,7 @@ struct IrOpInfo {
   std::string_view layout;
   bool step = false;
   bool forwards = false; // a fused pair passing its first op's result in a register
+  bool unstored = false; // ... and not storing it in the frame as well
 };
 
 #define KITE_IMM_LAYOUT_I32 "i"
@@ -101,6 +113,11 @@ inline constexpr IrOpInfo kFusedIrOpInfos[] = {
 #define KITE_FUSE_FWD(A, B, k)                                                                     \
   {#A "_" #B "_" #k, kBaseIrOpInfos[static_cast<size_t>(IrOp::A)].layout, false, true},
 #include "translate/ir_fusions.def"
+#define KITE_FUSE(A, B)
+#define KITE_FUSE_FWD(A, B, k)                                                                     \
+  {#A "_" #B "_" #k "_Unstored", kBaseIrOpInfos[static_cast<size_t>(IrOp::A)].layout, false, true, \
+   true},
+#include "translate/ir_fusions.def"
 };
 constexpr const IrOpInfo& ir_op_info(IrOp op) {
   size_t i = static_cast<size_t>(op);
@@ -112,6 +129,9 @@ constexpr IrOp unfused(IrOp op) {
 #define KITE_FUSE(A, B) IrOp::A,
 #define KITE_FUSE_FWD(A, B, k) IrOp::A,
 #include "translate/ir_fusions.def"
+#define KITE_FUSE(A, B)
+#define KITE_FUSE_FWD(A, B, k) IrOp::A,
+#include "translate/ir_fusions.def"
   };
   size_t i = static_cast<size_t>(op);
   return i < kNumBaseIrOps ? op : kFirst[i - kNumBaseIrOps];
@@ -121,6 +141,8 @@ IrOp fused_pair(IrOp a, IrOp b);
 // The fused op that runs `a` then `b`, passing a's result to b's unit k in a
 // register, or `a` if none.
 IrOp fused_forward(IrOp a, IrOp b, uint32_t k);
+// The forwarding pair `fwd` whose first op does not store its result.
+IrOp unstored(IrOp fwd);
 
 // Number of 32-bit operand units a layout letter takes.
 constexpr uint32_t letter_units(char c) { return (c == 'L' || c == 'p') ? 2 : 1; }

@@ -24,7 +24,7 @@ struct Fusion {
   constexpr bool operator<(const Fusion& other) const { return key < other.key; }
 };
 constexpr auto kFusions = [] {
-  std::array<Fusion, kNumIrOps - kNumBaseIrOps> table = {
+  std::array<Fusion, kNumFusedIrOps> table = {
 #define KITE_FUSE(A, B) Fusion{fusion_key(IrOp::A, IrOp::B, ~0u), IrOp::A##_##B},
 #define KITE_FUSE_FWD(A, B, k) Fusion{fusion_key(IrOp::A, IrOp::B, k), IrOp::A##_##B##_##k},
 #include "translate/ir_fusions.def"
@@ -42,6 +42,17 @@ IrOp find_fused(IrOp a, IrOp b, uint32_t k) {
 
 IrOp fused_pair(IrOp a, IrOp b) { return find_fused(a, b, ~0u); }
 IrOp fused_forward(IrOp a, IrOp b, uint32_t k) { return find_fused(a, b, k); }
+IrOp unstored(IrOp fwd) {
+  static constexpr auto kUnstored = [] {
+    std::array<IrOp, kNumFusedIrOps> table{};
+    size_t n = 0;
+#define KITE_FUSE(A, B) table[n++] = IrOp::A##_##B;
+#define KITE_FUSE_FWD(A, B, k) table[n++] = IrOp::A##_##B##_##k##_Unstored;
+#include "translate/ir_fusions.def"
+    return table;
+  }();
+  return kUnstored[static_cast<size_t>(fwd) - kNumBaseIrOps];
+}
 
 std::string print(const Code& code) {
   std::string out;
@@ -100,8 +111,9 @@ std::string print(const Code& code) {
     }
     if (op != unfused(op)) {
       notes += notes.empty() ? "; " : ", ";
-      notes += ir_op_info(op).forwards ? "fused with the next, result passed in a register"
-                                       : "fused with the next";
+      notes += ir_op_info(op).unstored   ? "fused with the next, result passed in a register only"
+               : ir_op_info(op).forwards ? "fused with the next, result passed in a register"
+                                         : "fused with the next";
     }
     if (!notes.empty()) out += "  " + notes;
     out += '\n';

@@ -269,17 +269,20 @@ private:
   // fused op. Both instructions stay whole, so nothing moves and the second
   // remains a valid jump target. A forwarding variant is used when the
   // second reads the first's result slot through exactly one operand: the
-  // first still stores its result, and the second takes it from a register
-  // instead of loading it back (in many loops, waiting for that store to
-  // reach the load was the longest latency).
+  // second takes it from a register instead of loading it back (in many
+  // loops, waiting for that store to reach the load was the longest
+  // latency), and the first stores it only if it is a local.
   void fuse_pairs() {
     std::vector<IrOp>& ops = code_->instr_ops;
     for (size_t i = 0; i + 1 < ops.size(); ++i) {
       IrOp fused = fused_pair(ops[i], ops[i + 1]);
       if (fused == ops[i]) continue;
-      if (ir_op_info(ops[i]).layout.starts_with('d'))
-        fused = forwarded(ops[i], ops[i + 1], code_->instr_starts[i + 1],
-                          unit(&code_->words[code_->instr_starts[i]], 0), fused);
+      if (ir_op_info(ops[i]).layout.starts_with('d')) {
+        const uint32_t result = unit(&code_->words[code_->instr_starts[i]], 0);
+        fused = forwarded(ops[i], ops[i + 1], code_->instr_starts[i + 1], result, fused);
+        // A temp is read once, by the op that pops it: no one loads it back.
+        if (ir_op_info(fused).forwards && result >= num_locals_) fused = unstored(fused);
+      }
       ops[i] = fused;
       code_->words[code_->instr_starts[i]] = static_cast<uint64_t>(fused);
     }

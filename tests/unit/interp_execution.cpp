@@ -174,7 +174,23 @@ TEST(InterpExecution, FusedPairsPassATempThatDiesInARegister) {
   ASSERT_TRUE(early.ok()) << early.error().message;
   EXPECT_EQ((*early)[0].i32(), 6);
   std::string ir = r.ir("f");
-  EXPECT_NE(ir.find("I32Xor s2 s0 s1  ; fused with the next, result passed in a register"),
+  EXPECT_NE(ir.find("I32Xor s2 s0 s1  ; fused with the next, result passed in a register only\n"),
+            std::string::npos)
+      << ir;
+}
+
+TEST(InterpExecution, AForwardedLocalIsStillStored) {
+  // The xor's result is a local: the multiply takes it in a register, and
+  // the add after them loads it from its slot, so the pair must store it.
+  Running r(R"((module
+    (func (export "f") (param $a i32) (param $b i32) (result i32) (local $t i32)
+      (local.set $t (i32.xor (local.get $a) (local.get $b)))
+      (i32.add (i32.mul (local.get $t) (i32.const 16777619)) (local.get $t)))))");
+  auto result = r.func("f").call({Value::i32(5), Value::i32(3)});
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ((*result)[0].i32(), static_cast<int32_t>((5u ^ 3u) * 16777619u + (5u ^ 3u)));
+  std::string ir = r.ir("f");
+  EXPECT_NE(ir.find("I32Xor s2 s0 s1  ; fused with the next, result passed in a register\n"),
             std::string::npos)
       << ir;
 }
