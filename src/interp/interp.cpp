@@ -352,21 +352,17 @@ template <ir::IrOp op> struct StepVariants {
   static constexpr ir::IrOp kFirst = op;
   template <uint32_t k> using Variant = AccStep<op, k>;
 };
-template <ir::IrOp A, ir::IrOp B, uint32_t kFwd> struct PairVariants {
+// Pair: FusedPair or FusedPairUnstored; Enter: FusedEnter or FusedEnterUnstored.
+template <template <ir::IrOp, ir::IrOp, uint32_t, uint32_t> class Pair, ir::IrOp A, ir::IrOp B,
+          uint32_t kFwd>
+struct PairVariants {
   static constexpr ir::IrOp kFirst = A;
-  template <uint32_t k> using Variant = FusedPair<A, B, kFwd, k>;
+  template <uint32_t k> using Variant = Pair<A, B, kFwd, k>;
 };
-template <ir::IrOp A, class HB> struct EnterVariants {
+template <template <ir::IrOp, class, uint32_t> class Enter, ir::IrOp A, class HB>
+struct EnterVariants {
   static constexpr ir::IrOp kFirst = A;
-  template <uint32_t k> using Variant = FusedEnter<A, HB, k>;
-};
-template <ir::IrOp A, ir::IrOp B, uint32_t kFwd> struct UnstoredPairVariants {
-  static constexpr ir::IrOp kFirst = A;
-  template <uint32_t k> using Variant = FusedPairUnstored<A, B, kFwd, k>;
-};
-template <ir::IrOp A, class HB> struct UnstoredEnterVariants {
-  static constexpr ir::IrOp kFirst = A;
-  template <uint32_t k> using Variant = FusedEnterUnstored<A, HB, k>;
+  template <uint32_t k> using Variant = Enter<A, HB, k>;
 };
 template <class Variants, uint32_t k> constexpr Handler acc_variant() {
   constexpr ir::IrOp op = Variants::kFirst;
@@ -396,17 +392,18 @@ constexpr AccRow kAccRows[] = {
   KITE_IR(Name, )                                                                                  \
   KITE_IR(Name##Checked, ) KITE_IR(Name##Imm, ) KITE_IR(Name##Idx, ) KITE_IR(Name##Abs, )
 #include "translate/ir_ops.def"
-#define KITE_FUSE(A, B) acc_row<PairVariants<ir::IrOp::A, ir::IrOp::B, ~0u>>(),
-#define KITE_FUSE_FWD(A, B, k) acc_row<PairVariants<ir::IrOp::A, ir::IrOp::B, k>>(),
-#define KITE_FUSE_ENTER(A, B) acc_row<EnterVariants<ir::IrOp::A, H_##B>>(),
+#define KITE_FUSE(A, B) acc_row<PairVariants<FusedPair, ir::IrOp::A, ir::IrOp::B, ~0u>>(),
+#define KITE_FUSE_FWD(A, B, k) acc_row<PairVariants<FusedPair, ir::IrOp::A, ir::IrOp::B, k>>(),
+#define KITE_FUSE_ENTER(A, B) acc_row<EnterVariants<FusedEnter, ir::IrOp::A, H_##B>>(),
 #define KITE_FUSE_ENTER_FWD(A, B, k)                                                               \
-  acc_row<EnterVariants<ir::IrOp::A, AccHandler<ir::IrOp::B>::Variant<k>>>(),
+  acc_row<EnterVariants<FusedEnter, ir::IrOp::A, AccHandler<ir::IrOp::B>::Variant<k>>>(),
 #include "translate/ir_fusions.def"
 #define KITE_FUSE(A, B)
-#define KITE_FUSE_FWD(A, B, k) acc_row<UnstoredPairVariants<ir::IrOp::A, ir::IrOp::B, k>>(),
+#define KITE_FUSE_FWD(A, B, k)                                                                     \
+  acc_row<PairVariants<FusedPairUnstored, ir::IrOp::A, ir::IrOp::B, k>>(),
 #define KITE_FUSE_ENTER(A, B)
 #define KITE_FUSE_ENTER_FWD(A, B, k)                                                               \
-  acc_row<UnstoredEnterVariants<ir::IrOp::A, AccHandler<ir::IrOp::B>::Variant<k>>>(),
+  acc_row<EnterVariants<FusedEnterUnstored, ir::IrOp::A, AccHandler<ir::IrOp::B>::Variant<k>>>(),
 #include "translate/ir_fusions.def"
 };
 static_assert(sizeof(kAccRows) / sizeof(kAccRows[0]) == ir::kNumIrOps);
