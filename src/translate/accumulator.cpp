@@ -128,4 +128,114 @@ void choose_accumulator_reads(Code& code) {
   }
 }
 
+namespace {
+
+// The unit of instruction i that never reads the frame: the one it reads
+// from the accumulator, when it has a variant for it (a step, units 0-3)
+// and, if it is the second op of a fused pair, the pair forwards that same
+// unit to it from a register (a pair that does not reads the frame).
+uint32_t unit_read_from_register(const Code& code, size_t i) {
+  const uint8_t k = code.instr_acc_units[i];
+  if (k >= 4 || !ir_op_info(unfused(code.instr_ops[i])).step) return kNone;
+  if (i > 0) {
+    const IrOp before = code.instr_ops[i - 1];
+    if (before != unfused(before) && ir_op_info(before).forward_unit != k) return kNone;
+  }
+  return k;
+}
+
+} // namespace
+
+std::vector<bool> results_dead_after(const Code& code, uint32_t num_locals,
+                                     const std::vector<uint32_t>& writers) {
+  const std::vector<uint32_t>& starts = code.instr_starts;
+  const std::vector<IrOp>& ops = code.instr_ops;
+  const size_t n = starts.size();
+  std::vector<bool> dead(writers.size(), false);
+  // A bit per local asked about, the first 64.
+  std::vector<uint64_t> bit_of(num_locals, 0);
+  uint64_t all = 0;
+  for (uint32_t i : writers) {
+    const uint32_t slot = unit(&code.words[starts[i]], 0);
+    if (slot >= num_locals || bit_of[slot]) continue;
+    if (all == ~uint64_t{0}) break;
+    bit_of[slot] = (all + 1) & ~all; // the lowest bit not taken
+    all |= bit_of[slot];
+  }
+  if (!all) return dead;
+  auto bits = [&](uint32_t first, uint32_t count) {
+    uint64_t b = 0;
+    for (uint32_t s = first; s < first + count && s < num_locals; ++s)
+      b |= bit_of[s];
+    return b;
+  };
+
+  // Per instruction, the locals it reads from the frame and those it writes
+  // (steps only: what other ops write only makes more locals seem live).
+  // An op without a step reads its slot operands (a v128 one is two slots)
+  // and the result and payload ranges below; a call's arguments are temps.
+  std::vector<uint64_t> use(n), def(n);
+  std::vector<int32_t> index_at(code.words.size() + 1, -1);
+  index_at[code.words.size()] = static_cast<int32_t>(n); // the end: nothing live
+  for (size_t i = 0; i < n; ++i) {
+    index_at[starts[i]] = static_cast<int32_t>(i);
+    const IrOp op = unfused(ops[i]);
+    const IrOpInfo& info = ir_op_info(op);
+    const uint64_t* ip = &code.words[starts[i]];
+    if (op == IrOp::Return) use[i] = bits(0, code.num_result_slots);
+    if (op == IrOp::ReturnN) use[i] = bits(unit(ip, 0), unit(ip, 1));
+    if (op == IrOp::Throw) use[i] = bits(unit(ip, 2), unit(ip, 3));
+    const uint32_t from_register = info.step ? unit_read_from_register(code, i) : kNone;
+    uint32_t k = 0;
+    for (char c : info.layout) {
+      if (c == 's' && k != from_register) use[i] |= bits(unit(ip, k), info.step ? 1 : 2);
+      if (c == 'd' && info.step) def[i] |= bits(unit(ip, k), 1);
+      k += letter_units(c);
+    }
+  }
+
+  // The locals live at the start of each instruction: backward, to a fixed
+  // point (the sets only grow). An op without a step may throw (a call, a
+  // throw), so may continue at any catch.
+  std::vector<uint64_t> live(n + 1, 0);
+  for (bool changed = true; changed;) {
+    changed = false;
+    uint64_t at_catches = 0;
+    for (const CatchClause& c : code.catches)
+      at_catches |= live[index_at[c.target]];
+    for (size_t i = n; i-- > 0;) {
+      const IrOp op = unfused(ops[i]);
+      uint64_t out = falls_through(op) ? live[i + 1] : 0;
+      if (!ir_op_info(op).step) out |= at_catches;
+      for_each_target(code, starts[i], op, [&](uint32_t t) { out |= live[index_at[t]]; });
+      const uint64_t in = (out & ~def[i]) | use[i];
+      if (in != live[i]) {
+        live[i] = in;
+        changed = true;
+      }
+    }
+  }
+  for (size_t w = 0; w < writers.size(); ++w) {
+    const uint32_t i = writers[w];
+    const uint64_t b = bits(unit(&code.words[starts[i]], 0), 1);
+    dead[w] = b && !(live[i + 1] & b);
+  }
+  return dead;
+}
+
+void elide_dead_stores(Code& code, uint32_t num_locals) {
+  std::vector<uint32_t> writers;
+  for (uint32_t i = 0; i + 1 < code.instr_ops.size(); ++i) {
+    const IrOpInfo& info = ir_op_info(code.instr_ops[i]);
+    if (info.forwards && !info.unstored && info.layout.starts_with('d')) writers.push_back(i);
+  }
+  const std::vector<bool> dead = results_dead_after(code, num_locals, writers);
+  for (size_t w = 0; w < writers.size(); ++w) {
+    if (!dead[w]) continue;
+    IrOp& op = code.instr_ops[writers[w]];
+    op = unstored(op);
+    code.words[code.instr_starts[writers[w]]] = static_cast<uint64_t>(op);
+  }
+}
+
 } // namespace kite::ir

@@ -2,6 +2,8 @@
 // (see "The accumulator" in docs/architecture.md).
 #pragma once
 
+#include <vector>
+
 #include "translate/ir.h"
 
 namespace kite::ir {
@@ -10,5 +12,19 @@ namespace kite::ir {
 // value the accumulator is known to hold whenever the instruction starts,
 // on every path that reaches it, or kNoAccUnit.
 void choose_accumulator_reads(Code& code);
+
+// For each of `writers` (instructions whose op writes a local below
+// `num_locals` as its result, unit 0), whether that value is dead after it:
+// no path from it reads the local back from the frame before writing it
+// again. A read the accumulator or a forwarding pair serves from a register
+// (code.instr_acc_units, so after choose_accumulator_reads) does not count.
+// Only the first 64 locals asked about are analysed; the others read live.
+std::vector<bool> results_dead_after(const Code& code, uint32_t num_locals,
+                                     const std::vector<uint32_t>& writers);
+
+// Turns each storing forwarding pair whose result (a local) is dead after
+// it into its unstored twin: a loop's induction variable that the pair
+// tests and the loop head reads from the accumulator, for one.
+void elide_dead_stores(Code& code, uint32_t num_locals);
 
 } // namespace kite::ir

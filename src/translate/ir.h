@@ -73,8 +73,9 @@ struct IrOpInfo {
   std::string_view name;
   std::string_view layout;
   bool step = false;
-  bool forwards = false; // a fused pair passing its first op's result in a register
-  bool unstored = false; // ... and not storing it in the frame as well
+  bool forwards = false;       // a fused pair passing its first op's result in a register
+  bool unstored = false;       // ... and not storing it in the frame as well
+  uint8_t forward_unit = 0xFF; // ... as this unit of its second op
 };
 
 #define KITE_IMM_LAYOUT_I32 "i"
@@ -108,17 +109,16 @@ inline constexpr IrOpInfo kBaseIrOpInfos[] = {
 static_assert(sizeof(kBaseIrOpInfos) / sizeof(kBaseIrOpInfos[0]) == kNumBaseIrOps);
 // A fused pair's instruction word is its first op's: it has that op's layout
 // (the second op's instruction follows, whole).
+#define KITE_LAYOUT(A) kBaseIrOpInfos[static_cast<size_t>(IrOp::A)].layout
 inline constexpr IrOpInfo kFusedIrOpInfos[] = {
-#define KITE_FUSE(A, B) {#A "_" #B, kBaseIrOpInfos[static_cast<size_t>(IrOp::A)].layout},
-#define KITE_FUSE_FWD(A, B, k)                                                                     \
-  {#A "_" #B "_" #k, kBaseIrOpInfos[static_cast<size_t>(IrOp::A)].layout, false, true},
+#define KITE_FUSE(A, B) {#A "_" #B, KITE_LAYOUT(A)},
+#define KITE_FUSE_FWD(A, B, k) {#A "_" #B "_" #k, KITE_LAYOUT(A), false, true, false, k},
 #include "translate/ir_fusions.def"
 #define KITE_FUSE(A, B)
-#define KITE_FUSE_FWD(A, B, k)                                                                     \
-  {#A "_" #B "_" #k "_Unstored", kBaseIrOpInfos[static_cast<size_t>(IrOp::A)].layout, false, true, \
-   true},
+#define KITE_FUSE_FWD(A, B, k) {#A "_" #B "_" #k "_Unstored", KITE_LAYOUT(A), false, true, true, k},
 #include "translate/ir_fusions.def"
 };
+#undef KITE_LAYOUT
 constexpr const IrOpInfo& ir_op_info(IrOp op) {
   size_t i = static_cast<size_t>(op);
   return i < kNumBaseIrOps ? kBaseIrOpInfos[i] : kFusedIrOpInfos[i - kNumBaseIrOps];
