@@ -69,6 +69,7 @@ struct Ctrl {
   uint32_t num_params = 0;
   uint32_t num_results = 0;
   uint32_t loop_start = 0; // Loop: word index of the loop head
+  uint64_t after_end = 0;  // Block: offset of the instruction after its end (0: unknown)
   BlockType type;          // the types of the values pushed at else and end
   std::vector<Patch> exits;
   bool has_else_patch = false;
@@ -598,6 +599,7 @@ private:
       emit_return(target.num_results);
       return;
     }
+    if (target.kind == CtrlKind::Block && inline_tail_to_dispatch(depth)) return;
     emit_branch_copies(target, target.branch_arity());
     if (target.kind == CtrlKind::Loop && copy_dispatch_head(target.loop_start)) return;
     begin(IrOp::Br);
@@ -614,21 +616,29 @@ private:
   // tables (Go's resumable functions switch over thousands of blocks) and
   // many copies would only grow the code.
   static constexpr uint32_t kMaxHeadInstrs = 4, kMaxCopiedEntries = 32, kMaxHeadCopies = 64;
-  bool copy_dispatch_head(uint32_t loop_start) {
+  // The instructions [first, last] of a loop head that copy_dispatch_head
+  // can copy, ending in the br_table; false if there is none.
+  bool dispatch_head(uint32_t loop_start, size_t& first, size_t& last) {
     if (head_copies_ == kMaxHeadCopies) return false;
+    end_instr();
     const std::vector<uint32_t>& starts = code_->instr_starts;
     auto it = std::lower_bound(starts.begin(), starts.end(), loop_start);
     if (it == starts.end() || *it != loop_start) return false;
-    size_t first = static_cast<size_t>(it - starts.begin()), last = first;
-    for (;; ++last) {
+    first = static_cast<size_t>(it - starts.begin());
+    for (last = first;; ++last) {
       if (last >= starts.size() || last - first == kMaxHeadInstrs) return false;
       IrOp op = code_->instr_ops[last];
       if (op == IrOp::BrTable || op == IrOp::BrTableLoad) break;
       if (!straight_head_op(op)) return false;
     }
-    end_instr();
     const uint32_t entries = table_entries_unit(code_->instr_ops[last]);
-    if (unit(&code_->words[starts[last]], entries - 1) + 1 > kMaxCopiedEntries) return false;
+    return unit(&code_->words[starts[last]], entries - 1) + 1 <= kMaxCopiedEntries;
+  }
+  bool copy_dispatch_head(uint32_t loop_start) {
+    size_t first, last;
+    if (!dispatch_head(loop_start, first, last)) return false;
+    const std::vector<uint32_t>& starts = code_->instr_starts;
+    const uint32_t entries = table_entries_unit(code_->instr_ops[last]);
     ++head_copies_;
     for (size_t k = first; k <= last; ++k) {
       const uint32_t orig = starts[k];
@@ -654,6 +664,53 @@ private:
     }
     end_instr();
     return true;
+  }
+  // A branch to a block whose end is followed by a few plain instructions
+  // and a branch back to a loop with a dispatch head (copy_dispatch_head):
+  // those instructions and the head are translated once more at the
+  // branch, which so costs no jump, and its table jump is predicted on its
+  // own. Clang compiles switch cases that end in `pc += k; break` so.
+  // The block's code below its end is all Temps in their slots, as here
+  // once the values above its height are dropped.
+  static constexpr uint32_t kMaxTailInstrs = 12;
+  bool inline_tail_to_dispatch(uint32_t depth) {
+    const Ctrl& block = label_ctrl(depth);
+    if (block.after_end == 0 || block.num_results != 0) return false;
+    const uint64_t skip = block.after_end - decl_.body.offset;
+    InstrReader reader(module_.data_at(decl_.body) + skip, decl_.body.size - skip, block.after_end);
+    std::vector<Instr> tail;
+    Instr in;
+    for (;;) {
+      if (tail.size() == kMaxTailInstrs || reader.at_end() || !reader.next(in).ok()) return false;
+      if (in.op == Op::Br) break;
+      if (!plain_tail_op(in.op)) return false;
+      tail.push_back(in);
+    }
+    // The branch's label is counted from outside the block.
+    const uint32_t loop_depth = depth + 1 + in.a;
+    size_t first, last;
+    if (loop_depth >= ctrls_.size() || label_ctrl(loop_depth).kind != CtrlKind::Loop ||
+        label_ctrl(loop_depth).num_params != 0 ||
+        !dispatch_head(label_ctrl(loop_depth).loop_start, first, last))
+      return false;
+    stack_.resize(block.height);
+    for (const Instr& plain : tail)
+      if (!translate_instr(plain).ok()) return false; // validated: cannot fail
+    emit_br(loop_depth);
+    return true;
+  }
+  static bool plain_tail_op(Op op) {
+    switch (op) {
+    case Op::LocalGet:
+    case Op::LocalSet:
+    case Op::LocalTee:
+    case Op::I32Const:
+    case Op::I32Add:
+    case Op::I32Sub:
+    case Op::I32Shl:
+    case Op::I32And: return true;
+    default: return false;
+    }
   }
   static bool straight_head_op(IrOp op) {
     switch (op) {
@@ -1064,6 +1121,8 @@ private:
   IrOp last_op_ = IrOp::Unreachable;
   uint32_t last_dst_ = kNoDst;
   uint32_t head_copies_ = 0; // loop heads copied so far (copy_dispatch_head)
+  // (offset of a block instruction, offset after its end), in order.
+  std::vector<std::pair<uint64_t, uint64_t>> block_ends_;
   // Per declared-local slot: its first access before the first control
   // instruction (tracking stops there: entry_done_).
   std::vector<EntryAccess> entry_access_;
@@ -1090,12 +1149,29 @@ Result<std::unique_ptr<Code>> Translator::run() {
   // Each legacy try gets a hidden local for the exception its catches hold
   // (rethrow reads it), after the declared locals.
   next_exn_slot_ = slot;
+  // ... and each block, where its end is (inline_tail_to_dispatch).
   InstrReader scan(module_.data_at(decl_.body), decl_.body.size, decl_.body.offset);
   Instr in;
+  std::vector<std::pair<Op, uint64_t>> open; // the blocks around, and where they start
   while (!scan.at_end()) {
     KITE_TRY(scan.next(in));
-    if (in.op == Op::Try) ++slot;
+    switch (in.op) {
+    case Op::Try: ++slot; [[fallthrough]];
+    case Op::Block:
+    case Op::Loop:
+    case Op::If:
+    case Op::TryTable: open.emplace_back(in.op, in.offset); break;
+    case Op::End:
+    case Op::Delegate:
+      if (open.empty()) break; // the function's end
+      if (open.back().first == Op::Block)
+        block_ends_.emplace_back(open.back().second, scan.offset());
+      open.pop_back();
+      break;
+    default: break;
+    }
   }
+  std::sort(block_ends_.begin(), block_ends_.end());
   code_->num_param_slots = slot_count(type.params);
   code_->num_result_slots = slot_count(type.results);
   num_locals_ = slot;
@@ -1223,8 +1299,15 @@ void Translator::do_end() {
   if (c.has_else_patch) bind(c.else_patch);
   stack_.resize(c.height);
   BlockType type = c.type;
+  // A block's end is reached by falling into it or by a branch to it (each
+  // an exit); a loop's only by falling into it. When neither can happen (say
+  // every branch copied the code after the end, inline_tail_to_dispatch),
+  // the code after it is unreachable too.
+  const bool dead_end =
+      c.unreachable && ((c.kind == CtrlKind::Block && c.exits.empty()) || c.kind == CtrlKind::Loop);
   ctrls_.pop_back();
   push_block_values(type, true);
+  if (dead_end) set_unreachable();
 }
 
 // A conditional branch to `depth` (br_if, br_on_null, br_on_non_null).
@@ -1448,10 +1531,14 @@ Status Translator::translate_instr(const Instr& in) {
     begin(IrOp::Unreachable);
     set_unreachable();
     return {};
-  case Op::Block:
+  case Op::Block: {
     materialize_all();
     push_ctrl(CtrlKind::Block, in.block);
+    auto it = std::lower_bound(block_ends_.begin(), block_ends_.end(),
+                               std::pair<uint64_t, uint64_t>{in.offset, 0});
+    if (it != block_ends_.end() && it->first == in.offset) ctrls_.back().after_end = it->second;
     return {};
+  }
   case Op::Loop:
     materialize_all();
     push_ctrl(CtrlKind::Loop, in.block);

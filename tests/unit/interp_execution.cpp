@@ -454,6 +454,37 @@ TEST(InterpExecution, BranchesBackToASwitchLoopCopyItsHead) {
   EXPECT_EQ(ir.find("Br ->"), std::string::npos) << ir;
 }
 
+TEST(InterpExecution, BranchesToASharedCaseTailCopyTheTailAndTheHead) {
+  // As a C switch compiles: cases 0 and 1 branch to the end of a block
+  // whose tail steps pc and branches back to the switch loop. Each branch
+  // gets its own copy of the tail and of the head, so no Br is left in the
+  // cases. Program: 0, 0, 1, 0, 2 (stop) -> 1 + 1 - 1 + 1 = 2.
+  Running r(R"((module (memory 1)
+    (data (i32.const 0) "\00\00\01\00\02")
+    (func (export "f") (result i32) (local $pc i32) (local $acc i32)
+      (loop $top
+        (block $next
+          (block $stop (block $dec (block $inc
+            (br_table $inc $dec $stop (i32.load8_u (local.get $pc))))
+            (local.set $acc (i32.add (local.get $acc) (i32.const 1)))
+            (br $next))
+            (local.set $acc (i32.sub (local.get $acc) (i32.const 1)))
+            (br $next))
+          (return (local.get $acc)))
+        (local.set $pc (i32.add (local.get $pc) (i32.const 1)))
+        (br $top))
+      (unreachable))))");
+  auto result = r.func("f").call({});
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ((*result)[0].i32(), 2);
+  std::string ir = r.ir("f");
+  size_t tables = 0;
+  for (size_t at = ir.find("BrTable "); at != std::string::npos; at = ir.find("BrTable ", at + 1))
+    ++tables;
+  EXPECT_EQ(tables, 3u) << ir; // the head, and one copy per case
+  EXPECT_EQ(ir.find("Br ->"), std::string::npos) << ir;
+}
+
 TEST(InterpExecution, WithoutGuardPagesAccessesAreCheckedAndMemoriesGrow) {
   EngineConfig config;
   config.guard_pages = false;
