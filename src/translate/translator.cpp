@@ -599,7 +599,7 @@ private:
       emit_return(target.num_results);
       return;
     }
-    if (target.kind == CtrlKind::Block && inline_tail_to_dispatch(depth)) return;
+    if (target.kind == CtrlKind::Block && inline_tail_to_loop(depth)) return;
     emit_branch_copies(target, target.branch_arity());
     if (target.kind == CtrlKind::Loop && copy_dispatch_head(target.loop_start)) return;
     begin(IrOp::Br);
@@ -616,29 +616,21 @@ private:
   // tables (Go's resumable functions switch over thousands of blocks) and
   // many copies would only grow the code.
   static constexpr uint32_t kMaxHeadInstrs = 4, kMaxCopiedEntries = 32, kMaxHeadCopies = 64;
-  // The instructions [first, last] of a loop head that copy_dispatch_head
-  // can copy, ending in the br_table; false if there is none.
-  bool dispatch_head(uint32_t loop_start, size_t& first, size_t& last) {
+  bool copy_dispatch_head(uint32_t loop_start) {
     if (head_copies_ == kMaxHeadCopies) return false;
-    end_instr();
     const std::vector<uint32_t>& starts = code_->instr_starts;
     auto it = std::lower_bound(starts.begin(), starts.end(), loop_start);
     if (it == starts.end() || *it != loop_start) return false;
-    first = static_cast<size_t>(it - starts.begin());
-    for (last = first;; ++last) {
+    size_t first = static_cast<size_t>(it - starts.begin()), last = first;
+    for (;; ++last) {
       if (last >= starts.size() || last - first == kMaxHeadInstrs) return false;
       IrOp op = code_->instr_ops[last];
       if (op == IrOp::BrTable || op == IrOp::BrTableLoad) break;
       if (!straight_head_op(op)) return false;
     }
+    end_instr();
     const uint32_t entries = table_entries_unit(code_->instr_ops[last]);
-    return unit(&code_->words[starts[last]], entries - 1) + 1 <= kMaxCopiedEntries;
-  }
-  bool copy_dispatch_head(uint32_t loop_start) {
-    size_t first, last;
-    if (!dispatch_head(loop_start, first, last)) return false;
-    const std::vector<uint32_t>& starts = code_->instr_starts;
-    const uint32_t entries = table_entries_unit(code_->instr_ops[last]);
+    if (unit(&code_->words[starts[last]], entries - 1) + 1 > kMaxCopiedEntries) return false;
     ++head_copies_;
     for (size_t k = first; k <= last; ++k) {
       const uint32_t orig = starts[k];
@@ -666,16 +658,18 @@ private:
     return true;
   }
   // A branch to a block whose end is followed by a few plain instructions
-  // and a branch back to a loop with a dispatch head (copy_dispatch_head):
-  // those instructions and the head are translated once more at the
-  // branch, which so costs no jump, and its table jump is predicted on its
-  // own. Clang compiles switch cases that end in `pc += k; break` so.
-  // The block's code below its end is all Temps in their slots, as here
-  // once the values above its height are dropped.
-  static constexpr uint32_t kMaxTailInstrs = 12;
-  bool inline_tail_to_dispatch(uint32_t depth) {
+  // and a branch back to a loop: those instructions are translated once
+  // more at the branch, which so costs no jump. Clang compiles switch cases
+  // that end in `pc += k; break` or `c = *p++; break` (a state machine)
+  // so, and a loop head that is a dispatch (copy_dispatch_head) is copied
+  // too, each copy's table jump predicted on its own. The block's code
+  // below its end is all Temps in their slots, as here once the values
+  // above its height are dropped. At most kMaxTailCopies per function.
+  static constexpr uint32_t kMaxTailInstrs = 12, kMaxTailCopies = 64;
+  bool inline_tail_to_loop(uint32_t depth) {
     const Ctrl& block = label_ctrl(depth);
-    if (block.after_end == 0 || block.num_results != 0) return false;
+    if (block.after_end == 0 || block.num_results != 0 || tail_copies_ == kMaxTailCopies)
+      return false;
     const uint64_t skip = block.after_end - decl_.body.offset;
     InstrReader reader(module_.data_at(decl_.body) + skip, decl_.body.size - skip, block.after_end);
     std::vector<Instr> tail;
@@ -688,17 +682,18 @@ private:
     }
     // The branch's label is counted from outside the block.
     const uint32_t loop_depth = depth + 1 + in.a;
-    size_t first, last;
     if (loop_depth >= ctrls_.size() || label_ctrl(loop_depth).kind != CtrlKind::Loop ||
-        label_ctrl(loop_depth).num_params != 0 ||
-        !dispatch_head(label_ctrl(loop_depth).loop_start, first, last))
+        label_ctrl(loop_depth).num_params != 0)
       return false;
+    ++tail_copies_;
     stack_.resize(block.height);
     for (const Instr& plain : tail)
       if (!translate_instr(plain).ok()) return false; // validated: cannot fail
     emit_br(loop_depth);
     return true;
   }
+  // Ops without control flow, calls or stores (a load may trap, the same
+  // way wherever it runs).
   static bool plain_tail_op(Op op) {
     switch (op) {
     case Op::LocalGet:
@@ -708,7 +703,14 @@ private:
     case Op::I32Add:
     case Op::I32Sub:
     case Op::I32Shl:
-    case Op::I32And: return true;
+    case Op::I32And:
+    case Op::I32Or:
+    case Op::I32Xor:
+    case Op::I32Load:
+    case Op::I32Load8U:
+    case Op::I32Load8S:
+    case Op::I32Load16U:
+    case Op::I32Load16S: return true;
     default: return false;
     }
   }
@@ -1121,6 +1123,7 @@ private:
   IrOp last_op_ = IrOp::Unreachable;
   uint32_t last_dst_ = kNoDst;
   uint32_t head_copies_ = 0; // loop heads copied so far (copy_dispatch_head)
+  uint32_t tail_copies_ = 0; // block tails copied so far (inline_tail_to_loop)
   // (offset of a block instruction, offset after its end), in order.
   std::vector<std::pair<uint64_t, uint64_t>> block_ends_;
   // Per declared-local slot: its first access before the first control
@@ -1149,7 +1152,7 @@ Result<std::unique_ptr<Code>> Translator::run() {
   // Each legacy try gets a hidden local for the exception its catches hold
   // (rethrow reads it), after the declared locals.
   next_exn_slot_ = slot;
-  // ... and each block, where its end is (inline_tail_to_dispatch).
+  // ... and each block, where its end is (inline_tail_to_loop).
   InstrReader scan(module_.data_at(decl_.body), decl_.body.size, decl_.body.offset);
   Instr in;
   std::vector<std::pair<Op, uint64_t>> open; // the blocks around, and where they start
@@ -1301,7 +1304,7 @@ void Translator::do_end() {
   BlockType type = c.type;
   // A block's end is reached by falling into it or by a branch to it (each
   // an exit); a loop's only by falling into it. When neither can happen (say
-  // every branch copied the code after the end, inline_tail_to_dispatch),
+  // every branch copied the code after the end, inline_tail_to_loop),
   // the code after it is unreachable too.
   const bool dead_end =
       c.unreachable && ((c.kind == CtrlKind::Block && c.exits.empty()) || c.kind == CtrlKind::Loop);

@@ -485,6 +485,40 @@ TEST(InterpExecution, BranchesToASharedCaseTailCopyTheTailAndTheHead) {
   EXPECT_EQ(ir.find("Br ->"), std::string::npos) << ir;
 }
 
+TEST(InterpExecution, BranchesToASharedTailOfAStateMachineCopyTheTail) {
+  // A loop over bytes whose head tests for the end (so is not a dispatch
+  // head): each case still gets its own copy of the tail that loads the
+  // next byte, and branches straight back to the loop. Counts the runs of
+  // "a"s in "aab" "a" "bba": 3.
+  Running r(R"((module (memory 1)
+    (data (i32.const 0) "aababba")
+    (func (export "f") (result i32) (local $p i32) (local $c i32) (local $in i32) (local $runs i32)
+      (local.set $c (i32.load8_u (i32.const 0)))
+      (loop $top
+        (if (i32.eqz (local.get $c)) (then (return (local.get $runs))))
+        (block $next
+          (if (i32.eq (local.get $c) (i32.const 97))
+            (then
+              (local.set $runs (i32.add (local.get $runs) (i32.eqz (local.get $in))))
+              (local.set $in (i32.const 1))
+              (br $next)))
+          (local.set $in (i32.const 0))
+          (br $next))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (local.set $c (i32.load8_u (local.get $p)))
+        (br $top))
+      (unreachable))))");
+  auto result = r.func("f").call({});
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ((*result)[0].i32(), 3);
+  std::string ir = r.ir("f");
+  size_t loads = 0;
+  for (size_t at = ir.find("I32Load8U "); at != std::string::npos;
+       at = ir.find("I32Load8U ", at + 1))
+    ++loads;
+  EXPECT_EQ(loads, 2u) << ir; // one per case; the shared tail is not reached
+}
+
 TEST(InterpExecution, WithoutGuardPagesAccessesAreCheckedAndMemoriesGrow) {
   EngineConfig config;
   config.guard_pages = false;
