@@ -22,6 +22,9 @@ it, then prints the selection:
                           real program (--rank, default 300)
   KITE_FUSE_FWD(A, B, k)  per selected pair whose A writes unit 0, per slot
                           unit k that B reads
+  KITE_FUSE_PREV(A, B, k, j)  per such pair whose B reads two or more slot
+                          units, per ordered two of them (k from A, j from
+                          the accumulator before A)
   KITE_FUSE_ENTER(A, B)   by the same rule, a step A followed by an op B
                           without a step (a call, a return, a br_table...)
   KITE_FUSE_ENTER_FWD(A, B, k)  per selected such pair whose A writes unit
@@ -171,6 +174,13 @@ def main():
         if a in producers and b in reads:
             for k in reads[b]:
                 print(f"KITE_FUSE_FWD({a}, {b}, {k})")
+    print()
+    for a, b in chosen:
+        if a in producers and b in reads and len(reads[b]) > 1:
+            for k in reads[b]:
+                for j in reads[b]:
+                    if j != k:
+                        print(f"KITE_FUSE_PREV({a}, {b}, {k}, {j})")
     print()
     for a, b in chosen:
         if a in producers and b not in reads:

@@ -343,6 +343,8 @@ const Handler kHandlers[] = {
 #define KITE_FUSE(A, B)
 #define KITE_FUSE_FWD(A, B, k) &H_##A##_##B##_##k##_Unstored::run,
 #include "translate/ir_fusions.def"
+#define KITE_FUSE_PREV(A, B, k, j) &H_##A##_##B##_##k##_Prev##j::run,
+#include "translate/ir_fusions.def"
 };
 static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == ir::kNumIrOps);
 
@@ -358,6 +360,10 @@ template <template <ir::IrOp, ir::IrOp, uint32_t, uint32_t> class Pair, ir::IrOp
 struct PairVariants {
   static constexpr ir::IrOp kFirst = A;
   template <uint32_t k> using Variant = Pair<A, B, kFwd, k>;
+};
+template <ir::IrOp A, ir::IrOp B, uint32_t kFwd, uint32_t kPrev> struct PrevVariants {
+  static constexpr ir::IrOp kFirst = A;
+  template <uint32_t k> using Variant = FusedPairPrev<A, B, kFwd, kPrev, k>;
 };
 template <template <ir::IrOp, class, uint32_t> class Enter, ir::IrOp A, class HB>
 struct EnterVariants {
@@ -404,6 +410,8 @@ constexpr AccRow kAccRows[] = {
 #define KITE_FUSE_ENTER(A, B)
 #define KITE_FUSE_ENTER_FWD(A, B, k)                                                               \
   acc_row<EnterVariants<FusedEnterUnstored, ir::IrOp::A, AccHandler<ir::IrOp::B>::Variant<k>>>(),
+#include "translate/ir_fusions.def"
+#define KITE_FUSE_PREV(A, B, k, j) acc_row<PrevVariants<ir::IrOp::A, ir::IrOp::B, k, j>>(),
 #include "translate/ir_fusions.def"
 };
 static_assert(sizeof(kAccRows) / sizeof(kAccRows[0]) == ir::kNumIrOps);

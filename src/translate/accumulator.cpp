@@ -82,7 +82,7 @@ template <class F> void for_each_target(const Code& code, uint32_t start, IrOp o
 
 } // namespace
 
-void choose_accumulator_reads(Code& code) {
+std::vector<HeldSlots> choose_accumulator_reads(Code& code) {
   const std::vector<uint32_t>& starts = code.instr_starts;
   const size_t n = starts.size();
   code.instr_acc_units.assign(n, kNoAccUnit);
@@ -126,6 +126,10 @@ void choose_accumulator_reads(Code& code) {
       k += letter_units(c);
     }
   }
+  std::vector<HeldSlots> held(n);
+  for (size_t i = 0; i < n; ++i)
+    held[i] = {in[i].slot[0], in[i].slot[1]};
+  return held;
 }
 
 namespace {

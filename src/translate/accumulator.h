@@ -8,10 +8,17 @@
 
 namespace kite::ir {
 
+// The slots whose value the accumulator holds when an instruction starts
+// (~0u: none; two after a Copy).
+struct HeldSlots {
+  uint32_t slot[2];
+  bool has(uint32_t s) const { return s != ~0u && (slot[0] == s || slot[1] == s); }
+};
+
 // Fills code.instr_acc_units: for each instruction, the slot unit whose
 // value the accumulator is known to hold whenever the instruction starts,
-// on every path that reaches it, or kNoAccUnit.
-void choose_accumulator_reads(Code& code);
+// on every path that reaches it, or kNoAccUnit. Returns those slots.
+std::vector<HeldSlots> choose_accumulator_reads(Code& code);
 
 // For each of `writers` (instructions whose op writes a local below
 // `num_locals` as its result, unit 0), whether that value is dead after it:

@@ -39,6 +39,8 @@ enum class IrOp : uint16_t {
 #define KITE_FUSE(A, B)
 #define KITE_FUSE_FWD(A, B, k) A##_##B##_##k##_Unstored,
 #include "translate/ir_fusions.def"
+#define KITE_FUSE_PREV(A, B, k, j) A##_##B##_##k##_Prev##j,
+#include "translate/ir_fusions.def"
 };
 
 // The ops of ir_ops.def; fused pairs (ir_fusions.def) are numbered after them.
@@ -64,7 +66,12 @@ inline constexpr uint32_t kNumForwardingIrOps = 0
 #define KITE_FUSE_FWD(A, B, k) +1
 #include "translate/ir_fusions.def"
     ;
-inline constexpr uint32_t kNumIrOps = kNumBaseIrOps + kNumFusedIrOps + kNumForwardingIrOps;
+inline constexpr uint32_t kNumPrevIrOps = 0
+#define KITE_FUSE_PREV(A, B, k, j) +1
+#include "translate/ir_fusions.def"
+    ;
+inline constexpr uint32_t kNumIrOps =
+    kNumBaseIrOps + kNumFusedIrOps + kNumForwardingIrOps + kNumPrevIrOps;
 
 // Operand layout of an instruction (letters as in ir_ops.def), its name, and
 // whether it is a step: it runs straight through or ends in a plain jump,
@@ -73,9 +80,10 @@ struct IrOpInfo {
   std::string_view name;
   std::string_view layout;
   bool step = false;
-  bool forwards = false;       // a fused pair passing its first op's result in a register
-  bool unstored = false;       // ... and not storing it in the frame as well
-  uint8_t forward_unit = 0xFF; // ... as this unit of its second op
+  bool forwards = false;        // a fused pair passing its first op's result in a register
+  bool unstored = false;        // ... and not storing it in the frame as well
+  uint8_t forward_unit = 0xFF;  // ... as this unit of its second op
+  uint8_t previous_unit = 0xFF; // ... which reads this one from the accumulator before (PREV)
 };
 
 #define KITE_IMM_LAYOUT_I32 "i"
@@ -117,6 +125,9 @@ inline constexpr IrOpInfo kFusedIrOpInfos[] = {
 #define KITE_FUSE(A, B)
 #define KITE_FUSE_FWD(A, B, k) {#A "_" #B "_" #k "_Unstored", KITE_LAYOUT(A), false, true, true, k},
 #include "translate/ir_fusions.def"
+#define KITE_FUSE_PREV(A, B, k, j)                                                                 \
+  {#A "_" #B "_" #k "_Prev" #j, KITE_LAYOUT(A), false, true, true, k, j},
+#include "translate/ir_fusions.def"
 };
 #undef KITE_LAYOUT
 constexpr const IrOpInfo& ir_op_info(IrOp op) {
@@ -132,6 +143,8 @@ constexpr IrOp unfused(IrOp op) {
 #define KITE_FUSE(A, B)
 #define KITE_FUSE_FWD(A, B, k) IrOp::A,
 #include "translate/ir_fusions.def"
+#define KITE_FUSE_PREV(A, B, k, j) IrOp::A,
+#include "translate/ir_fusions.def"
   };
   size_t i = static_cast<size_t>(op);
   return i < kNumBaseIrOps ? op : kFirst[i - kNumBaseIrOps];
@@ -143,6 +156,9 @@ IrOp fused_pair(IrOp a, IrOp b);
 IrOp fused_forward(IrOp a, IrOp b, uint32_t k);
 // The forwarding pair `fwd` whose first op does not store its result.
 IrOp unstored(IrOp fwd);
+// The KITE_FUSE_PREV pair of a, b forwarding a's result as b's unit k, b
+// reading unit j from the accumulator before a, or `a` if none.
+IrOp fused_previous(IrOp a, IrOp b, uint32_t k, uint32_t j);
 
 // Number of 32-bit operand units a layout letter takes.
 constexpr uint32_t letter_units(char c) { return (c == 'L' || c == 'p') ? 2 : 1; }

@@ -41,6 +41,20 @@ IrOp find_fused(IrOp a, IrOp b, uint32_t k) {
 } // namespace
 
 IrOp fused_pair(IrOp a, IrOp b) { return find_fused(a, b, ~0u); }
+IrOp fused_previous(IrOp a, IrOp b, uint32_t k, uint32_t j) {
+  static constexpr auto kPrevious = [] {
+    std::array<Fusion, kNumPrevIrOps> table = {
+#define KITE_FUSE_PREV(A, B, kf, jp)                                                               \
+  Fusion{fusion_key(IrOp::A, IrOp::B, kf << 8 | jp), IrOp::A##_##B##_##kf##_Prev##jp},
+#include "translate/ir_fusions.def"
+    };
+    std::sort(table.begin(), table.end());
+    return table;
+  }();
+  const uint64_t key = fusion_key(a, b, k << 8 | j);
+  auto it = std::lower_bound(kPrevious.begin(), kPrevious.end(), Fusion{key, IrOp{}});
+  return it != kPrevious.end() && it->key == key ? it->op : a;
+}
 IrOp fused_forward(IrOp a, IrOp b, uint32_t k) { return find_fused(a, b, k); }
 IrOp unstored(IrOp fwd) {
   static constexpr auto kUnstored = [] {
@@ -111,7 +125,9 @@ std::string print(const Code& code) {
     }
     if (op != unfused(op)) {
       notes += notes.empty() ? "; " : ", ";
-      notes += ir_op_info(op).unstored   ? "fused with the next, result passed in a register only"
+      notes += ir_op_info(op).previous_unit != 0xFF
+                   ? "fused with the next, result and the accumulator before it passed in registers"
+               : ir_op_info(op).unstored ? "fused with the next, result passed in a register only"
                : ir_op_info(op).forwards ? "fused with the next, result passed in a register"
                                          : "fused with the next";
     }

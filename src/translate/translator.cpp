@@ -330,7 +330,20 @@ private:
     const uint32_t result = unit(&code_->words[code_->instr_starts[i]], 0);
     fused = forwarded(ops[i], ops[i + 1], code_->instr_starts[i + 1], result, fused);
     // A temp is read once, by the op that pops it: no one loads it back.
-    if (ir_op_info(fused).forwards && result >= num_locals_) fused = unstored(fused);
+    if (!ir_op_info(fused).forwards || result < num_locals_) return fused;
+    fused = unstored(fused);
+    // The second op may also read the value the accumulator held before
+    // the first (a running hash combined with a loaded byte).
+    const uint64_t* b = &code_->words[code_->instr_starts[i + 1]];
+    const uint32_t k = ir_op_info(fused).forward_unit;
+    uint32_t j = 0;
+    for (char c : ir_op_info(ops[i + 1]).layout) {
+      if (c == 's' && j != k && unit(b, j) != result && held_[i].has(unit(b, j))) {
+        IrOp previous = fused_previous(ops[i], ops[i + 1], k, j);
+        if (previous != ops[i]) return previous;
+      }
+      j += letter_units(c);
+    }
     return fused;
   }
   IrOp forwarded(IrOp a, IrOp b, uint32_t b_start, uint32_t slot, IrOp plain) const {
@@ -1122,8 +1135,9 @@ private:
   uint32_t last_start_ = kNone;
   IrOp last_op_ = IrOp::Unreachable;
   uint32_t last_dst_ = kNoDst;
-  uint32_t head_copies_ = 0; // loop heads copied so far (copy_dispatch_head)
-  uint32_t tail_copies_ = 0; // block tails copied so far (inline_tail_to_loop)
+  uint32_t head_copies_ = 0;    // loop heads copied so far (copy_dispatch_head)
+  std::vector<HeldSlots> held_; // per instruction, what the accumulator holds
+  uint32_t tail_copies_ = 0;    // block tails copied so far (inline_tail_to_loop)
   // (offset of a block instruction, offset after its end), in order.
   std::vector<std::pair<uint64_t, uint64_t>> block_ends_;
   // Per declared-local slot: its first access before the first control
@@ -1205,7 +1219,7 @@ Result<std::unique_ptr<Code>> Translator::run() {
     code_->catches.insert(code_->catches.end(), scope_catches_[i].begin(), scope_catches_[i].end());
   }
   // What the accumulator holds does not depend on which ops are fused.
-  choose_accumulator_reads(*code_);
+  held_ = choose_accumulator_reads(*code_);
   fuse_pairs();
   elide_dead_stores(*code_, num_locals_);
   return std::move(code_);

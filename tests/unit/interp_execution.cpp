@@ -271,6 +271,25 @@ TEST(InterpExecution, ALoopVariableReadAfterTheLoopIsStored) {
       << ir;
 }
 
+TEST(InterpExecution, APairsSecondOpReadsTheAccumulatorFromBeforeIt) {
+  // $h is in the accumulator when the load starts (the branch between
+  // passes it on); the xor takes the loaded byte from the load's register
+  // and $h from the accumulator the pair received, neither from the frame.
+  Running r(R"((module (memory 1) (data (i32.const 7) "A")
+    (func (export "f") (param $a i32) (result i32) (local $h i32)
+      (local.set $h (i32.mul (local.get $a) (i32.const 3)))
+      (block (br_if 0 (i32.eqz (local.get $a))))
+      (i32.xor (local.get $h) (i32.load8_u (local.get $a))))))");
+  auto result = r.func("f").call({Value::i32(7)});
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ((*result)[0].i32(), 21 ^ 'A');
+  std::string ir = r.ir("f");
+  EXPECT_NE(ir.find("I32Load8U s3 s0 #0 #0  ; fused with the next, result and the accumulator "
+                    "before it passed in registers\n"),
+            std::string::npos)
+      << ir;
+}
+
 TEST(InterpExecution, AStepReadsThePreviousResultFromTheAccumulator) {
   // A chain of ops that no pair fuses: each takes the result of the one
   // before it from the accumulator, across a dispatch.
