@@ -32,30 +32,29 @@ constexpr auto kFusions = [] {
   std::sort(table.begin(), table.end());
   return table;
 }();
-IrOp find_fused(IrOp a, IrOp b, uint32_t k) {
-  uint64_t key = fusion_key(a, b, k);
-  auto it = std::lower_bound(kFusions.begin(), kFusions.end(), Fusion{key, IrOp{}});
-  return it != kFusions.end() && it->key == key ? it->op : a;
+// The op under `key` in a sorted table, or `none`.
+template <size_t N> IrOp find(const std::array<Fusion, N>& table, uint64_t key, IrOp none) {
+  auto it = std::lower_bound(table.begin(), table.end(), Fusion{key, IrOp{}});
+  return it != table.end() && it->key == key ? it->op : none;
 }
+// The same for the KITE_FUSE_PREV rows, under (a, b, k << 8 | j).
+constexpr auto kPrevious = [] {
+  std::array<Fusion, kNumPrevIrOps> table = {
+#define KITE_FUSE_PREV(A, B, k, j)                                                                 \
+  Fusion{fusion_key(IrOp::A, IrOp::B, k << 8 | j), IrOp::A##_##B##_##k##_Prev##j},
+#include "translate/ir_fusions.def"
+  };
+  std::sort(table.begin(), table.end());
+  return table;
+}();
 
 } // namespace
 
-IrOp fused_pair(IrOp a, IrOp b) { return find_fused(a, b, ~0u); }
+IrOp fused_pair(IrOp a, IrOp b) { return find(kFusions, fusion_key(a, b, ~0u), a); }
 IrOp fused_previous(IrOp a, IrOp b, uint32_t k, uint32_t j) {
-  static constexpr auto kPrevious = [] {
-    std::array<Fusion, kNumPrevIrOps> table = {
-#define KITE_FUSE_PREV(A, B, kf, jp)                                                               \
-  Fusion{fusion_key(IrOp::A, IrOp::B, kf << 8 | jp), IrOp::A##_##B##_##kf##_Prev##jp},
-#include "translate/ir_fusions.def"
-    };
-    std::sort(table.begin(), table.end());
-    return table;
-  }();
-  const uint64_t key = fusion_key(a, b, k << 8 | j);
-  auto it = std::lower_bound(kPrevious.begin(), kPrevious.end(), Fusion{key, IrOp{}});
-  return it != kPrevious.end() && it->key == key ? it->op : a;
+  return find(kPrevious, fusion_key(a, b, k << 8 | j), a);
 }
-IrOp fused_forward(IrOp a, IrOp b, uint32_t k) { return find_fused(a, b, k); }
+IrOp fused_forward(IrOp a, IrOp b, uint32_t k) { return find(kFusions, fusion_key(a, b, k), a); }
 IrOp unstored(IrOp fwd) {
   static constexpr auto kUnstored = [] {
     std::array<IrOp, kNumFusedIrOps> table{};
