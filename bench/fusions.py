@@ -25,6 +25,8 @@ it, then prints the selection:
   KITE_FUSE_PREV(A, B, k, j)  per such pair whose B reads two or more slot
                           units, per ordered two of them (k from A, j from
                           the accumulator before A)
+  KITE_FUSE_KEEP(A, B, k)  per KITE_FUSE_FWD row whose B has no result (a
+                          branch, a store)
   KITE_FUSE_ENTER(A, B)   by the same rule, a step A followed by an op B
                           without a step (a call, a return, a br_table...)
   KITE_FUSE_ENTER_FWD(A, B, k)  per selected such pair whose A writes unit
@@ -181,6 +183,11 @@ def main():
                 for j in reads[b]:
                     if j != k:
                         print(f"KITE_FUSE_PREV({a}, {b}, {k}, {j})")
+    print()
+    for a, b in chosen:
+        if a in producers and b in reads and b not in producers:
+            for k in reads[b]:
+                print(f"KITE_FUSE_KEEP({a}, {b}, {k})")
     print()
     for a, b in chosen:
         if a in producers and b not in reads:

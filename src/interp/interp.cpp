@@ -345,6 +345,8 @@ const Handler kHandlers[] = {
 #include "translate/ir_fusions.def"
 #define KITE_FUSE_PREV(A, B, k, j) &H_##A##_##B##_##k##_Prev##j::run,
 #include "translate/ir_fusions.def"
+#define KITE_FUSE_KEEP(A, B, k) &H_##A##_##B##_##k##_Keep::run,
+#include "translate/ir_fusions.def"
 };
 static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == ir::kNumIrOps);
 
@@ -354,7 +356,7 @@ template <ir::IrOp op> struct StepVariants {
   static constexpr ir::IrOp kFirst = op;
   template <uint32_t k> using Variant = AccStep<op, k>;
 };
-// Pair: FusedPair or FusedPairUnstored; Enter: FusedEnter or FusedEnterUnstored.
+// Pair: FusedPair, FusedPairUnstored or FusedPairKeep; Enter: FusedEnter or FusedEnterUnstored.
 template <template <ir::IrOp, ir::IrOp, uint32_t, uint32_t> class Pair, ir::IrOp A, ir::IrOp B,
           uint32_t kFwd>
 struct PairVariants {
@@ -412,6 +414,8 @@ constexpr AccRow kAccRows[] = {
   acc_row<EnterVariants<FusedEnterUnstored, ir::IrOp::A, AccHandler<ir::IrOp::B>::Variant<k>>>(),
 #include "translate/ir_fusions.def"
 #define KITE_FUSE_PREV(A, B, k, j) acc_row<PrevVariants<ir::IrOp::A, ir::IrOp::B, k, j>>(),
+#include "translate/ir_fusions.def"
+#define KITE_FUSE_KEEP(A, B, k) acc_row<PairVariants<FusedPairKeep, ir::IrOp::A, ir::IrOp::B, k>>(),
 #include "translate/ir_fusions.def"
 };
 static_assert(sizeof(kAccRows) / sizeof(kAccRows[0]) == ir::kNumIrOps);

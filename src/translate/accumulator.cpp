@@ -41,8 +41,17 @@ Held meet(const Held& a, const Held& b) {
   return out;
 }
 
-// The accumulator after `op` (at `ip`) runs straight through.
-Held transfer(const Held& in, IrOp op, const uint64_t* ip) {
+// The accumulator after `fused` (at `ip`) runs straight through. A KEEP
+// pair's first op passes on what it received (its second op has no result),
+// less its own result slot, a temp no one reads again.
+Held transfer(const Held& in, IrOp fused, const uint64_t* ip) {
+  if (ir_op_info(fused).keeps) {
+    Held out = in;
+    for (uint32_t& s : out.slot)
+      if (s == unit(ip, 0)) s = kNone;
+    return out;
+  }
+  const IrOp op = unfused(fused);
   const IrOpInfo& info = ir_op_info(op);
   if (!info.step) return {};
   if (op == IrOp::Copy) return Held{{unit(ip, 1), unit(ip, 0)}};
@@ -82,9 +91,11 @@ template <class F> void for_each_target(const Code& code, uint32_t start, IrOp o
 
 } // namespace
 
-std::vector<HeldSlots> choose_accumulator_reads(Code& code) {
+std::vector<HeldSlots> choose_accumulator_reads(Code& code, bool keep_chosen) {
   const std::vector<uint32_t>& starts = code.instr_starts;
   const size_t n = starts.size();
+  std::vector<uint8_t> chosen(n, kNoAccUnit);
+  if (keep_chosen) chosen.swap(code.instr_acc_units);
   code.instr_acc_units.assign(n, kNoAccUnit);
   // What the jumps into each jump target bring, met over all of them
   // (reached: some jump to it was seen).
@@ -101,7 +112,8 @@ std::vector<HeldSlots> choose_accumulator_reads(Code& code) {
     bool falls = true;
     for (size_t i = 0; i < n; ++i) {
       const uint32_t start = starts[i];
-      const IrOp op = unfused(code.instr_ops[i]);
+      const IrOp fused = code.instr_ops[i];
+      const IrOp op = unfused(fused);
       Held here = falls ? cur : Held{};
       if (reached[start]) here = falls ? meet(here, at_target[start]) : at_target[start];
       in[i] = here;
@@ -111,12 +123,16 @@ std::vector<HeldSlots> choose_accumulator_reads(Code& code) {
         reached[t] = true;
         at_target[t] = brought;
       });
-      cur = transfer(here, op, &code.words[start]);
+      cur = transfer(here, fused, &code.words[start]);
       falls = falls_through(op);
     }
   }
   for (size_t i = 0; i < n; ++i) {
     const uint64_t* ip = &code.words[starts[i]];
+    if (chosen[i] != kNoAccUnit && in[i].has(unit(ip, chosen[i]))) {
+      code.instr_acc_units[i] = chosen[i];
+      continue;
+    }
     uint32_t k = 0;
     for (char c : ir_op_info(unfused(code.instr_ops[i])).layout) {
       if (c == 's' && in[i].has(unit(ip, k))) {
@@ -240,6 +256,68 @@ void elide_dead_stores(Code& code, uint32_t num_locals) {
     op = unstored(op);
     code.words[code.instr_starts[writers[w]]] = static_cast<uint64_t>(op);
   }
+}
+
+// Whether each instruction is ever run inside the handler of a pair the
+// one before it starts (reached by falling through from that pair's first
+// op, itself dispatched), rather than by its own handler.
+std::vector<bool> run_within_pairs(const Code& code) {
+  const size_t n = code.instr_starts.size();
+  std::vector<bool> target(code.words.size() + 1);
+  for (size_t i = 0; i < n; ++i)
+    for_each_target(code, code.instr_starts[i], unfused(code.instr_ops[i]),
+                    [&](uint32_t t) { target[t] = true; });
+  for (const CatchClause& c : code.catches)
+    target[c.target] = true;
+  std::vector<bool> within(n), dispatched(n);
+  for (size_t i = 0; i < n; ++i) {
+    dispatched[i] = i == 0 || target[code.instr_starts[i]];
+    if (i == 0 || !falls_through(unfused(code.instr_ops[i - 1]))) continue;
+    const bool paired = code.instr_ops[i - 1] != unfused(code.instr_ops[i - 1]);
+    within[i] = dispatched[i - 1] && paired;
+    dispatched[i] = dispatched[i] || within[i - 1] || (dispatched[i - 1] && !paired);
+  }
+  return within;
+}
+
+std::vector<bool> loop_heads(const Code& code) {
+  const size_t n = code.instr_starts.size();
+  std::vector<bool> back(code.words.size() + 1);
+  for (size_t i = 0; i < n; ++i)
+    for_each_target(code, code.instr_starts[i], unfused(code.instr_ops[i]), [&](uint32_t t) {
+      if (t <= code.instr_starts[i]) back[t] = true;
+    });
+  std::vector<bool> heads(n);
+  for (size_t i = 0; i < n; ++i)
+    heads[i] = back[code.instr_starts[i]];
+  return heads;
+}
+
+IrOp keeping_twin(const Code& code, size_t i, IrOp pair, uint32_t num_locals) {
+  const IrOpInfo& info = ir_op_info(pair);
+  if (!info.unstored || info.previous_unit != 0xFF || info.keeps ||
+      i + 1 >= code.instr_ops.size() || unit(&code.words[code.instr_starts[i]], 0) < num_locals)
+    return pair;
+  const IrOp keep = fused_keeping(unfused(pair), unfused(code.instr_ops[i + 1]), info.forward_unit);
+  return keep == unfused(pair) ? pair : keep;
+}
+
+void keep_accumulators(Code& code, uint32_t num_locals) {
+  // A pair run within the one before it computes its first op there, which
+  // passes on that op's result: only pairs that always start their own
+  // handler can keep the accumulator.
+  const std::vector<bool> within = run_within_pairs(code);
+  bool any = false;
+  for (size_t i = 0; i + 1 < code.instr_ops.size(); ++i) {
+    if (within[i]) continue;
+    IrOp& op = code.instr_ops[i];
+    const IrOp keep = keeping_twin(code, i, op, num_locals);
+    if (keep == op) continue;
+    op = keep;
+    code.words[code.instr_starts[i]] = static_cast<uint64_t>(keep);
+    any = true;
+  }
+  if (any) choose_accumulator_reads(code, true);
 }
 
 } // namespace kite::ir

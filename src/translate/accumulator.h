@@ -17,8 +17,9 @@ struct HeldSlots {
 
 // Fills code.instr_acc_units: for each instruction, the slot unit whose
 // value the accumulator is known to hold whenever the instruction starts,
-// on every path that reaches it, or kNoAccUnit. Returns those slots.
-std::vector<HeldSlots> choose_accumulator_reads(Code& code);
+// on every path that reaches it, or kNoAccUnit. Returns those slots. With
+// keep_chosen, an instruction keeps the unit it had if that is still held.
+std::vector<HeldSlots> choose_accumulator_reads(Code& code, bool keep_chosen = false);
 
 // For each of `writers` (instructions whose op writes a local below
 // `num_locals` as its result, unit 0), whether that value is dead after it:
@@ -33,5 +34,17 @@ std::vector<bool> results_dead_after(const Code& code, uint32_t num_locals,
 // it into its unstored twin: a loop's induction variable that the pair
 // tests and the loop head reads from the accumulator, for one.
 void elide_dead_stores(Code& code, uint32_t num_locals);
+
+// Turns each unstored pair whose result is a temp and whose second op has
+// no result (a branch, a store) into its KEEP twin, which passes on the
+// accumulator it received instead of that dead temp, and finds the reads
+// that makes possible (a list walk's pointer, past the test of its key).
+// Every read chosen before stays: what the accumulator is known to hold
+// only grows but for the temps.
+void keep_accumulators(Code& code, uint32_t num_locals);
+// The KEEP twin of `pair` as instruction i's op, or `pair` if it has none.
+IrOp keeping_twin(const Code& code, size_t i, IrOp pair, uint32_t num_locals);
+// Per instruction, whether a jump from it or from later code reaches it.
+std::vector<bool> loop_heads(const Code& code);
 
 } // namespace kite::ir

@@ -41,6 +41,8 @@ enum class IrOp : uint16_t {
 #include "translate/ir_fusions.def"
 #define KITE_FUSE_PREV(A, B, k, j) A##_##B##_##k##_Prev##j,
 #include "translate/ir_fusions.def"
+#define KITE_FUSE_KEEP(A, B, k) A##_##B##_##k##_Keep,
+#include "translate/ir_fusions.def"
 };
 
 // The ops of ir_ops.def; fused pairs (ir_fusions.def) are numbered after them.
@@ -70,8 +72,12 @@ inline constexpr uint32_t kNumPrevIrOps = 0
 #define KITE_FUSE_PREV(A, B, k, j) +1
 #include "translate/ir_fusions.def"
     ;
+inline constexpr uint32_t kNumKeepIrOps = 0
+#define KITE_FUSE_KEEP(A, B, k) +1
+#include "translate/ir_fusions.def"
+    ;
 inline constexpr uint32_t kNumIrOps =
-    kNumBaseIrOps + kNumFusedIrOps + kNumForwardingIrOps + kNumPrevIrOps;
+    kNumBaseIrOps + kNumFusedIrOps + kNumForwardingIrOps + kNumPrevIrOps + kNumKeepIrOps;
 
 // Operand layout of an instruction (letters as in ir_ops.def), its name, and
 // whether it is a step: it runs straight through or ends in a plain jump,
@@ -84,6 +90,7 @@ struct IrOpInfo {
   bool unstored = false;        // ... and not storing it in the frame as well
   uint8_t forward_unit = 0xFF;  // ... as this unit of its second op
   uint8_t previous_unit = 0xFF; // ... which reads this one from the accumulator before (PREV)
+  bool keeps = false;           // ... passing on the accumulator the pair received (KEEP)
 };
 
 #define KITE_IMM_LAYOUT_I32 "i"
@@ -128,6 +135,9 @@ inline constexpr IrOpInfo kFusedIrOpInfos[] = {
 #define KITE_FUSE_PREV(A, B, k, j)                                                                 \
   {#A "_" #B "_" #k "_Prev" #j, KITE_LAYOUT(A), false, true, true, k, j},
 #include "translate/ir_fusions.def"
+#define KITE_FUSE_KEEP(A, B, k)                                                                    \
+  {#A "_" #B "_" #k "_Keep", KITE_LAYOUT(A), false, true, true, k, 0xFF, true},
+#include "translate/ir_fusions.def"
 };
 #undef KITE_LAYOUT
 constexpr const IrOpInfo& ir_op_info(IrOp op) {
@@ -145,6 +155,8 @@ constexpr IrOp unfused(IrOp op) {
 #include "translate/ir_fusions.def"
 #define KITE_FUSE_PREV(A, B, k, j) IrOp::A,
 #include "translate/ir_fusions.def"
+#define KITE_FUSE_KEEP(A, B, k) IrOp::A,
+#include "translate/ir_fusions.def"
   };
   size_t i = static_cast<size_t>(op);
   return i < kNumBaseIrOps ? op : kFirst[i - kNumBaseIrOps];
@@ -159,6 +171,9 @@ IrOp unstored(IrOp fwd);
 // The KITE_FUSE_PREV pair of a, b forwarding a's result as b's unit k, b
 // reading unit j from the accumulator before a, or `a` if none.
 IrOp fused_previous(IrOp a, IrOp b, uint32_t k, uint32_t j);
+// The KITE_FUSE_KEEP pair of a, b forwarding a's result as b's unit k and
+// passing on the accumulator the pair received, or `a` if none.
+IrOp fused_keeping(IrOp a, IrOp b, uint32_t k);
 
 // Number of 32-bit operand units a layout letter takes.
 constexpr uint32_t letter_units(char c) { return (c == 'L' || c == 'p') ? 2 : 1; }

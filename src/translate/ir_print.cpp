@@ -50,11 +50,22 @@ constexpr auto kPrevious = [] {
 
 } // namespace
 
+// The KITE_FUSE_KEEP rows, under (a, b, k).
+constexpr auto kKeeping = [] {
+  std::array<Fusion, kNumKeepIrOps> table = {
+#define KITE_FUSE_KEEP(A, B, k) Fusion{fusion_key(IrOp::A, IrOp::B, k), IrOp::A##_##B##_##k##_Keep},
+#include "translate/ir_fusions.def"
+  };
+  std::sort(table.begin(), table.end());
+  return table;
+}();
+
 IrOp fused_pair(IrOp a, IrOp b) { return find(kFusions, fusion_key(a, b, ~0u), a); }
 IrOp fused_previous(IrOp a, IrOp b, uint32_t k, uint32_t j) {
   return find(kPrevious, fusion_key(a, b, k << 8 | j), a);
 }
 IrOp fused_forward(IrOp a, IrOp b, uint32_t k) { return find(kFusions, fusion_key(a, b, k), a); }
+IrOp fused_keeping(IrOp a, IrOp b, uint32_t k) { return find(kKeeping, fusion_key(a, b, k), a); }
 IrOp unstored(IrOp fwd) {
   static constexpr auto kUnstored = [] {
     std::array<IrOp, kNumFusedIrOps> table{};
@@ -126,6 +137,8 @@ std::string print(const Code& code) {
       notes += notes.empty() ? "; " : ", ";
       notes += ir_op_info(op).previous_unit != 0xFF
                    ? "fused with the next, result and the accumulator before it passed in registers"
+               : ir_op_info(op).keeps
+                   ? "fused with the next, result passed in a register only, accumulator kept"
                : ir_op_info(op).unstored ? "fused with the next, result passed in a register only"
                : ir_op_info(op).forwards ? "fused with the next, result passed in a register"
                                          : "fused with the next";

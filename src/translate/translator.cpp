@@ -306,10 +306,17 @@ private:
       const IrOp op = ops[last];
       return has_jump(op) || !ir_op_info(op).step ? 0 : cost[last + 1];
     };
+    // A loop head whose pair reads the accumulator and can pass it on again
+    // (keep_accumulators: a list walk's pointer) must start its own handler
+    // when the loop is entered too.
+    const std::vector<bool> heads = loop_heads(*code_);
     std::vector<bool> paired(n);
     for (size_t i = n; i-- > 0;) {
       cost[i] = kDispatch + after(i);
       if (pair[i] == ops[i]) continue;
+      if (i + 1 < n && heads[i + 1] && code_->instr_acc_units[i + 1] != kNoAccUnit &&
+          keeping_twin(*code_, i + 1, pair[i + 1], num_locals_) != pair[i + 1])
+        continue;
       const int64_t with_pair = kDispatch - saves_store[i] + after(i + 1);
       if (with_pair <= cost[i]) {
         cost[i] = with_pair;
@@ -1218,10 +1225,12 @@ Result<std::unique_ptr<Code>> Translator::run() {
     code_->try_scopes[i].num_catches = static_cast<uint32_t>(scope_catches_[i].size());
     code_->catches.insert(code_->catches.end(), scope_catches_[i].begin(), scope_catches_[i].end());
   }
-  // What the accumulator holds does not depend on which ops are fused.
+  // What the accumulator holds does not depend on which ops are fused,
+  // until KEEP pairs pass on the one they received.
   held_ = choose_accumulator_reads(*code_);
   fuse_pairs();
   elide_dead_stores(*code_, num_locals_);
+  keep_accumulators(*code_, num_locals_);
   return std::move(code_);
 }
 

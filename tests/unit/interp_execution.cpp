@@ -292,6 +292,61 @@ TEST(InterpExecution, APairsSecondOpReadsTheAccumulatorFromBeforeIt) {
       << ir;
 }
 
+// Nodes [next, key] at 16, 24 and 32.
+constexpr const char* kListData =
+    R"((data (i32.const 16) "\18\00\00\00\01\00\00\00\20\00\00\00\02\00\00\00"
+                            "\00\00\00\00\03\00\00\00"))";
+
+TEST(InterpExecution, APairWhoseResultIsDeadPassesOnTheAccumulatorItReceived) {
+  // A list walk: the load of the key and its test pass $p on rather than
+  // the key, so the load of the next pointer takes $p in a register too.
+  Running r(std::string(R"((module (memory 1) )") + kListData + R"(
+    (func (export "find") (param $list i32) (param $key i32) (result i32) (local $p i32)
+      (local.set $p (local.get $list))
+      (block $found
+        (loop $walk
+          (br_if $found (i32.eq (i32.load offset=4 (local.get $p)) (local.get $key)))
+          (br_if $walk (local.tee $p (i32.load (local.get $p))))))
+      (local.get $p))))");
+  for (auto [key, expected] : {std::pair{1, 16}, {2, 24}, {3, 32}, {9, 0}}) {
+    auto result = r.func("find").call({Value::i32(16), Value::i32(key)});
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    EXPECT_EQ((*result)[0].i32(), expected) << "key " << key;
+  }
+  std::string ir = r.ir("find");
+  EXPECT_NE(ir.find(std::string("I32Load s3 s2 #0 #4  ; ") +
+                    (KITE_ACCUMULATOR_VARIANTS ? "s2 from the accumulator, " : "") +
+                    "fused with the next, result passed in a register only, accumulator kept\n"),
+            std::string::npos)
+      << ir;
+  EXPECT_NE(ir.find(KITE_ACCUMULATOR_VARIANTS
+                        ? "I32Load s2 s2 #0 #0  ; s2 from the accumulator, fused with the next"
+                        : "I32Load s2 s2 #0 #0  ; fused with the next"),
+            std::string::npos)
+      << ir;
+}
+
+TEST(InterpExecution, APairRunWithinThePairBeforeItPassesOnItsResult) {
+  // The copy is fused with the load of the key, which then runs inside the
+  // copy's handler and passes on the key: the load of the next pointer must
+  // read $p from its slot.
+  Running r(std::string(R"((module (memory 1) )") + kListData + R"(
+    (func (export "next") (param $list i32) (param $key i32) (result i32) (local $p i32)
+      (local.set $p (local.get $list))
+      (block $found
+        (br_if $found (i32.eq (i32.load offset=4 (local.get $p)) (local.get $key)))
+        (local.set $p (i32.load (local.get $p))))
+      (local.get $p))))");
+  for (auto [key, expected] : {std::pair{1, 16}, {9, 24}}) {
+    auto result = r.func("next").call({Value::i32(16), Value::i32(key)});
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    EXPECT_EQ((*result)[0].i32(), expected) << "key " << key;
+  }
+  std::string ir = r.ir("next");
+  EXPECT_EQ(ir.find("accumulator kept"), std::string::npos) << ir;
+  EXPECT_NE(ir.find("I32Load s2 s2 #0 #0\n"), std::string::npos) << ir;
+}
+
 TEST(InterpExecution, AStepReadsThePreviousResultFromTheAccumulator) {
   // A chain of ops that no pair fuses: each takes the result of the one
   // before it from the accumulator, across a dispatch.
