@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "interp/interp.h"
 #include "kite/kite.h"
+#include "kite/wasi.h"
 #include "runtime/objects.h"
 
 namespace kite::cli {
@@ -180,9 +181,17 @@ int inspect_command(const std::vector<std::string>& args) {
   const Module& m = module->raw();
 
   if (!ir_func.empty()) {
+    // Instantiating runs no code: WASI (nothing preopened) and the spectest
+    // module only satisfy the imports of the programs and tests people inspect.
     api::Store store(engine);
     api::Linker linker;
     linker.define_spectest(store);
+    auto wasi = wasi::Wasi::create(wasi::Config{});
+    if (!wasi.ok()) {
+      report(file, wasi.error());
+      return 1;
+    }
+    (*wasi)->define(linker, store);
     auto instance = linker.instantiate(store, *module);
     if (!instance.ok()) {
       report(file, instance.error());
