@@ -27,6 +27,8 @@ it, then prints the selection:
                           the accumulator before A)
   KITE_FUSE_KEEP(A, B, k)  per KITE_FUSE_FWD row whose B has no result (a
                           branch, a store)
+  KITE_FUSE_LOOP(A, B, C, k, BC, j)  the loops of LOOPS below whose pair
+                          B_C_k is selected (hand-picked, not counted)
   KITE_FUSE_ENTER(A, B)   by the same rule, a step A followed by an op B
                           without a step (a call, a return, a br_table...)
   KITE_FUSE_ENTER_FWD(A, B, k)  per selected such pair whose A writes unit
@@ -54,6 +56,15 @@ import programs  # noqa: E402
 KERNELS = ["coremark", "crc32", "fib", "hashmap", "interp", "matmul", "memops", "nbody",
            "objects", "quicksort", "sha256", "sieve"]
 REAL = ["sqlite", "esbuild", "quickjs"]
+# Loops of three instructions run by one handler (A alone, then the pair BC
+# whose B reads unit j from the accumulator, C jumping back to A): the
+# sieve's marking loop, and the commonest such loops in SQLite's code (list
+# walks). The counting build counts pairs, not loops, so these are picked by
+# hand from `kite inspect --ir`.
+LOOPS = [("I32Store8Imm", "I32Add", "BrIfI32LtUImm", 0, "Unstored", 1),
+         ("I32StoreImm", "I32Load", "BrIfNez", 0, "Unstored", 1),
+         ("I32Store8Imm", "I32Load", "BrIfNez", 0, "Unstored", 1),
+         ("Copy", "I32Load", "BrIfNez", 0, "Unstored", 1)]
 
 
 def step_ops():
@@ -188,6 +199,11 @@ def main():
         if a in producers and b in reads and b not in producers:
             for k in reads[b]:
                 print(f"KITE_FUSE_KEEP({a}, {b}, {k})")
+    print()
+    for a, b, c, k, stored, j in LOOPS:
+        if (b, c) in chosen and b in producers and k in reads[c]:
+            pair = f"{b}_{c}_{k}" + ("_Unstored" if stored == "Unstored" else "")
+            print(f"KITE_FUSE_LOOP({a}, {b}, {c}, {k}, {pair}, {j})")
     print()
     for a, b in chosen:
         if a in producers and b not in reads:

@@ -347,6 +347,8 @@ const Handler kHandlers[] = {
 #include "translate/ir_fusions.def"
 #define KITE_FUSE_KEEP(A, B, k) &H_##A##_##B##_##k##_Keep::run,
 #include "translate/ir_fusions.def"
+#define KITE_FUSE_LOOP(A, B, C, k, BC, j) &H_##A##_##BC##_Loop##j::run,
+#include "translate/ir_fusions.def"
 };
 static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == ir::kNumIrOps);
 
@@ -366,6 +368,11 @@ struct PairVariants {
 template <ir::IrOp A, ir::IrOp B, uint32_t kFwd, uint32_t kPrev> struct PrevVariants {
   static constexpr ir::IrOp kFirst = A;
   template <uint32_t k> using Variant = FusedPairPrev<A, B, kFwd, kPrev, k>;
+};
+template <ir::IrOp A, ir::IrOp B, ir::IrOp C, uint32_t kFwd, ir::IrOp BC, uint32_t kInB>
+struct LoopVariants {
+  static constexpr ir::IrOp kFirst = A;
+  template <uint32_t k> using Variant = FusedLoop<A, B, C, kFwd, BC, kInB, k>;
 };
 template <template <ir::IrOp, class, uint32_t> class Enter, ir::IrOp A, class HB>
 struct EnterVariants {
@@ -416,6 +423,9 @@ constexpr AccRow kAccRows[] = {
 #define KITE_FUSE_PREV(A, B, k, j) acc_row<PrevVariants<ir::IrOp::A, ir::IrOp::B, k, j>>(),
 #include "translate/ir_fusions.def"
 #define KITE_FUSE_KEEP(A, B, k) acc_row<PairVariants<FusedPairKeep, ir::IrOp::A, ir::IrOp::B, k>>(),
+#include "translate/ir_fusions.def"
+#define KITE_FUSE_LOOP(A, B, C, k, BC, j)                                                          \
+  acc_row<LoopVariants<ir::IrOp::A, ir::IrOp::B, ir::IrOp::C, k, ir::IrOp::BC, j>>(),
 #include "translate/ir_fusions.def"
 };
 static_assert(sizeof(kAccRows) / sizeof(kAccRows[0]) == ir::kNumIrOps);

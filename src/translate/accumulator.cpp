@@ -258,9 +258,10 @@ void elide_dead_stores(Code& code, uint32_t num_locals) {
   }
 }
 
-// Whether each instruction is ever run inside the handler of a pair the
-// one before it starts (reached by falling through from that pair's first
-// op, itself dispatched), rather than by its own handler.
+// Whether each instruction is ever run inside the handler of an earlier one
+// (the second op of a pair, or of a loop's three), rather than by its own:
+// reached by falling through from a pair or loop whose handler is itself
+// dispatched.
 std::vector<bool> run_within_pairs(const Code& code) {
   const size_t n = code.instr_starts.size();
   std::vector<bool> target(code.words.size() + 1);
@@ -271,11 +272,14 @@ std::vector<bool> run_within_pairs(const Code& code) {
     target[c.target] = true;
   std::vector<bool> within(n), dispatched(n);
   for (size_t i = 0; i < n; ++i) {
-    dispatched[i] = i == 0 || target[code.instr_starts[i]];
-    if (i == 0 || !falls_through(unfused(code.instr_ops[i - 1]))) continue;
-    const bool paired = code.instr_ops[i - 1] != unfused(code.instr_ops[i - 1]);
-    within[i] = dispatched[i - 1] && paired;
-    dispatched[i] = dispatched[i] || within[i - 1] || (dispatched[i - 1] && !paired);
+    dispatched[i] = dispatched[i] || i == 0 || target[code.instr_starts[i]];
+    if (!dispatched[i]) continue;
+    const IrOp op = code.instr_ops[i];
+    const size_t span = ir_op_info(op).loops ? 3 : op != unfused(op) ? 2 : 1;
+    for (size_t m = 1; m < span && i + m < n; ++m)
+      within[i + m] = true;
+    const size_t last = i + span - 1, next = i + span;
+    if (next < n && falls_through(unfused(code.instr_ops[last]))) dispatched[next] = true;
   }
   return within;
 }

@@ -43,6 +43,8 @@ enum class IrOp : uint16_t {
 #include "translate/ir_fusions.def"
 #define KITE_FUSE_KEEP(A, B, k) A##_##B##_##k##_Keep,
 #include "translate/ir_fusions.def"
+#define KITE_FUSE_LOOP(A, B, C, k, BC, j) A##_##BC##_Loop##j,
+#include "translate/ir_fusions.def"
 };
 
 // The ops of ir_ops.def; fused pairs (ir_fusions.def) are numbered after them.
@@ -76,8 +78,12 @@ inline constexpr uint32_t kNumKeepIrOps = 0
 #define KITE_FUSE_KEEP(A, B, k) +1
 #include "translate/ir_fusions.def"
     ;
-inline constexpr uint32_t kNumIrOps =
-    kNumBaseIrOps + kNumFusedIrOps + kNumForwardingIrOps + kNumPrevIrOps + kNumKeepIrOps;
+inline constexpr uint32_t kNumLoopIrOps = 0
+#define KITE_FUSE_LOOP(A, B, C, k, BC, j) +1
+#include "translate/ir_fusions.def"
+    ;
+inline constexpr uint32_t kNumIrOps = kNumBaseIrOps + kNumFusedIrOps + kNumForwardingIrOps +
+                                      kNumPrevIrOps + kNumKeepIrOps + kNumLoopIrOps;
 
 // Operand layout of an instruction (letters as in ir_ops.def), its name, and
 // whether it is a step: it runs straight through or ends in a plain jump,
@@ -91,6 +97,7 @@ struct IrOpInfo {
   uint8_t forward_unit = 0xFF;  // ... as this unit of its second op
   uint8_t previous_unit = 0xFF; // ... which reads this one from the accumulator before (PREV)
   bool keeps = false;           // ... passing on the accumulator the pair received (KEEP)
+  bool loops = false;           // A, then the next instruction's pair, while it jumps back (LOOP)
 };
 
 #define KITE_IMM_LAYOUT_I32 "i"
@@ -138,6 +145,9 @@ inline constexpr IrOpInfo kFusedIrOpInfos[] = {
 #define KITE_FUSE_KEEP(A, B, k)                                                                    \
   {#A "_" #B "_" #k "_Keep", KITE_LAYOUT(A), false, true, true, k, 0xFF, true},
 #include "translate/ir_fusions.def"
+#define KITE_FUSE_LOOP(A, B, C, k, BC, j)                                                          \
+  {#A "_" #BC "_Loop" #j, KITE_LAYOUT(A), false, false, false, 0xFF, 0xFF, false, true},
+#include "translate/ir_fusions.def"
 };
 #undef KITE_LAYOUT
 constexpr const IrOpInfo& ir_op_info(IrOp op) {
@@ -157,6 +167,8 @@ constexpr IrOp unfused(IrOp op) {
 #include "translate/ir_fusions.def"
 #define KITE_FUSE_KEEP(A, B, k) IrOp::A,
 #include "translate/ir_fusions.def"
+#define KITE_FUSE_LOOP(A, B, C, k, BC, j) IrOp::A,
+#include "translate/ir_fusions.def"
   };
   size_t i = static_cast<size_t>(op);
   return i < kNumBaseIrOps ? op : kFirst[i - kNumBaseIrOps];
@@ -174,6 +186,9 @@ IrOp fused_previous(IrOp a, IrOp b, uint32_t k, uint32_t j);
 // The KITE_FUSE_KEEP pair of a, b forwarding a's result as b's unit k and
 // passing on the accumulator the pair received, or `a` if none.
 IrOp fused_keeping(IrOp a, IrOp b, uint32_t k);
+// The KITE_FUSE_LOOP op of instruction `a` followed by the pair `bc`
+// (whose first op reads unit j from the accumulator, or none: ~0u), or `a`.
+IrOp fused_loop(IrOp a, IrOp bc, uint32_t j);
 
 // Number of 32-bit operand units a layout letter takes.
 constexpr uint32_t letter_units(char c) { return (c == 'L' || c == 'p') ? 2 : 1; }

@@ -60,12 +60,24 @@ constexpr auto kKeeping = [] {
   return table;
 }();
 
+// The KITE_FUSE_LOOP rows, under (a, the pair b_c, j).
+constexpr auto kLoops = [] {
+  std::array<Fusion, kNumLoopIrOps> table = {
+#define KITE_FUSE_LOOP(A, B, C, k, BC, j)                                                          \
+  Fusion{fusion_key(IrOp::A, IrOp::BC, j), IrOp::A##_##BC##_Loop##j},
+#include "translate/ir_fusions.def"
+  };
+  std::sort(table.begin(), table.end());
+  return table;
+}();
+
 IrOp fused_pair(IrOp a, IrOp b) { return find(kFusions, fusion_key(a, b, ~0u), a); }
 IrOp fused_previous(IrOp a, IrOp b, uint32_t k, uint32_t j) {
   return find(kPrevious, fusion_key(a, b, k << 8 | j), a);
 }
 IrOp fused_forward(IrOp a, IrOp b, uint32_t k) { return find(kFusions, fusion_key(a, b, k), a); }
 IrOp fused_keeping(IrOp a, IrOp b, uint32_t k) { return find(kKeeping, fusion_key(a, b, k), a); }
+IrOp fused_loop(IrOp a, IrOp bc, uint32_t j) { return find(kLoops, fusion_key(a, bc, j), a); }
 IrOp unstored(IrOp fwd) {
   static constexpr auto kUnstored = [] {
     std::array<IrOp, kNumFusedIrOps> table{};
@@ -135,7 +147,8 @@ std::string print(const Code& code) {
     }
     if (op != unfused(op)) {
       notes += notes.empty() ? "; " : ", ";
-      notes += ir_op_info(op).previous_unit != 0xFF
+      notes += ir_op_info(op).loops ? "a loop in one handler with the next two"
+               : ir_op_info(op).previous_unit != 0xFF
                    ? "fused with the next, result and the accumulator before it passed in registers"
                : ir_op_info(op).keeps
                    ? "fused with the next, result passed in a register only, accumulator kept"

@@ -329,6 +329,24 @@ private:
       code_->words[code_->instr_starts[i]] = static_cast<uint64_t>(pair[i]);
     }
   }
+  // A loop of three instructions, one alone and then a pair whose second op
+  // jumps back to the first, runs in one handler when ir_fusions.def lists
+  // it (KITE_FUSE_LOOP): the same steps, with no dispatch per iteration.
+  void fuse_loops() {
+    std::vector<IrOp>& ops = code_->instr_ops;
+    const std::vector<uint32_t>& starts = code_->instr_starts;
+    for (size_t i = 0; i + 2 < ops.size(); ++i) {
+      const IrOp c = unfused(ops[i + 2]);
+      if (ops[i] != unfused(ops[i]) || ops[i + 1] == unfused(ops[i + 1]) || !has_jump(c) ||
+          starts[i + 2] + static_cast<int32_t>(unit(&code_->words[starts[i + 2]], jump_unit(c))) !=
+              starts[i])
+        continue;
+      const IrOp loop = fused_loop(ops[i], ops[i + 1], code_->instr_acc_units[i + 1]);
+      if (loop == ops[i]) continue;
+      ops[i] = loop;
+      code_->words[starts[i]] = static_cast<uint64_t>(loop);
+    }
+  }
   // The fused pair of instructions i and i + 1 (see fuse_pairs), or ops[i].
   IrOp fused_pair_at(size_t i) const {
     const std::vector<IrOp>& ops = code_->instr_ops;
@@ -1230,6 +1248,7 @@ Result<std::unique_ptr<Code>> Translator::run() {
   held_ = choose_accumulator_reads(*code_);
   fuse_pairs();
   elide_dead_stores(*code_, num_locals_);
+  fuse_loops();
   keep_accumulators(*code_, num_locals_);
   return std::move(code_);
 }

@@ -347,6 +347,50 @@ TEST(InterpExecution, APairRunWithinThePairBeforeItPassesOnItsResult) {
   EXPECT_NE(ir.find("I32Load s2 s2 #0 #0\n"), std::string::npos) << ir;
 }
 
+TEST(InterpExecution, AThreeInstructionLoopRunsInOneHandler) {
+  // A list walk clearing a field: the store alone, then the load of the next
+  // pointer and its test as a pair, run again by one handler while the test
+  // jumps back (KITE_FUSE_LOOP).
+  Running r(std::string(R"((module (memory 1) )") + kListData + R"(
+    (func (export "clear") (param $list i32) (result i32) (local $p i32)
+      (local.set $p (local.get $list))
+      (loop $walk
+        (i32.store offset=4 (local.get $p) (i32.const 0))
+        (br_if $walk (local.tee $p (i32.load (local.get $p)))))
+      (i32.add (i32.add (i32.load (i32.const 20)) (i32.load (i32.const 28)))
+               (i32.load (i32.const 36))))))");
+  auto result = r.func("clear").call({Value::i32(24)});
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ((*result)[0].i32(), 1); // the nodes at 24 and 32 cleared, 16 not
+  result = r.func("clear").call({Value::i32(16)});
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ((*result)[0].i32(), 0);
+  std::string ir = r.ir("clear");
+  EXPECT_NE(ir.find(std::string("I32StoreImm s1 #0 #0 #4  ; ") +
+                    (KITE_ACCUMULATOR_VARIANTS ? "s1 from the accumulator, " : "") +
+                    "a loop in one handler with the next two\n"),
+            std::string::npos)
+      << ir;
+}
+
+TEST(InterpExecution, ASievesMarkingLoopRunsInOneHandler) {
+  // stepping_loop's store, then add+branch: one handler, which exits after
+  // the first store as well as after many.
+  for (auto [start, step, expected] : {std::tuple{0, 3, 1}, {998, 5, 2}, {999, 7, 1}, {2, 4, 2}}) {
+    Running fresh(stepping_loop(false));
+    auto result = fresh.func("f").call({Value::i32(start), Value::i32(step)});
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    EXPECT_EQ((*result)[0].i32(), expected) << start << " " << step;
+  }
+  Running r(stepping_loop(false));
+  std::string ir = r.ir("f");
+  EXPECT_NE(ir.find(std::string("I32Store8Imm s2 #1 #0 #0  ; ") +
+                    (KITE_ACCUMULATOR_VARIANTS ? "s2 from the accumulator, " : "") +
+                    "a loop in one handler with the next two\n"),
+            std::string::npos)
+      << ir;
+}
+
 TEST(InterpExecution, AStepReadsThePreviousResultFromTheAccumulator) {
   // A chain of ops that no pair fuses: each takes the result of the one
   // before it from the accumulator, across a dispatch.
