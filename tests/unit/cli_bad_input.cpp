@@ -204,6 +204,27 @@ TEST(BadInputCli, MaxMemoryCapsTheGuest) {
   expect_one_line_error(run_kite("run --max-memory lots " + path), "--max-memory");
 }
 
+TEST(Cli, InspectPrintsTheIrOfAWasiProgram) {
+  // Instantiating for --ir runs nothing; WASI's imports are defined, so a
+  // WASI program's functions can be shown, and an unknown import still names
+  // itself.
+  const std::string wasi = R"((module
+    (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+    (func (export "twice") (param i32) (result i32) (i32.add (local.get 0) (local.get 0)))))";
+  const std::string path = write_temp("wasi.wat", std::vector<uint8_t>(wasi.begin(), wasi.end()));
+  const std::string out = unique_temp_path("stdout.txt");
+  ASSERT_EQ(
+      std::system((std::string(KITE_CLI) + " inspect --ir twice " + path + " >" + out).c_str()), 0);
+  std::ifstream in(out);
+  const std::string ir((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(ir.find("I32Add s0 s0 s0"), std::string::npos) << ir;
+
+  const std::string other = R"((module (import "env" "f" (func)) (func (export "g"))))";
+  const std::string other_path =
+      write_temp("env.wat", std::vector<uint8_t>(other.begin(), other.end()));
+  expect_one_line_error(run_kite("inspect --ir g " + other_path), "unknown import");
+}
+
 TEST(BadInputCli, MalformedModulesNameFileAndOffset) {
   std::vector<uint8_t> truncated(kValidModule.begin(), kValidModule.begin() + 30);
   const std::string path = write_temp("truncated.wasm", truncated);
