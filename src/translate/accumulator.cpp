@@ -258,11 +258,13 @@ void elide_dead_stores(Code& code, uint32_t num_locals) {
   }
 }
 
+namespace {
+
 // Whether each instruction is ever run inside the handler of an earlier one
 // (the second op of a pair, or of a loop's three), rather than by its own:
 // reached by falling through from a pair or loop whose handler is itself
 // dispatched.
-std::vector<bool> run_within_pairs(const Code& code) {
+std::vector<bool> run_within_others(const Code& code) {
   const size_t n = code.instr_starts.size();
   std::vector<bool> target(code.words.size() + 1);
   for (size_t i = 0; i < n; ++i)
@@ -283,6 +285,8 @@ std::vector<bool> run_within_pairs(const Code& code) {
   }
   return within;
 }
+
+} // namespace
 
 std::vector<bool> loop_heads(const Code& code) {
   const size_t n = code.instr_starts.size();
@@ -310,7 +314,7 @@ void keep_accumulators(Code& code, uint32_t num_locals) {
   // A pair run within the one before it computes its first op there, which
   // passes on that op's result: only pairs that always start their own
   // handler can keep the accumulator.
-  const std::vector<bool> within = run_within_pairs(code);
+  const std::vector<bool> within = run_within_others(code);
   bool any = false;
   for (size_t i = 0; i + 1 < code.instr_ops.size(); ++i) {
     if (within[i]) continue;
