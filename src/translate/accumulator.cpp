@@ -251,10 +251,7 @@ void elide_dead_stores(Code& code, uint32_t num_locals) {
   }
   const std::vector<bool> dead = results_dead_after(code, num_locals, writers);
   for (size_t w = 0; w < writers.size(); ++w) {
-    if (!dead[w]) continue;
-    IrOp& op = code.instr_ops[writers[w]];
-    op = unstored(op);
-    code.words[code.instr_starts[writers[w]]] = static_cast<uint64_t>(op);
+    if (dead[w]) code.set_op(writers[w], unstored(code.instr_ops[writers[w]]));
   }
 }
 
@@ -318,11 +315,9 @@ void keep_accumulators(Code& code, uint32_t num_locals) {
   bool any = false;
   for (size_t i = 0; i + 1 < code.instr_ops.size(); ++i) {
     if (within[i]) continue;
-    IrOp& op = code.instr_ops[i];
-    const IrOp keep = keeping_twin(code, i, op, num_locals);
-    if (keep == op) continue;
-    op = keep;
-    code.words[code.instr_starts[i]] = static_cast<uint64_t>(keep);
+    const IrOp keep = keeping_twin(code, i, code.instr_ops[i], num_locals);
+    if (keep == code.instr_ops[i]) continue;
+    code.set_op(i, keep);
     any = true;
   }
   if (any) choose_accumulator_reads(code, true);

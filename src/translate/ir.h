@@ -297,6 +297,18 @@ struct Code {
   // Try scopes in the order they open (an inner scope after its outer one).
   std::vector<TryScope> try_scopes;
   std::vector<CatchClause> catches;
+
+  // Before linking: gives instruction i the op `op` (a fused or other
+  // variant of the same first op: the layout is unchanged).
+  void set_op(size_t i, IrOp op) {
+    instr_ops[i] = op;
+    words[instr_starts[i]] = static_cast<uint64_t>(op);
+  }
+  // The word its 'j' unit makes instruction i jump to (its op has_jump).
+  uint32_t jump_target(size_t i) const {
+    const IrOp op = unfused(instr_ops[i]);
+    return instr_starts[i] + static_cast<int32_t>(unit(&words[instr_starts[i]], jump_unit(op)));
+  }
 };
 
 // The clause of `code` that catches an exception with tag `tag` thrown at

@@ -284,7 +284,7 @@ private:
   // which need not store the loop variable the branch tests and the store
   // reads from the accumulator, rather than store+add, then branch.
   void fuse_pairs() {
-    std::vector<IrOp>& ops = code_->instr_ops;
+    const std::vector<IrOp>& ops = code_->instr_ops;
     const size_t n = ops.size();
     std::vector<IrOp> pair(n);
     std::vector<uint32_t> local_writers;
@@ -323,28 +323,20 @@ private:
         paired[i] = true;
       }
     }
-    for (size_t i = 0; i < n; ++i) {
-      if (!paired[i]) continue;
-      ops[i] = pair[i];
-      code_->words[code_->instr_starts[i]] = static_cast<uint64_t>(pair[i]);
-    }
+    for (size_t i = 0; i < n; ++i)
+      if (paired[i]) code_->set_op(i, pair[i]);
   }
   // A loop of three instructions, one alone and then a pair whose second op
   // jumps back to the first, runs in one handler when ir_fusions.def lists
   // it (KITE_FUSE_LOOP): the same steps, with no dispatch per iteration.
   void fuse_loops() {
-    std::vector<IrOp>& ops = code_->instr_ops;
-    const std::vector<uint32_t>& starts = code_->instr_starts;
+    const std::vector<IrOp>& ops = code_->instr_ops;
     for (size_t i = 0; i + 2 < ops.size(); ++i) {
-      const IrOp c = unfused(ops[i + 2]);
-      if (ops[i] != unfused(ops[i]) || ops[i + 1] == unfused(ops[i + 1]) || !has_jump(c) ||
-          starts[i + 2] + static_cast<int32_t>(unit(&code_->words[starts[i + 2]], jump_unit(c))) !=
-              starts[i])
+      if (ops[i] != unfused(ops[i]) || ops[i + 1] == unfused(ops[i + 1]) ||
+          !has_jump(unfused(ops[i + 2])) || code_->jump_target(i + 2) != code_->instr_starts[i])
         continue;
       const IrOp loop = fused_loop(ops[i], ops[i + 1], code_->instr_acc_units[i + 1]);
-      if (loop == ops[i]) continue;
-      ops[i] = loop;
-      code_->words[starts[i]] = static_cast<uint64_t>(loop);
+      if (loop != ops[i]) code_->set_op(i, loop);
     }
   }
   // The fused pair of instructions i and i + 1 (see fuse_pairs), or ops[i].

@@ -220,10 +220,15 @@ std::string stepping_loop(bool return_j) {
          after + "))";
 }
 
+// "sN from the accumulator, ", the note before a fused op's, in builds that
+// have handlers reading it; else nothing.
+std::string acc_note(const std::string& slot) {
+  return KITE_ACCUMULATOR_VARIANTS ? slot + " from the accumulator, " : "";
+}
+
 // The IR line of stepping_loop's add, with `notes` after the accumulator's.
 std::string add_line(const std::string& notes) {
-  return std::string("I32Add s2 s2 s1  ; ") +
-         (KITE_ACCUMULATOR_VARIANTS ? "s2 from the accumulator, " : "") + notes;
+  return std::string("I32Add s2 s2 s1  ; ") + acc_note("s2") + notes;
 }
 
 TEST(InterpExecution, ALoopVariableReadOnlyFromRegistersIsNotStored) {
@@ -314,8 +319,7 @@ TEST(InterpExecution, APairWhoseResultIsDeadPassesOnTheAccumulatorItReceived) {
     EXPECT_EQ((*result)[0].i32(), expected) << "key " << key;
   }
   std::string ir = r.ir("find");
-  EXPECT_NE(ir.find(std::string("I32Load s3 s2 #0 #4  ; ") +
-                    (KITE_ACCUMULATOR_VARIANTS ? "s2 from the accumulator, " : "") +
+  EXPECT_NE(ir.find(std::string("I32Load s3 s2 #0 #4  ; ") + acc_note("s2") +
                     "fused with the next, result passed in a register only, accumulator kept\n"),
             std::string::npos)
       << ir;
@@ -366,8 +370,7 @@ TEST(InterpExecution, AThreeInstructionLoopRunsInOneHandler) {
   ASSERT_TRUE(result.ok()) << result.error().message;
   EXPECT_EQ((*result)[0].i32(), 0);
   std::string ir = r.ir("clear");
-  EXPECT_NE(ir.find(std::string("I32StoreImm s1 #0 #0 #4  ; ") +
-                    (KITE_ACCUMULATOR_VARIANTS ? "s1 from the accumulator, " : "") +
+  EXPECT_NE(ir.find(std::string("I32StoreImm s1 #0 #0 #4  ; ") + acc_note("s1") +
                     "a loop in one handler with the next two\n"),
             std::string::npos)
       << ir;
@@ -384,8 +387,7 @@ TEST(InterpExecution, ASievesMarkingLoopRunsInOneHandler) {
   }
   Running r(stepping_loop(false));
   std::string ir = r.ir("f");
-  EXPECT_NE(ir.find(std::string("I32Store8Imm s2 #1 #0 #0  ; ") +
-                    (KITE_ACCUMULATOR_VARIANTS ? "s2 from the accumulator, " : "") +
+  EXPECT_NE(ir.find(std::string("I32Store8Imm s2 #1 #0 #0  ; ") + acc_note("s2") +
                     "a loop in one handler with the next two\n"),
             std::string::npos)
       << ir;
