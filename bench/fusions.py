@@ -27,8 +27,9 @@ it, then prints the selection:
                           the accumulator before A)
   KITE_FUSE_KEEP(A, B, k)  per KITE_FUSE_FWD row whose B has no result (a
                           branch, a store)
-  KITE_FUSE_LOOP(A, B, C, k, BC, j)  the loops of LOOPS below whose pair
-                          B_C_k is selected (hand-picked, not counted)
+  KITE_FUSE_LOOP(H, T, j), KITE_FUSE_LOOP3(H, M, i, T, j)  the loops of
+                          LOOPS below whose fused ops are all selected
+                          (hand-picked, not counted)
   KITE_FUSE_ENTER(A, B)   by the same rule, a step A followed by an op B
                           without a step (a call, a return, a br_table...)
   KITE_FUSE_ENTER_FWD(A, B, k)  per selected such pair whose A writes unit
@@ -56,15 +57,21 @@ import programs  # noqa: E402
 KERNELS = ["coremark", "crc32", "fib", "hashmap", "interp", "matmul", "memops", "nbody",
            "objects", "quicksort", "sha256", "sieve"]
 REAL = ["sqlite", "esbuild", "quickjs"]
-# Loops of three instructions run by one handler (A alone, then the pair BC
-# whose B reads unit j from the accumulator, C jumping back to A): the
-# sieve's marking loop, and the commonest such loops in SQLite's code (list
+# Short loops run by one handler, as the handlers dispatching them run
+# (each a step op or a fused op of ir_fusions.def, and after each but the
+# first, the unit its first op reads from the accumulator, X for none): the
+# sieve's marking loop, coremark's list walk, quicksort's partition scans,
+# hashmap's FNV hash, and the commonest such loops in SQLite's code (list
 # walks). The counting build counts pairs, not loops, so these are picked by
 # hand from `kite inspect --ir`.
-LOOPS = [("I32Store8Imm", "I32Add", "BrIfI32LtUImm", 0, "Unstored", 1),
-         ("I32StoreImm", "I32Load", "BrIfNez", 0, "Unstored", 1),
-         ("I32Store8Imm", "I32Load", "BrIfNez", 0, "Unstored", 1),
-         ("Copy", "I32Load", "BrIfNez", 0, "Unstored", 1)]
+LOOPS = [("I32Store8Imm", "I32Add_BrIfI32LtUImm_0_Unstored", 1),
+         ("I32StoreImm", "I32Load_BrIfNez_0_Unstored", 1),
+         ("I32Store8Imm", "I32Load_BrIfNez_0_Unstored", 1),
+         ("Copy", "I32Load_BrIfNez_0_Unstored", 1),
+         ("I32Load16U_BrIfI32Eq_0_Keep", "I32Load_BrIfNez_0", 1),
+         ("I32AddImm_I32AddImm", "I32Load_BrIfI32LtS_0", 1),
+         ("I32Load8U_I32Xor_2_Unstored", "I32MulImm_I32AddImm", 1, "I32AddImm_BrIfNez_0", "X"),
+         ("I32AddImm_I32Load", "I32AddImm_Copy_1", "X", "BrIfI32GtS", "X")]
 
 
 def step_ops():
@@ -178,7 +185,9 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
     chosen = sorted((p for p in mean if mean[p] >= 0.002 or most[p] >= 0.015 or p in rank),
                     key=lambda p: -mean[p])
+    emitted = set(reads)  # op names a LOOPS row may use: step ops, then fused ones
     for a, b in chosen:
+        emitted.add(f"{a}_{b}")
         why = f" rank {rank[(a, b)]} in a real program" if (a, b) in rank else ""
         macro = "KITE_FUSE" if b in reads else "KITE_FUSE_ENTER"
         print(f"{macro}({a}, {b})  // {mean[(a, b)] * 100:.2f}% max {most[(a, b)] * 100:.1f}%{why}")
@@ -186,6 +195,7 @@ def main():
     for a, b in chosen:
         if a in producers and b in reads:
             for k in reads[b]:
+                emitted |= {f"{a}_{b}_{k}", f"{a}_{b}_{k}_Unstored"}
                 print(f"KITE_FUSE_FWD({a}, {b}, {k})")
     print()
     for a, b in chosen:
@@ -193,17 +203,18 @@ def main():
             for k in reads[b]:
                 for j in reads[b]:
                     if j != k:
+                        emitted.add(f"{a}_{b}_{k}_Prev{j}")
                         print(f"KITE_FUSE_PREV({a}, {b}, {k}, {j})")
     print()
     for a, b in chosen:
         if a in producers and b in reads and b not in producers:
             for k in reads[b]:
+                emitted.add(f"{a}_{b}_{k}_Keep")
                 print(f"KITE_FUSE_KEEP({a}, {b}, {k})")
     print()
-    for a, b, c, k, stored, j in LOOPS:
-        if (b, c) in chosen and b in producers and k in reads[c]:
-            pair = f"{b}_{c}_{k}" + ("_Unstored" if stored == "Unstored" else "")
-            print(f"KITE_FUSE_LOOP({a}, {b}, {c}, {k}, {pair}, {j})")
+    for loop in LOOPS:
+        if all(op in emitted for op in loop[::2]):
+            print(f"KITE_FUSE_LOOP{'' if len(loop) == 3 else '3'}({', '.join(map(str, loop))})")
     print()
     for a, b in chosen:
         if a in producers and b not in reads:

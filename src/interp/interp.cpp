@@ -11,6 +11,7 @@
 #include <cstring>
 #include <mutex>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -347,7 +348,8 @@ const Handler kHandlers[] = {
 #include "translate/ir_fusions.def"
 #define KITE_FUSE_KEEP(A, B, k) &H_##A##_##B##_##k##_Keep::run,
 #include "translate/ir_fusions.def"
-#define KITE_FUSE_LOOP(A, B, C, k, BC, j) &H_##A##_##BC##_Loop##j::run,
+#define KITE_FUSE_LOOP(H, T, j) &H_##H##_##T##_Loop##j::run,
+#define KITE_FUSE_LOOP3(H, M, i, T, j) &H_##H##_##M##_##T##_Loop##i##j::run,
 #include "translate/ir_fusions.def"
 };
 static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == ir::kNumIrOps);
@@ -369,10 +371,9 @@ template <ir::IrOp A, ir::IrOp B, uint32_t kFwd, uint32_t kPrev> struct PrevVari
   static constexpr ir::IrOp kFirst = A;
   template <uint32_t k> using Variant = FusedPairPrev<A, B, kFwd, kPrev, k>;
 };
-template <ir::IrOp A, ir::IrOp B, ir::IrOp C, uint32_t kFwd, ir::IrOp BC, uint32_t kInB>
-struct LoopVariants {
-  static constexpr ir::IrOp kFirst = A;
-  template <uint32_t k> using Variant = FusedLoop<A, B, C, kFwd, BC, kInB, k>;
+template <ir::IrOp H, class Middle, class Tail> struct LoopVariants {
+  static constexpr ir::IrOp kFirst = ir::unfused(H);
+  template <uint32_t k> using Variant = FusedLoop<typename StepsOf<H, k>::type, Middle, Tail>;
 };
 template <template <ir::IrOp, class, uint32_t> class Enter, ir::IrOp A, class HB>
 struct EnterVariants {
@@ -424,8 +425,11 @@ constexpr AccRow kAccRows[] = {
 #include "translate/ir_fusions.def"
 #define KITE_FUSE_KEEP(A, B, k) acc_row<PairVariants<FusedPairKeep, ir::IrOp::A, ir::IrOp::B, k>>(),
 #include "translate/ir_fusions.def"
-#define KITE_FUSE_LOOP(A, B, C, k, BC, j)                                                          \
-  acc_row<LoopVariants<ir::IrOp::A, ir::IrOp::B, ir::IrOp::C, k, ir::IrOp::BC, j>>(),
+#define KITE_FUSE_LOOP(H, T, j)                                                                    \
+  acc_row<LoopVariants<ir::IrOp::H, NoSteps, LoopSteps<ir::IrOp::T, ir::kLoopUnit##j>>>(),
+#define KITE_FUSE_LOOP3(H, M, i, T, j)                                                             \
+  acc_row<LoopVariants<ir::IrOp::H, LoopSteps<ir::IrOp::M, ir::kLoopUnit##i>,                      \
+                       LoopSteps<ir::IrOp::T, ir::kLoopUnit##j>>>(),
 #include "translate/ir_fusions.def"
 };
 static_assert(sizeof(kAccRows) / sizeof(kAccRows[0]) == ir::kNumIrOps);

@@ -43,7 +43,8 @@ enum class IrOp : uint16_t {
 #include "translate/ir_fusions.def"
 #define KITE_FUSE_KEEP(A, B, k) A##_##B##_##k##_Keep,
 #include "translate/ir_fusions.def"
-#define KITE_FUSE_LOOP(A, B, C, k, BC, j) A##_##BC##_Loop##j,
+#define KITE_FUSE_LOOP(H, T, j) H##_##T##_Loop##j,
+#define KITE_FUSE_LOOP3(H, M, i, T, j) H##_##M##_##T##_Loop##i##j,
 #include "translate/ir_fusions.def"
 };
 
@@ -78,10 +79,15 @@ inline constexpr uint32_t kNumKeepIrOps = 0
 #define KITE_FUSE_KEEP(A, B, k) +1
 #include "translate/ir_fusions.def"
     ;
-inline constexpr uint32_t kNumLoopIrOps = 0
-#define KITE_FUSE_LOOP(A, B, C, k, BC, j) +1
+inline constexpr uint32_t kNumTwoHandlerLoopIrOps = 0
+#define KITE_FUSE_LOOP(H, T, j) +1
 #include "translate/ir_fusions.def"
     ;
+inline constexpr uint32_t kNumThreeHandlerLoopIrOps = 0
+#define KITE_FUSE_LOOP3(H, M, i, T, j) +1
+#include "translate/ir_fusions.def"
+    ;
+inline constexpr uint32_t kNumLoopIrOps = kNumTwoHandlerLoopIrOps + kNumThreeHandlerLoopIrOps;
 inline constexpr uint32_t kNumIrOps = kNumBaseIrOps + kNumFusedIrOps + kNumForwardingIrOps +
                                       kNumPrevIrOps + kNumKeepIrOps + kNumLoopIrOps;
 
@@ -97,7 +103,7 @@ struct IrOpInfo {
   uint8_t forward_unit = 0xFF;  // ... as this unit of its second op
   uint8_t previous_unit = 0xFF; // ... which reads this one from the accumulator before (PREV)
   bool keeps = false;           // ... passing on the accumulator the pair received (KEEP)
-  bool loops = false;           // A, then the next instruction's pair, while it jumps back (LOOP)
+  bool loops = false;           // its head, then the pair after it, while that jumps back (LOOP)
 };
 
 #define KITE_IMM_LAYOUT_I32 "i"
@@ -129,9 +135,47 @@ inline constexpr IrOpInfo kBaseIrOpInfos[] = {
 #undef KITE_IMM_LAYOUT_F32
 #undef KITE_IMM_LAYOUT_F64
 static_assert(sizeof(kBaseIrOpInfos) / sizeof(kBaseIrOpInfos[0]) == kNumBaseIrOps);
+// No op (a loop without a middle).
+inline constexpr IrOp kNoIrOp = static_cast<IrOp>(0xFFFF);
+// What the fused op `op` runs: its two ops (a pair); or, a loop, its head, a
+// step op or a pair, a middle one (or kNoIrOp), and its tail, the one that
+// jumps back to the head.
+struct FusedParts {
+  IrOp first;
+  IrOp second;
+  IrOp middle = kNoIrOp;
+};
+constexpr FusedParts fused_parts(IrOp op) {
+  constexpr FusedParts kParts[] = {
+#define KITE_FUSE(A, B) {IrOp::A, IrOp::B},
+#define KITE_FUSE_FWD(A, B, k) {IrOp::A, IrOp::B},
+#include "translate/ir_fusions.def"
+#define KITE_FUSE(A, B)
+#define KITE_FUSE_FWD(A, B, k) {IrOp::A, IrOp::B},
+#include "translate/ir_fusions.def"
+#define KITE_FUSE_PREV(A, B, k, j) {IrOp::A, IrOp::B},
+#include "translate/ir_fusions.def"
+#define KITE_FUSE_KEEP(A, B, k) {IrOp::A, IrOp::B},
+#include "translate/ir_fusions.def"
+#define KITE_FUSE_LOOP(H, T, j) {IrOp::H, IrOp::T},
+#define KITE_FUSE_LOOP3(H, M, i, T, j) {IrOp::H, IrOp::T, IrOp::M},
+#include "translate/ir_fusions.def"
+  };
+  return kParts[static_cast<size_t>(op) - kNumBaseIrOps];
+}
+// The first op a fused op runs (an unfused op is its own).
+constexpr IrOp unfused(IrOp op) {
+  while (static_cast<size_t>(op) >= kNumBaseIrOps)
+    op = fused_parts(op).first;
+  return op;
+}
+// Whether op is a loop in one handler (KITE_FUSE_LOOP, the last rows).
+constexpr bool is_loop(IrOp op) { return static_cast<size_t>(op) >= kNumIrOps - kNumLoopIrOps; }
+// A loop's head (the op its first instruction has without the loop), or op.
+constexpr IrOp loop_head(IrOp op) { return is_loop(op) ? fused_parts(op).first : op; }
 // A fused pair's instruction word is its first op's: it has that op's layout
 // (the second op's instruction follows, whole).
-#define KITE_LAYOUT(A) kBaseIrOpInfos[static_cast<size_t>(IrOp::A)].layout
+#define KITE_LAYOUT(A) kBaseIrOpInfos[static_cast<size_t>(unfused(IrOp::A))].layout
 inline constexpr IrOpInfo kFusedIrOpInfos[] = {
 #define KITE_FUSE(A, B) {#A "_" #B, KITE_LAYOUT(A)},
 #define KITE_FUSE_FWD(A, B, k) {#A "_" #B "_" #k, KITE_LAYOUT(A), false, true, false, k},
@@ -145,8 +189,10 @@ inline constexpr IrOpInfo kFusedIrOpInfos[] = {
 #define KITE_FUSE_KEEP(A, B, k)                                                                    \
   {#A "_" #B "_" #k "_Keep", KITE_LAYOUT(A), false, true, true, k, 0xFF, true},
 #include "translate/ir_fusions.def"
-#define KITE_FUSE_LOOP(A, B, C, k, BC, j)                                                          \
-  {#A "_" #BC "_Loop" #j, KITE_LAYOUT(A), false, false, false, 0xFF, 0xFF, false, true},
+#define KITE_FUSE_LOOP(H, T, j)                                                                    \
+  {#H "_" #T "_Loop" #j, KITE_LAYOUT(H), false, false, false, 0xFF, 0xFF, false, true},
+#define KITE_FUSE_LOOP3(H, M, i, T, j)                                                             \
+  {#H "_" #M "_" #T "_Loop" #i #j, KITE_LAYOUT(H), false, false, false, 0xFF, 0xFF, false, true},
 #include "translate/ir_fusions.def"
 };
 #undef KITE_LAYOUT
@@ -154,24 +200,14 @@ constexpr const IrOpInfo& ir_op_info(IrOp op) {
   size_t i = static_cast<size_t>(op);
   return i < kNumBaseIrOps ? kBaseIrOpInfos[i] : kFusedIrOpInfos[i - kNumBaseIrOps];
 }
-// The first op of a fused pair (an unfused op is its own).
-constexpr IrOp unfused(IrOp op) {
-  constexpr IrOp kFirst[] = {
-#define KITE_FUSE(A, B) IrOp::A,
-#define KITE_FUSE_FWD(A, B, k) IrOp::A,
-#include "translate/ir_fusions.def"
-#define KITE_FUSE(A, B)
-#define KITE_FUSE_FWD(A, B, k) IrOp::A,
-#include "translate/ir_fusions.def"
-#define KITE_FUSE_PREV(A, B, k, j) IrOp::A,
-#include "translate/ir_fusions.def"
-#define KITE_FUSE_KEEP(A, B, k) IrOp::A,
-#include "translate/ir_fusions.def"
-#define KITE_FUSE_LOOP(A, B, C, k, BC, j) IrOp::A,
-#include "translate/ir_fusions.def"
-  };
-  size_t i = static_cast<size_t>(op);
-  return i < kNumBaseIrOps ? op : kFirst[i - kNumBaseIrOps];
+// Instructions a fused op runs, in one handler (1 for an unfused op).
+constexpr size_t fused_span(IrOp op) {
+  if (is_loop(op)) {
+    const FusedParts parts = fused_parts(op);
+    return fused_span(parts.first) + (parts.middle == kNoIrOp ? 0 : fused_span(parts.middle)) +
+           fused_span(parts.second);
+  }
+  return op == unfused(op) ? 1 : 2;
 }
 // The fused op that runs `a` then `b` with one dispatch, or `a` if none.
 IrOp fused_pair(IrOp a, IrOp b);
@@ -186,9 +222,13 @@ IrOp fused_previous(IrOp a, IrOp b, uint32_t k, uint32_t j);
 // The KITE_FUSE_KEEP pair of a, b forwarding a's result as b's unit k and
 // passing on the accumulator the pair received, or `a` if none.
 IrOp fused_keeping(IrOp a, IrOp b, uint32_t k);
-// The KITE_FUSE_LOOP op of instruction `a` followed by the pair `bc`
-// (whose first op reads unit j from the accumulator, or none: ~0u), or `a`.
-IrOp fused_loop(IrOp a, IrOp bc, uint32_t j);
+// The KITE_FUSE_LOOP op of the head `head` (a step op or a pair) followed by
+// `tail` (whose first op reads unit j from the accumulator, or none:
+// kNoAccUnit), or `head`.
+IrOp fused_loop(IrOp head, IrOp tail, uint8_t j);
+// The KITE_FUSE_LOOP3 op of `head`, then `middle` (reading unit i from the
+// accumulator), then `tail` (unit j), or `head`.
+IrOp fused_loop(IrOp head, IrOp middle, uint8_t i, IrOp tail, uint8_t j);
 
 // Number of 32-bit operand units a layout letter takes.
 constexpr uint32_t letter_units(char c) { return (c == 'L' || c == 'p') ? 2 : 1; }
@@ -254,6 +294,9 @@ inline uint64_t unit64(const uint64_t* ip, uint32_t k) {
 
 // No operand comes from the accumulator (Code::instr_acc_units).
 inline constexpr uint8_t kNoAccUnit = 0xFF;
+// The accumulator units as the KITE_FUSE_LOOP rows name them (X: none).
+inline constexpr uint8_t kLoopUnit0 = 0, kLoopUnit1 = 1, kLoopUnit2 = 2, kLoopUnit3 = 3,
+                         kLoopUnitX = kNoAccUnit;
 
 // Exception handling: consulted only when an exception is thrown (see
 // "Exceptions" in docs/architecture.md). Positions are word indices.

@@ -60,11 +60,25 @@ constexpr auto kKeeping = [] {
   return table;
 }();
 
-// The KITE_FUSE_LOOP rows, under (a, the pair b_c, j).
+// The KITE_FUSE_LOOP rows, under (head, tail, j), and the KITE_FUSE_LOOP3
+// rows, under (head, middle, tail, i << 8 | j) (16 bits each).
+constexpr uint64_t loop3_key(IrOp head, IrOp middle, IrOp tail, uint8_t i, uint8_t j) {
+  return fusion_key(head, middle, uint32_t{static_cast<uint16_t>(tail)} << 16 | i << 8 | j);
+}
 constexpr auto kLoops = [] {
-  std::array<Fusion, kNumLoopIrOps> table = {
-#define KITE_FUSE_LOOP(A, B, C, k, BC, j)                                                          \
-  Fusion{fusion_key(IrOp::A, IrOp::BC, j), IrOp::A##_##BC##_Loop##j},
+  std::array<Fusion, kNumTwoHandlerLoopIrOps> table = {
+#define KITE_FUSE_LOOP(H, T, j)                                                                    \
+  Fusion{fusion_key(IrOp::H, IrOp::T, kLoopUnit##j), IrOp::H##_##T##_Loop##j},
+#include "translate/ir_fusions.def"
+  };
+  std::sort(table.begin(), table.end());
+  return table;
+}();
+constexpr auto kLoops3 = [] {
+  std::array<Fusion, kNumThreeHandlerLoopIrOps> table = {
+#define KITE_FUSE_LOOP3(H, M, i, T, j)                                                             \
+  Fusion{loop3_key(IrOp::H, IrOp::M, IrOp::T, kLoopUnit##i, kLoopUnit##j),                         \
+         IrOp::H##_##M##_##T##_Loop##i##j},
 #include "translate/ir_fusions.def"
   };
   std::sort(table.begin(), table.end());
@@ -77,7 +91,12 @@ IrOp fused_previous(IrOp a, IrOp b, uint32_t k, uint32_t j) {
 }
 IrOp fused_forward(IrOp a, IrOp b, uint32_t k) { return find(kFusions, fusion_key(a, b, k), a); }
 IrOp fused_keeping(IrOp a, IrOp b, uint32_t k) { return find(kKeeping, fusion_key(a, b, k), a); }
-IrOp fused_loop(IrOp a, IrOp bc, uint32_t j) { return find(kLoops, fusion_key(a, bc, j), a); }
+IrOp fused_loop(IrOp head, IrOp tail, uint8_t j) {
+  return find(kLoops, fusion_key(head, tail, j), head);
+}
+IrOp fused_loop(IrOp head, IrOp middle, uint8_t i, IrOp tail, uint8_t j) {
+  return find(kLoops3, loop3_key(head, middle, tail, i, j), head);
+}
 IrOp unstored(IrOp fwd) {
   static constexpr auto kUnstored = [] {
     std::array<IrOp, kNumFusedIrOps> table{};
@@ -89,6 +108,21 @@ IrOp unstored(IrOp fwd) {
   }();
   return kUnstored[static_cast<size_t>(fwd) - kNumBaseIrOps];
 }
+
+namespace {
+
+// How a fused pair's first instruction is run with the next one.
+const char* fusion_note(IrOp pair) {
+  const IrOpInfo& info = ir_op_info(pair);
+  return info.previous_unit != 0xFF
+             ? "fused with the next, result and the accumulator before it passed in registers"
+         : info.keeps    ? "fused with the next, result passed in a register only, accumulator kept"
+         : info.unstored ? "fused with the next, result passed in a register only"
+         : info.forwards ? "fused with the next, result passed in a register"
+                         : "fused with the next";
+}
+
+} // namespace
 
 std::string print(const Code& code) {
   std::string out;
@@ -145,16 +179,16 @@ std::string print(const Code& code) {
       std::snprintf(buf, sizeof buf, "; s%u from the accumulator", unit(ip, k));
       notes += buf;
     }
-    if (op != unfused(op)) {
+    auto add_note = [&notes](const char* note) {
       notes += notes.empty() ? "; " : ", ";
-      notes += ir_op_info(op).loops ? "a loop in one handler with the next two"
-               : ir_op_info(op).previous_unit != 0xFF
-                   ? "fused with the next, result and the accumulator before it passed in registers"
-               : ir_op_info(op).keeps
-                   ? "fused with the next, result passed in a register only, accumulator kept"
-               : ir_op_info(op).unstored ? "fused with the next, result passed in a register only"
-               : ir_op_info(op).forwards ? "fused with the next, result passed in a register"
-                                         : "fused with the next";
+      notes += note;
+    };
+    if (loop_head(op) != unfused(op)) add_note(fusion_note(loop_head(op)));
+    if (is_loop(op)) {
+      static const char* const kNext[] = {"two", "three", "four", "five"};
+      std::snprintf(buf, sizeof buf, "a loop in one handler with the next %s",
+                    kNext[fused_span(op) - 3]);
+      add_note(buf);
     }
     if (!notes.empty()) out += "  " + notes;
     out += '\n';

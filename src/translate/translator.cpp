@@ -326,16 +326,32 @@ private:
     for (size_t i = 0; i < n; ++i)
       if (paired[i]) code_->set_op(i, pair[i]);
   }
-  // A loop of three instructions, one alone and then a pair whose second op
-  // jumps back to the first, runs in one handler when ir_fusions.def lists
-  // it (KITE_FUSE_LOOP): the same steps, with no dispatch per iteration.
+  // A short loop of two or three handlers (a step op alone or a pair each),
+  // the last one jumping back to the first, runs in one handler when
+  // ir_fusions.def lists it (KITE_FUSE_LOOP, KITE_FUSE_LOOP3): the same
+  // steps, with no dispatch per iteration. It runs last: the loop's handler
+  // runs each of them exactly as chosen.
   void fuse_loops() {
     const std::vector<IrOp>& ops = code_->instr_ops;
-    for (size_t i = 0; i + 2 < ops.size(); ++i) {
-      if (ops[i] != unfused(ops[i]) || ops[i + 1] == unfused(ops[i + 1]) ||
-          !has_jump(unfused(ops[i + 2])) || code_->jump_target(i + 2) != code_->instr_starts[i])
-        continue;
-      const IrOp loop = fused_loop(ops[i], ops[i + 1], code_->instr_acc_units[i + 1]);
+    const size_t n = ops.size();
+    // Whether the handler at t is the last, jumping back to instruction i.
+    auto jumps_back = [&](size_t t, size_t i) {
+      const size_t last = t + fused_span(ops[t]) - 1;
+      return last < n && has_jump(unfused(ops[last])) &&
+             code_->jump_target(last) == code_->instr_starts[i];
+    };
+    for (size_t i = 0; i < n; ++i) {
+      if (is_loop(ops[i])) continue;
+      const size_t second = i + fused_span(ops[i]);
+      if (second >= n) continue;
+      IrOp loop = ops[i];
+      if (jumps_back(second, i)) {
+        loop = fused_loop(ops[i], ops[second], code_->instr_acc_units[second]);
+      } else if (const size_t third = second + fused_span(ops[second]);
+                 third < n && jumps_back(third, i)) {
+        loop = fused_loop(ops[i], ops[second], code_->instr_acc_units[second], ops[third],
+                          code_->instr_acc_units[third]);
+      }
       if (loop != ops[i]) code_->set_op(i, loop);
     }
   }
@@ -1240,8 +1256,8 @@ Result<std::unique_ptr<Code>> Translator::run() {
   held_ = choose_accumulator_reads(*code_);
   fuse_pairs();
   elide_dead_stores(*code_, num_locals_);
-  fuse_loops();
   keep_accumulators(*code_, num_locals_);
+  fuse_loops();
   return std::move(code_);
 }
 

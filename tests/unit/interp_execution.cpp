@@ -376,6 +376,53 @@ TEST(InterpExecution, AThreeInstructionLoopRunsInOneHandler) {
       << ir;
 }
 
+TEST(InterpExecution, AListWalkOfTwoPairsRunsInOneHandler) {
+  // The load and test of the key (leaving the loop when found), then the
+  // load and test of the next pointer, jumping back: two pairs in one
+  // handler (KITE_FUSE_LOOP), which exits by either branch.
+  Running r(std::string(R"((module (memory 1) )") + kListData + R"(
+    (func (export "find") (param $list i32) (param $key i32) (result i32) (local $p i32)
+      (local.set $p (local.get $list))
+      (block $found
+        (loop $walk
+          (br_if $found (i32.eq (i32.load16_u offset=4 (local.get $p)) (local.get $key)))
+          (br_if $walk (local.tee $p (i32.load (local.get $p))))))
+      (local.get $p))))");
+  for (auto [key, expected] : {std::pair{1, 16}, {2, 24}, {3, 32}, {9, 0}}) {
+    auto result = r.func("find").call({Value::i32(16), Value::i32(key)});
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    EXPECT_EQ((*result)[0].i32(), expected) << "key " << key;
+  }
+  std::string ir = r.ir("find");
+  EXPECT_NE(ir.find("a loop in one handler with the next three\n    5: BrIfI32Eq s3 s1 ->13\n"),
+            std::string::npos)
+      << ir;
+}
+
+TEST(InterpExecution, ALoopOfThreePairsRunsInOneHandler) {
+  // FNV-1a over n bytes: load+xor, multiply+step, count+test, all three
+  // pairs in one handler (KITE_FUSE_LOOP3).
+  Running r(std::string(R"((module (memory 1) )") + kListData + R"(
+    (func (export "fnv") (param $p i32) (param $n i32) (result i32) (local $h i32)
+      (local.set $h (i32.const 0x811c9dc5))
+      (loop $l
+        (local.set $h (i32.mul (i32.xor (local.get $h) (i32.load8_u (local.get $p)))
+                               (i32.const 16777619)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br_if $l (local.tee $n (i32.add (local.get $n) (i32.const -1)))))
+      (local.get $h))))");
+  // Computed byte by byte from kListData.
+  for (auto [n, expected] : {std::pair{1, 0x1d0c82e7u}, {24, 774810013u}}) {
+    auto result = r.func("fnv").call({Value::i32(16), Value::i32(n)});
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    EXPECT_EQ(static_cast<uint32_t>((*result)[0].i32()), expected) << n << " bytes";
+  }
+  std::string ir = r.ir("fnv");
+  EXPECT_NE(ir.find("a loop in one handler with the next five\n    6: I32Xor s3 s2 s4"),
+            std::string::npos)
+      << ir;
+}
+
 TEST(InterpExecution, ASievesMarkingLoopRunsInOneHandler) {
   // stepping_loop's store, then add+branch: one handler, which exits after
   // the first store as well as after many.
