@@ -27,8 +27,9 @@ it, then prints the selection:
                           the accumulator before A)
   KITE_FUSE_KEEP(A, B, k)  per KITE_FUSE_FWD row whose B has no result (a
                           branch, a store)
-  KITE_FUSE_LOOP(H, T, j), KITE_FUSE_LOOP3(H, M, i, T, j)  the loops of
-                          LOOPS below whose fused ops are all selected
+  KITE_FUSE_LOOP(H, T, j), KITE_FUSE_LOOP3(H, M, i, T, j),
+  KITE_FUSE_JUMP_LOOP(H, T, j)  the loops of LOOPS below whose fused ops are
+                          all selected
                           (hand-picked, not counted)
   KITE_FUSE_ENTER(A, B)   by the same rule, a step A followed by an op B
                           without a step (a call, a return, a br_table...)
@@ -59,8 +60,9 @@ KERNELS = ["coremark", "crc32", "fib", "hashmap", "interp", "matmul", "memops", 
 REAL = ["sqlite", "esbuild", "quickjs"]
 # Short loops run by one handler, as the handlers dispatching them run
 # (each a step op or a fused op of ir_fusions.def, and after each but the
-# first, the unit its first op reads from the accumulator, X for none): the
-# sieve's marking loop, coremark's list walk, quicksort's partition scans,
+# first, the unit its first op reads from the accumulator, X for none; "->"
+# after the first: it jumps to the next, and falling through leaves): the
+# sieve's marking and scanning loops, coremark's list walk, quicksort's partition scans,
 # hashmap's FNV hash, and the commonest such loops in SQLite's code (list
 # walks). The counting build counts pairs, not loops, so these are picked by
 # hand from `kite inspect --ir`.
@@ -71,7 +73,8 @@ LOOPS = [("I32Store8Imm", "I32Add_BrIfI32LtUImm_0_Unstored", 1),
          ("I32Load16U_BrIfI32Eq_0_Keep", "I32Load_BrIfNez_0", 1),
          ("I32AddImm_I32AddImm", "I32Load_BrIfI32LtS_0", 1),
          ("I32Load8U_I32Xor_2_Unstored", "I32MulImm_I32AddImm", 1, "I32AddImm_BrIfNez_0", "X"),
-         ("I32AddImm_I32Load", "I32AddImm_Copy_1", "X", "BrIfI32GtS", "X")]
+         ("I32AddImm_I32Load", "I32AddImm_Copy_1", "X", "BrIfI32GtS", "X"),
+         ("I32Load8U_BrIfNez_0_Keep", "->", "I32AddImm_BrIfI32NeImm_0", "X")]
 
 
 def step_ops():
@@ -213,8 +216,12 @@ def main():
                 print(f"KITE_FUSE_KEEP({a}, {b}, {k})")
     print()
     for loop in LOOPS:
-        if all(op in emitted for op in loop[::2]):
-            print(f"KITE_FUSE_LOOP{'' if len(loop) == 3 else '3'}({', '.join(map(str, loop))})")
+        if loop[1] == "->":
+            loop, macro = loop[:1] + loop[2:], "KITE_FUSE_JUMP_LOOP"
+        else:
+            macro = "KITE_FUSE_LOOP" if len(loop) == 3 else "KITE_FUSE_LOOP3"
+        if all(op in emitted for op in loop if op not in (0, 1, 2, 3, "X")):
+            print(f"{macro}({', '.join(map(str, loop))})")
     print()
     for a, b in chosen:
         if a in producers and b not in reads:

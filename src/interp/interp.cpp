@@ -350,6 +350,7 @@ const Handler kHandlers[] = {
 #include "translate/ir_fusions.def"
 #define KITE_FUSE_LOOP(H, T, j) &H_##H##_##T##_Loop##j::run,
 #define KITE_FUSE_LOOP3(H, M, i, T, j) &H_##H##_##M##_##T##_Loop##i##j::run,
+#define KITE_FUSE_JUMP_LOOP(H, T, j) &H_##H##_##T##_JumpLoop##j::run,
 #include "translate/ir_fusions.def"
 };
 static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == ir::kNumIrOps);
@@ -371,9 +372,10 @@ template <ir::IrOp A, ir::IrOp B, uint32_t kFwd, uint32_t kPrev> struct PrevVari
   static constexpr ir::IrOp kFirst = A;
   template <uint32_t k> using Variant = FusedPairPrev<A, B, kFwd, kPrev, k>;
 };
-template <ir::IrOp H, class Middle, class Tail> struct LoopVariants {
+template <ir::IrOp H, class Middle, class Tail, bool kViaJump = false> struct LoopVariants {
   static constexpr ir::IrOp kFirst = ir::unfused(H);
-  template <uint32_t k> using Variant = FusedLoop<typename StepsOf<H, k>::type, Middle, Tail>;
+  template <uint32_t k>
+  using Variant = FusedLoop<typename StepsOf<H, k>::type, Middle, Tail, kViaJump>;
 };
 template <template <ir::IrOp, class, uint32_t> class Enter, ir::IrOp A, class HB>
 struct EnterVariants {
@@ -430,6 +432,8 @@ constexpr AccRow kAccRows[] = {
 #define KITE_FUSE_LOOP3(H, M, i, T, j)                                                             \
   acc_row<LoopVariants<ir::IrOp::H, LoopSteps<ir::IrOp::M, ir::kLoopUnit##i>,                      \
                        LoopSteps<ir::IrOp::T, ir::kLoopUnit##j>>>(),
+#define KITE_FUSE_JUMP_LOOP(H, T, j)                                                               \
+  acc_row<LoopVariants<ir::IrOp::H, NoSteps, LoopSteps<ir::IrOp::T, ir::kLoopUnit##j>, true>>(),
 #include "translate/ir_fusions.def"
 };
 static_assert(sizeof(kAccRows) / sizeof(kAccRows[0]) == ir::kNumIrOps);

@@ -45,6 +45,7 @@ enum class IrOp : uint16_t {
 #include "translate/ir_fusions.def"
 #define KITE_FUSE_LOOP(H, T, j) H##_##T##_Loop##j,
 #define KITE_FUSE_LOOP3(H, M, i, T, j) H##_##M##_##T##_Loop##i##j,
+#define KITE_FUSE_JUMP_LOOP(H, T, j) H##_##T##_JumpLoop##j,
 #include "translate/ir_fusions.def"
 };
 
@@ -87,7 +88,12 @@ inline constexpr uint32_t kNumThreeHandlerLoopIrOps = 0
 #define KITE_FUSE_LOOP3(H, M, i, T, j) +1
 #include "translate/ir_fusions.def"
     ;
-inline constexpr uint32_t kNumLoopIrOps = kNumTwoHandlerLoopIrOps + kNumThreeHandlerLoopIrOps;
+inline constexpr uint32_t kNumJumpLoopIrOps = 0
+#define KITE_FUSE_JUMP_LOOP(H, T, j) +1
+#include "translate/ir_fusions.def"
+    ;
+inline constexpr uint32_t kNumLoopIrOps =
+    kNumTwoHandlerLoopIrOps + kNumThreeHandlerLoopIrOps + kNumJumpLoopIrOps;
 inline constexpr uint32_t kNumIrOps = kNumBaseIrOps + kNumFusedIrOps + kNumForwardingIrOps +
                                       kNumPrevIrOps + kNumKeepIrOps + kNumLoopIrOps;
 
@@ -139,11 +145,14 @@ static_assert(sizeof(kBaseIrOpInfos) / sizeof(kBaseIrOpInfos[0]) == kNumBaseIrOp
 inline constexpr IrOp kNoIrOp = static_cast<IrOp>(0xFFFF);
 // What the fused op `op` runs: its two ops (a pair); or, a loop, its head, a
 // step op or a pair, a middle one (or kNoIrOp), and its tail, the one that
-// jumps back to the head.
+// jumps back to the head. The tail follows the head (or the middle) in the
+// code, or (via_jump) is where the head jumps to: the head falling through
+// leaves the loop.
 struct FusedParts {
   IrOp first;
   IrOp second;
   IrOp middle = kNoIrOp;
+  bool via_jump = false;
 };
 constexpr FusedParts fused_parts(IrOp op) {
   constexpr FusedParts kParts[] = {
@@ -159,6 +168,7 @@ constexpr FusedParts fused_parts(IrOp op) {
 #include "translate/ir_fusions.def"
 #define KITE_FUSE_LOOP(H, T, j) {IrOp::H, IrOp::T},
 #define KITE_FUSE_LOOP3(H, M, i, T, j) {IrOp::H, IrOp::T, IrOp::M},
+#define KITE_FUSE_JUMP_LOOP(H, T, j) {IrOp::H, IrOp::T, kNoIrOp, true},
 #include "translate/ir_fusions.def"
   };
   return kParts[static_cast<size_t>(op) - kNumBaseIrOps];
@@ -193,6 +203,8 @@ inline constexpr IrOpInfo kFusedIrOpInfos[] = {
   {#H "_" #T "_Loop" #j, KITE_LAYOUT(H), false, false, false, 0xFF, 0xFF, false, true},
 #define KITE_FUSE_LOOP3(H, M, i, T, j)                                                             \
   {#H "_" #M "_" #T "_Loop" #i #j, KITE_LAYOUT(H), false, false, false, 0xFF, 0xFF, false, true},
+#define KITE_FUSE_JUMP_LOOP(H, T, j)                                                               \
+  {#H "_" #T "_JumpLoop" #j, KITE_LAYOUT(H), false, false, false, 0xFF, 0xFF, false, true},
 #include "translate/ir_fusions.def"
 };
 #undef KITE_LAYOUT
@@ -200,10 +212,12 @@ constexpr const IrOpInfo& ir_op_info(IrOp op) {
   size_t i = static_cast<size_t>(op);
   return i < kNumBaseIrOps ? kBaseIrOpInfos[i] : kFusedIrOpInfos[i - kNumBaseIrOps];
 }
-// Instructions a fused op runs, in one handler (1 for an unfused op).
+// Instructions from its own a fused op runs, in one handler (1 for an
+// unfused op; a loop via a jump, those of its head).
 constexpr size_t fused_span(IrOp op) {
   if (is_loop(op)) {
     const FusedParts parts = fused_parts(op);
+    if (parts.via_jump) return fused_span(parts.first);
     return fused_span(parts.first) + (parts.middle == kNoIrOp ? 0 : fused_span(parts.middle)) +
            fused_span(parts.second);
   }
@@ -229,6 +243,9 @@ IrOp fused_loop(IrOp head, IrOp tail, uint8_t j);
 // The KITE_FUSE_LOOP3 op of `head`, then `middle` (reading unit i from the
 // accumulator), then `tail` (unit j), or `head`.
 IrOp fused_loop(IrOp head, IrOp middle, uint8_t i, IrOp tail, uint8_t j);
+// The KITE_FUSE_JUMP_LOOP op of `head` jumping to `tail` (unit j from the
+// accumulator), or `head`.
+IrOp fused_jump_loop(IrOp head, IrOp tail, uint8_t j);
 
 // Number of 32-bit operand units a layout letter takes.
 constexpr uint32_t letter_units(char c) { return (c == 'L' || c == 'p') ? 2 : 1; }

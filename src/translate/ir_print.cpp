@@ -74,6 +74,15 @@ constexpr auto kLoops = [] {
   std::sort(table.begin(), table.end());
   return table;
 }();
+constexpr auto kJumpLoops = [] {
+  std::array<Fusion, kNumJumpLoopIrOps> table = {
+#define KITE_FUSE_JUMP_LOOP(H, T, j)                                                               \
+  Fusion{fusion_key(IrOp::H, IrOp::T, kLoopUnit##j), IrOp::H##_##T##_JumpLoop##j},
+#include "translate/ir_fusions.def"
+  };
+  std::sort(table.begin(), table.end());
+  return table;
+}();
 constexpr auto kLoops3 = [] {
   std::array<Fusion, kNumThreeHandlerLoopIrOps> table = {
 #define KITE_FUSE_LOOP3(H, M, i, T, j)                                                             \
@@ -93,6 +102,9 @@ IrOp fused_forward(IrOp a, IrOp b, uint32_t k) { return find(kFusions, fusion_ke
 IrOp fused_keeping(IrOp a, IrOp b, uint32_t k) { return find(kKeeping, fusion_key(a, b, k), a); }
 IrOp fused_loop(IrOp head, IrOp tail, uint8_t j) {
   return find(kLoops, fusion_key(head, tail, j), head);
+}
+IrOp fused_jump_loop(IrOp head, IrOp tail, uint8_t j) {
+  return find(kJumpLoops, fusion_key(head, tail, j), head);
 }
 IrOp fused_loop(IrOp head, IrOp middle, uint8_t i, IrOp tail, uint8_t j) {
   return find(kLoops3, loop3_key(head, middle, tail, i, j), head);
@@ -184,7 +196,9 @@ std::string print(const Code& code) {
       notes += note;
     };
     if (loop_head(op) != unfused(op)) add_note(fusion_note(loop_head(op)));
-    if (is_loop(op)) {
+    if (is_loop(op) && fused_parts(op).via_jump) {
+      add_note("a loop in one handler with the one it jumps to");
+    } else if (is_loop(op)) {
       static const char* const kNext[] = {"two", "three", "four", "five"};
       std::snprintf(buf, sizeof buf, "a loop in one handler with the next %s",
                     kNext[fused_span(op) - 3]);

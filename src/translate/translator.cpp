@@ -328,32 +328,43 @@ private:
   }
   // A short loop of two or three handlers (a step op alone or a pair each),
   // the last one jumping back to the first, runs in one handler when
-  // ir_fusions.def lists it (KITE_FUSE_LOOP, KITE_FUSE_LOOP3): the same
+  // ir_fusions.def lists it (KITE_FUSE_LOOP, KITE_FUSE_LOOP3; or
+  // KITE_FUSE_JUMP_LOOP, the first jumping forward to the last): the same
   // steps, with no dispatch per iteration. It runs last: the loop's handler
   // runs each of them exactly as chosen.
   void fuse_loops() {
+    for (size_t i = 0; i < code_->instr_ops.size(); ++i)
+      if (!is_loop(code_->instr_ops[i])) code_->set_op(i, loop_at(i));
+  }
+  // The loop op whose head is instruction i, or its op.
+  IrOp loop_at(size_t i) const {
     const std::vector<IrOp>& ops = code_->instr_ops;
+    const std::vector<uint32_t>& starts = code_->instr_starts;
     const size_t n = ops.size();
     // Whether the handler at t is the last, jumping back to instruction i.
-    auto jumps_back = [&](size_t t, size_t i) {
+    auto jumps_back = [&](size_t t) {
       const size_t last = t + fused_span(ops[t]) - 1;
-      return last < n && has_jump(unfused(ops[last])) &&
-             code_->jump_target(last) == code_->instr_starts[i];
+      return last < n && has_jump(unfused(ops[last])) && code_->jump_target(last) == starts[i];
     };
-    for (size_t i = 0; i < n; ++i) {
-      if (is_loop(ops[i])) continue;
-      const size_t second = i + fused_span(ops[i]);
-      if (second >= n) continue;
-      IrOp loop = ops[i];
-      if (jumps_back(second, i)) {
-        loop = fused_loop(ops[i], ops[second], code_->instr_acc_units[second]);
-      } else if (const size_t third = second + fused_span(ops[second]);
-                 third < n && jumps_back(third, i)) {
-        loop = fused_loop(ops[i], ops[second], code_->instr_acc_units[second], ops[third],
-                          code_->instr_acc_units[third]);
+    const size_t second = i + fused_span(ops[i]);
+    if (second >= n) return ops[i];
+    if (const size_t last = second - 1;
+        has_jump(unfused(ops[last])) && code_->jump_target(last) > starts[i]) {
+      // A `continue`: the head jumps forward to a tail that jumps back.
+      const size_t t = static_cast<size_t>(
+          std::lower_bound(starts.begin(), starts.end(), code_->jump_target(last)) -
+          starts.begin());
+      if (t < n && jumps_back(t)) {
+        const IrOp loop = fused_jump_loop(ops[i], ops[t], code_->instr_acc_units[t]);
+        if (loop != ops[i]) return loop;
       }
-      if (loop != ops[i]) code_->set_op(i, loop);
     }
+    if (jumps_back(second)) return fused_loop(ops[i], ops[second], code_->instr_acc_units[second]);
+    const size_t third = second + fused_span(ops[second]);
+    if (third < n && jumps_back(third))
+      return fused_loop(ops[i], ops[second], code_->instr_acc_units[second], ops[third],
+                        code_->instr_acc_units[third]);
+    return ops[i];
   }
   // The fused pair of instructions i and i + 1 (see fuse_pairs), or ops[i].
   IrOp fused_pair_at(size_t i) const {

@@ -423,6 +423,30 @@ TEST(InterpExecution, ALoopOfThreePairsRunsInOneHandler) {
       << ir;
 }
 
+TEST(InterpExecution, ALoopWhoseHeadJumpsToItsTailRunsInOneHandler) {
+  // Counting zero bytes: a nonzero byte skips the count (the head jumps
+  // forward to the step and test, which jump back), one handler for both
+  // while bytes are nonzero (KITE_FUSE_JUMP_LOOP); a zero byte leaves it.
+  Running r(std::string(R"((module (memory 1) )") + kListData + R"(
+    (func (export "zeros") (param $p i32) (result i32) (local $n i32)
+      (loop $l
+        (block $skip
+          (br_if $skip (i32.load8_u (local.get $p)))
+          (local.set $n (i32.add (local.get $n) (i32.const 1))))
+        (br_if $l (i32.ne (local.tee $p (i32.add (local.get $p) (i32.const 1)))
+                          (i32.const 40))))
+      (local.get $n))))");
+  for (auto [start, expected] : {std::pair{16, 19}, {30, 9}, {39, 1}, {36, 3}}) {
+    auto result = r.func("zeros").call({Value::i32(start)});
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    EXPECT_EQ((*result)[0].i32(), expected) << "from " << start;
+  }
+  std::string ir = r.ir("zeros");
+  EXPECT_NE(ir.find("a loop in one handler with the one it jumps to\n    3: BrIfNez s2 ->8\n"),
+            std::string::npos)
+      << ir;
+}
+
 TEST(InterpExecution, ASievesMarkingLoopRunsInOneHandler) {
   // stepping_loop's store, then add+branch: one handler, which exits after
   // the first store as well as after many.
