@@ -86,7 +86,7 @@ const ir::Code* translate_slow(Function* fn, ExecState* st);
 // The function's code if it has been translated, else null.
 inline const ir::Code* translated(Function* fn) {
   return static_cast<const ir::Code*>(
-      std::atomic_ref<void*>(fn->code).load(std::memory_order_acquire));
+      std::atomic_ref<FunctionCode*>(fn->code).load(std::memory_order_acquire));
 }
 inline const ir::Code* code_of(Function* fn, ExecState* st) {
   if (const ir::Code* code = translated(fn)) [[likely]]
@@ -581,7 +581,7 @@ const ir::Code* translate_slow(Function* fn, ExecState* st) {
     st->trap = st->trap_text.c_str();
     return nullptr;
   }
-  std::shared_ptr<ir::Code> code = std::move(result).value();
+  std::unique_ptr<ir::Code> code = std::move(result).value();
   for (size_t i = 0; i < code->instr_starts.size(); ++i)
     code->words[code->instr_starts[i]] = link_word(code->instr_ops[i], code->instr_acc_units[i]);
   // A br_table entry carries its target's first word (ir_ops.def, layout n).
@@ -599,14 +599,13 @@ const ir::Code* translate_slow(Function* fn, ExecState* st) {
   // Publish once; a thread that lost the race uses the winner's code.
   static std::mutex publish_mutex;
   std::lock_guard lock(publish_mutex);
-  std::atomic_ref<void*> slot(fn->code);
-  if (void* existing = slot.load(std::memory_order_acquire))
+  std::atomic_ref<FunctionCode*> slot(fn->code);
+  if (FunctionCode* existing = slot.load(std::memory_order_acquire))
     return static_cast<const ir::Code*>(existing);
-  fn->code_owner = code;
   fn->entry = code->words.data();
   fn->entry_word = code->words[0];
   slot.store(code.get(), std::memory_order_release);
-  return code.get();
+  return code.release(); // the function owns it now
 }
 
 // ---- faults in guarded memories ----

@@ -56,13 +56,20 @@ struct HostFunction {
   std::string name;               // for backtraces
 };
 
+// What the interpreter translates a function into (ir::Code derives from it),
+// owned by the function.
+struct FunctionCode {
+  virtual ~FunctionCode() = default;
+};
+
 struct Function {
   ObjectHeader header{ObjectKind::Function, 0}; // header.type_id = canonical type
   // Execution state owned by the interpreter (lazily translated code), next
   // to the type id that call_indirect compares. `code` is published once
-  // (atomically, by the interpreter) and owned by `code_owner`, so it lives
-  // exactly as long as the function; host functions never have code.
-  void* code = nullptr;
+  // (atomically, by the interpreter) and deleted with the function; host
+  // functions never have code. A function is 64 bytes: a module may have
+  // tens of thousands.
+  FunctionCode* code = nullptr;
   // The code's first instruction and its first word (its handler), written
   // before `code` is published: a call reaches the callee's first handler
   // with one load from here instead of three through `code`.
@@ -73,8 +80,13 @@ struct Function {
   Instance* instance = nullptr;
   uint32_t index = 0;
   std::unique_ptr<HostFunction> host; // a host function (instance == nullptr)
-  std::shared_ptr<void> code_owner;
+
+  Function() = default;
+  Function(const Function&) = delete;
+  Function& operator=(const Function&) = delete;
+  ~Function() { delete code; }
 };
+static_assert(sizeof(void*) != 8 || sizeof(Function) == 64);
 
 // A function's name for backtraces: a host function's own; a wasm
 // function's from the name section, else its first export name, else

@@ -334,7 +334,7 @@ struct TryScope {
 
 // The translated form of one function (of one instance: memories, tables,
 // globals and callees are baked in as pointers).
-struct Code {
+struct Code : FunctionCode {
   // What a call reads comes first, in one cache line.
   // Instructions. Word 0 of each holds its IrOp until the interpreter links
   // the code, then the handler address (tail dispatch) or stays the IrOp.
