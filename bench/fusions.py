@@ -28,8 +28,13 @@ it, then prints the selection:
   KITE_FUSE_KEEP(A, B, k)  per KITE_FUSE_FWD row whose B has no result (a
                           branch, a store)
   KITE_FUSE_LOOP(H, T, j), KITE_FUSE_LOOP3(H, M, i, T, j),
-  KITE_FUSE_JUMP_LOOP(H, T, j)  the loops of LOOPS below whose fused ops are
-                          all selected
+  KITE_FUSE_JUMP_LOOP(H, T, j)  every short loop (the "L" and "J" lines of
+                          the counts: per handler, its op and the unit it
+                          reads from the accumulator) whose handler would
+                          save at least 1% of one program's dispatches
+                          (LOOP_SHARE: iterations times handlers over the
+                          ops executed), if its handlers are all selected
+                          step ops or pairs of them (not a call)
                           (hand-picked, not counted)
   KITE_FUSE_ENTER(A, B)   by the same rule, a step A followed by an op B
                           without a step (a call, a return, a br_table...)
@@ -58,23 +63,9 @@ import programs  # noqa: E402
 KERNELS = ["coremark", "crc32", "fib", "hashmap", "interp", "matmul", "memops", "nbody",
            "objects", "quicksort", "sha256", "sieve"]
 REAL = ["sqlite", "esbuild", "quickjs"]
-# Short loops run by one handler, as the handlers dispatching them run
-# (each a step op or a fused op of ir_fusions.def, and after each but the
-# first, the unit its first op reads from the accumulator, X for none; "->"
-# after the first: it jumps to the next, and falling through leaves): the
-# sieve's marking and scanning loops, coremark's list walk, quicksort's partition scans,
-# hashmap's FNV hash, and the commonest such loops in SQLite's code (list
-# walks). The counting build counts pairs, not loops, so these are picked by
-# hand from `kite inspect --ir`.
-LOOPS = [("I32Store8Imm", "I32Add_BrIfI32LtUImm_0_Unstored", 1),
-         ("I32StoreImm", "I32Load_BrIfNez_0_Unstored", 1),
-         ("I32Store8Imm", "I32Load_BrIfNez_0_Unstored", 1),
-         ("Copy", "I32Load_BrIfNez_0_Unstored", 1),
-         ("I32Load16U_BrIfI32Eq_0_Keep", "I32Load_BrIfNez_0", 1),
-         ("I32AddImm_I32AddImm", "I32Load_BrIfI32LtS_0", 1),
-         ("I32Load8U_I32Xor_2_Unstored", "I32MulImm_I32AddImm", 1, "I32AddImm_BrIfNez_0", "X"),
-         ("I32AddImm_I32Load", "I32AddImm_Copy_1", "X", "BrIfI32GtS", "X"),
-         ("I32Load8U_BrIfNez_0_Keep", "->", "I32AddImm_BrIfI32NeImm_0", "X")]
+# A loop's row needs this share of one program's executed ops in dispatches
+# its handler saves (iterations times handlers).
+LOOP_SHARE = 0.01
 
 
 def step_ops():
@@ -167,7 +158,7 @@ def main():
     count_build, kernel_build = os.path.abspath(args.count_build), os.path.abspath(args.build)
     reads, producers = step_ops()
     from_acc = accumulator_reads()
-    mean, most, rank = collections.Counter(), collections.Counter(), {}
+    mean, most, rank, loops = collections.Counter(), collections.Counter(), {}, collections.Counter()
     names = KERNELS + REAL
     work = tempfile.mkdtemp(prefix="kite-fusions-")
     try:
@@ -179,6 +170,13 @@ def main():
             pairs = sorted(((int(line[1]) / total, (line[2], line[3])) for line in lines
                             if line[0] == "P" and line[2] in reads and not jumps(line[2])),
                            reverse=True)
+            shares = collections.Counter()
+            for line in lines:
+                if line[0] in "LJ":
+                    ops, units = line[2::2], line[3::2]
+                    shares[(line[0], tuple(ops), tuple(units[1:]))] += int(line[1]) * len(ops) / total
+            for loop, share in shares.items():
+                loops[loop] = max(loops[loop], share)
             for position, (share, pair) in enumerate(pairs):
                 mean[pair] += share / len(names)
                 most[pair] = max(most[pair], share)
@@ -188,9 +186,10 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
     chosen = sorted((p for p in mean if mean[p] >= 0.002 or most[p] >= 0.015 or p in rank),
                     key=lambda p: -mean[p])
-    emitted = set(reads)  # op names a LOOPS row may use: step ops, then fused ones
+    emitted = set(reads)  # op names a loop row may use: step ops and pairs of them
     for a, b in chosen:
-        emitted.add(f"{a}_{b}")
+        if b in reads:
+            emitted.add(f"{a}_{b}")
         why = f" rank {rank[(a, b)]} in a real program" if (a, b) in rank else ""
         macro = "KITE_FUSE" if b in reads else "KITE_FUSE_ENTER"
         print(f"{macro}({a}, {b})  // {mean[(a, b)] * 100:.2f}% max {most[(a, b)] * 100:.1f}%{why}")
@@ -215,13 +214,12 @@ def main():
                 emitted.add(f"{a}_{b}_{k}_Keep")
                 print(f"KITE_FUSE_KEEP({a}, {b}, {k})")
     print()
-    for loop in LOOPS:
-        if loop[1] == "->":
-            loop, macro = loop[:1] + loop[2:], "KITE_FUSE_JUMP_LOOP"
-        else:
-            macro = "KITE_FUSE_LOOP" if len(loop) == 3 else "KITE_FUSE_LOOP3"
-        if all(op in emitted for op in loop if op not in (0, 1, 2, 3, "X")):
-            print(f"{macro}({', '.join(map(str, loop))})")
+    for (kind, ops, units), share in sorted(loops.items(), key=lambda item: -item[1]):
+        if share < LOOP_SHARE or not all(op in emitted for op in ops):
+            continue
+        args = [ops[0]] + [f"{op}, {unit}" for op, unit in zip(ops[1:], units)]
+        macro = {"J": "KITE_FUSE_JUMP_LOOP", "L": "KITE_FUSE_LOOP"}[kind] + ("3" if len(ops) == 3 else "")
+        print(f"{macro}({', '.join(args)})  // saves {share * 100:.1f}% in a program")
     print()
     for a, b in chosen:
         if a in producers and b not in reads:

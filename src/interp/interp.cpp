@@ -1,6 +1,7 @@
 // Dispatch, calls, traps and the per-thread execution state.
 #include "interp/interp.h"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <bit>
@@ -12,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -21,6 +23,7 @@
 #include "model/type_registry.h"
 #include "runtime/memory.h"
 #include "runtime/store.h"
+#include "translate/accumulator.h"
 #include "translate/ir.h"
 
 namespace kite::interp {
@@ -492,27 +495,54 @@ void run(const uint64_t* ip, Slot* fp, uint8_t* mem, ExecState* st) {
 
 // Fused ops have no cases here (handlers.inc): a pair runs as its two ops.
 // Only the tail-dispatch build has handlers that read the accumulator (its
-// value is in the frame too).
-uint64_t link_word(ir::IrOp op, uint8_t& acc_unit) {
+// value is in the frame too); the counting build keeps the reads chosen, to
+// report the loops as the tail build fuses them.
+uint64_t link_word(ir::IrOp op, [[maybe_unused]] uint8_t& acc_unit) {
+#if !KITE_COUNT_PAIRS
   acc_unit = ir::kNoAccUnit;
+#endif
   return static_cast<uint64_t>(ir::unfused(op));
 }
 
 #if KITE_COUNT_PAIRS
 // Executed pairs of adjacent dispatches (CMake option KITE_COUNT_PAIRS),
 // written at exit to $KITE_PAIR_COUNTS as "S count op" and "P count a b"
-// lines. One process-wide table without locks: count single-threaded runs.
+// lines; and the iterations of each short loop (ir::loop_shape) that ran, as
+// "L count op unit op unit ..." (per handler its op and the unit its first
+// op reads from the accumulator, X for none; "J" for a loop via a jump).
+// One process-wide table without locks: count single-threaded runs.
 struct PairCounts {
   std::vector<uint64_t> single = std::vector<uint64_t>(ir::kNumIrOps);
   std::vector<uint64_t> pairs = std::vector<uint64_t>(size_t{ir::kNumIrOps} * ir::kNumIrOps);
   uint32_t prev = 0;
+  const uint64_t* prev_ip = nullptr;
+  // Per loop head reached by a jump back: the loop's description (empty if
+  // it is no short loop), taken while its code is alive, and its iterations.
+  struct LoopHead {
+    std::string loop;
+    uint64_t iterations = 0;
+  };
+  std::unordered_map<const uint64_t*, LoopHead> loop_heads;
+  static std::string name(size_t op) {
+    return std::string(ir::ir_op_info(static_cast<ir::IrOp>(op)).name);
+  }
+  static std::string describe_loop(const ir::Code& code, const uint64_t* ip) {
+    const auto at = std::lower_bound(code.instr_starts.begin(), code.instr_starts.end(),
+                                     static_cast<uint32_t>(ip - code.words.data()));
+    const ir::LoopShape loop = ir::loop_shape(code, at - code.instr_starts.begin());
+    if (loop.handlers.empty()) return {};
+    std::string out = loop.via_jump ? "J" : "L";
+    for (size_t h : loop.handlers) {
+      const uint8_t unit = code.instr_acc_units[h];
+      out += " " + name(static_cast<size_t>(ir::loop_head(code.instr_ops[h]))) + " " +
+             (unit == ir::kNoAccUnit ? 'X' : static_cast<char>('0' + unit));
+    }
+    return out;
+  }
   ~PairCounts() {
     const char* path = std::getenv("KITE_PAIR_COUNTS");
     std::FILE* f = path ? std::fopen(path, "w") : nullptr;
     if (!f) return;
-    auto name = [](size_t op) {
-      return std::string(ir::ir_op_info(static_cast<ir::IrOp>(op)).name);
-    };
     for (size_t a = 0; a < ir::kNumIrOps; ++a) {
       if (single[a])
         std::fprintf(f, "S %llu %s\n", static_cast<unsigned long long>(single[a]), name(a).c_str());
@@ -521,16 +551,30 @@ struct PairCounts {
           std::fprintf(f, "P %llu %s %s\n", static_cast<unsigned long long>(n), name(a).c_str(),
                        name(b).c_str());
     }
+    for (const auto& [ip, head] : loop_heads) // "L count ops...": the kind first
+      if (!head.loop.empty())
+        std::fprintf(f, "%c %llu%s\n", head.loop[0],
+                     static_cast<unsigned long long>(head.iterations), head.loop.c_str() + 1);
     std::fclose(f);
   }
-  void count(uint32_t op) {
+  void count(const uint64_t* ip, ExecState* st) {
+    const uint32_t op = static_cast<uint32_t>(*ip);
     ++single[op];
     ++pairs[size_t{prev} * ir::kNumIrOps + op];
+    // A jump back (its target at or before it, within one function's code).
+    if (prev_ip && ip <= prev_ip && ir::has_jump(static_cast<ir::IrOp>(prev)) &&
+        prev_ip + static_cast<int32_t>(
+                      ir::unit(prev_ip, ir::jump_unit(static_cast<ir::IrOp>(prev)))) ==
+            ip) {
+      LoopHead& head = loop_heads[ip];
+      if (head.iterations++ == 0) head.loop = describe_loop(*translated((st->csp - 1)->fn), ip);
+    }
     prev = op;
+    prev_ip = ip;
   }
 };
 PairCounts pair_counts;
-#define COUNT_DISPATCH() pair_counts.count(static_cast<uint32_t>(*ip))
+#define COUNT_DISPATCH() pair_counts.count(ip, st)
 #else
 #define COUNT_DISPATCH()
 #endif

@@ -18,6 +18,8 @@
 // hand-written handlers).
 #include "translate/accumulator.h"
 
+#include <algorithm>
+#include <optional>
 #include <vector>
 
 namespace kite::ir {
@@ -284,6 +286,32 @@ std::vector<bool> run_within_others(const Code& code) {
 }
 
 } // namespace
+
+LoopShape loop_shape(const Code& code, size_t head) {
+  const std::vector<IrOp>& ops = code.instr_ops;
+  const std::vector<uint32_t>& starts = code.instr_starts;
+  const size_t n = ops.size();
+  auto span = [&](size_t t) { return fused_span(loop_head(ops[t])); };
+  // The last op of the handler at t, if it jumps.
+  auto jump_of = [&](size_t t) -> std::optional<uint32_t> {
+    const size_t last = t + span(t) - 1;
+    if (last >= n || !has_jump(unfused(ops[last]))) return std::nullopt;
+    return code.jump_target(last);
+  };
+  auto jumps_back = [&](size_t t) { return t < n && jump_of(t) == starts[head]; };
+  const size_t second = head + span(head);
+  if (second >= n) return {};
+  // A `continue`: the head jumps forward to a tail that jumps back (taken
+  // to be the loop even when falling through reaches that tail as well).
+  if (const std::optional<uint32_t> target = jump_of(head); target && *target > starts[head]) {
+    const size_t t = static_cast<size_t>(std::lower_bound(starts.begin(), starts.end(), *target) -
+                                         starts.begin());
+    if (jumps_back(t)) return {{head, t}, true};
+  }
+  if (jumps_back(second)) return {{head, second}};
+  if (const size_t third = second + span(second); jumps_back(third)) return {{head, second, third}};
+  return {};
+}
 
 std::vector<bool> loop_heads(const Code& code) {
   const size_t n = code.instr_starts.size();

@@ -338,32 +338,13 @@ private:
   }
   // The loop op whose head is instruction i, or its op.
   IrOp loop_at(size_t i) const {
+    const LoopShape loop = loop_shape(*code_, i);
     const std::vector<IrOp>& ops = code_->instr_ops;
-    const std::vector<uint32_t>& starts = code_->instr_starts;
-    const size_t n = ops.size();
-    // Whether the handler at t is the last, jumping back to instruction i.
-    auto jumps_back = [&](size_t t) {
-      const size_t last = t + fused_span(ops[t]) - 1;
-      return last < n && has_jump(unfused(ops[last])) && code_->jump_target(last) == starts[i];
-    };
-    const size_t second = i + fused_span(ops[i]);
-    if (second >= n) return ops[i];
-    if (const size_t last = second - 1;
-        has_jump(unfused(ops[last])) && code_->jump_target(last) > starts[i]) {
-      // A `continue`: the head jumps forward to a tail that jumps back.
-      const size_t t = static_cast<size_t>(
-          std::lower_bound(starts.begin(), starts.end(), code_->jump_target(last)) -
-          starts.begin());
-      if (t < n && jumps_back(t)) {
-        const IrOp loop = fused_jump_loop(ops[i], ops[t], code_->instr_acc_units[t]);
-        if (loop != ops[i]) return loop;
-      }
-    }
-    if (jumps_back(second)) return fused_loop(ops[i], ops[second], code_->instr_acc_units[second]);
-    const size_t third = second + fused_span(ops[second]);
-    if (third < n && jumps_back(third))
-      return fused_loop(ops[i], ops[second], code_->instr_acc_units[second], ops[third],
-                        code_->instr_acc_units[third]);
+    const std::vector<uint8_t>& acc = code_->instr_acc_units;
+    const std::vector<size_t>& h = loop.handlers;
+    if (h.size() == 2 && loop.via_jump) return fused_jump_loop(ops[i], ops[h[1]], acc[h[1]]);
+    if (h.size() == 2) return fused_loop(ops[i], ops[h[1]], acc[h[1]]);
+    if (h.size() == 3) return fused_loop(ops[i], ops[h[1]], acc[h[1]], ops[h[2]], acc[h[2]]);
     return ops[i];
   }
   // The fused pair of instructions i and i + 1 (see fuse_pairs), or ops[i].

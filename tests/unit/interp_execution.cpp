@@ -351,31 +351,6 @@ TEST(InterpExecution, APairRunWithinThePairBeforeItPassesOnItsResult) {
   EXPECT_NE(ir.find("I32Load s2 s2 #0 #0\n"), std::string::npos) << ir;
 }
 
-TEST(InterpExecution, AThreeInstructionLoopRunsInOneHandler) {
-  // A list walk clearing a field: the store alone, then the load of the next
-  // pointer and its test as a pair, run again by one handler while the test
-  // jumps back (KITE_FUSE_LOOP).
-  Running r(std::string(R"((module (memory 1) )") + kListData + R"(
-    (func (export "clear") (param $list i32) (result i32) (local $p i32)
-      (local.set $p (local.get $list))
-      (loop $walk
-        (i32.store offset=4 (local.get $p) (i32.const 0))
-        (br_if $walk (local.tee $p (i32.load (local.get $p)))))
-      (i32.add (i32.add (i32.load (i32.const 20)) (i32.load (i32.const 28)))
-               (i32.load (i32.const 36))))))");
-  auto result = r.func("clear").call({Value::i32(24)});
-  ASSERT_TRUE(result.ok()) << result.error().message;
-  EXPECT_EQ((*result)[0].i32(), 1); // the nodes at 24 and 32 cleared, 16 not
-  result = r.func("clear").call({Value::i32(16)});
-  ASSERT_TRUE(result.ok()) << result.error().message;
-  EXPECT_EQ((*result)[0].i32(), 0);
-  std::string ir = r.ir("clear");
-  EXPECT_NE(ir.find(std::string("I32StoreImm s1 #0 #0 #4  ; ") + acc_note("s1") +
-                    "a loop in one handler with the next two\n"),
-            std::string::npos)
-      << ir;
-}
-
 TEST(InterpExecution, AListWalkOfTwoPairsRunsInOneHandler) {
   // The load and test of the key (leaving the loop when found), then the
   // load and test of the next pointer, jumping back: two pairs in one
