@@ -27,15 +27,14 @@ it, then prints the selection:
                           the accumulator before A)
   KITE_FUSE_KEEP(A, B, k)  per KITE_FUSE_FWD row whose B has no result (a
                           branch, a store)
-  KITE_FUSE_LOOP(H, T, j), KITE_FUSE_LOOP3(H, M, i, T, j),
-  KITE_FUSE_JUMP_LOOP(H, T, j)  every short loop (the "L" and "J" lines of
-                          the counts: per handler, its op and the unit it
-                          reads from the accumulator) whose handler would
-                          save at least 1% of one program's dispatches
-                          (LOOP_SHARE: iterations times handlers over the
-                          ops executed), if its handlers are all selected
-                          step ops or pairs of them (not a call)
-                          (hand-picked, not counted)
+  KITE_FUSE_LOOP(Loop<n>, via_jump, (ops), (units))  every short loop (the
+                          "L" and "J" lines of the counts: per handler, its
+                          op and the unit it reads from the accumulator; up
+                          to six handlers) whose handler would save at least
+                          1% of one program's dispatches (LOOP_SHARE:
+                          iterations times handlers over the ops executed),
+                          if its handlers are all selected step ops or pairs
+                          of them (not a call)
   KITE_FUSE_ENTER(A, B)   by the same rule, a step A followed by an op B
                           without a step (a call, a return, a br_table...)
   KITE_FUSE_ENTER_FWD(A, B, k)  per selected such pair whose A writes unit
@@ -214,12 +213,13 @@ def main():
                 emitted.add(f"{a}_{b}_{k}_Keep")
                 print(f"KITE_FUSE_KEEP({a}, {b}, {k})")
     print()
+    number = 0
     for (kind, ops, units), share in sorted(loops.items(), key=lambda item: -item[1]):
         if share < LOOP_SHARE or not all(op in emitted for op in ops):
             continue
-        args = [ops[0]] + [f"{op}, {unit}" for op, unit in zip(ops[1:], units)]
-        macro = {"J": "KITE_FUSE_JUMP_LOOP", "L": "KITE_FUSE_LOOP"}[kind] + ("3" if len(ops) == 3 else "")
-        print(f"{macro}({', '.join(args)})  // saves {share * 100:.1f}% in a program")
+        number += 1
+        print(f"KITE_FUSE_LOOP(Loop{number}, {'true' if kind == 'J' else 'false'}, ({', '.join(ops)}), "
+              f"(X, {', '.join(units)}))  // saves {share * 100:.1f}% in a program")
     print()
     for a, b in chosen:
         if a in producers and b not in reads:

@@ -351,9 +351,7 @@ const Handler kHandlers[] = {
 #include "translate/ir_fusions.def"
 #define KITE_FUSE_KEEP(A, B, k) &H_##A##_##B##_##k##_Keep::run,
 #include "translate/ir_fusions.def"
-#define KITE_FUSE_LOOP(H, T, j) &H_##H##_##T##_Loop##j::run,
-#define KITE_FUSE_LOOP3(H, M, i, T, j) &H_##H##_##M##_##T##_Loop##i##j::run,
-#define KITE_FUSE_JUMP_LOOP(H, T, j) &H_##H##_##T##_JumpLoop##j::run,
+#define KITE_FUSE_LOOP(Name, via_jump, ops, units) &FusedLoop<ir::IrOp::Name, ~0u>::run,
 #include "translate/ir_fusions.def"
 };
 static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == ir::kNumIrOps);
@@ -375,10 +373,9 @@ template <ir::IrOp A, ir::IrOp B, uint32_t kFwd, uint32_t kPrev> struct PrevVari
   static constexpr ir::IrOp kFirst = A;
   template <uint32_t k> using Variant = FusedPairPrev<A, B, kFwd, kPrev, k>;
 };
-template <ir::IrOp H, class Middle, class Tail, bool kViaJump = false> struct LoopVariants {
-  static constexpr ir::IrOp kFirst = ir::unfused(H);
-  template <uint32_t k>
-  using Variant = FusedLoop<typename StepsOf<H, k>::type, Middle, Tail, kViaJump>;
+template <ir::IrOp Loop> struct LoopVariants {
+  static constexpr ir::IrOp kFirst = ir::unfused(Loop);
+  template <uint32_t k> using Variant = FusedLoop<Loop, k>;
 };
 template <template <ir::IrOp, class, uint32_t> class Enter, ir::IrOp A, class HB>
 struct EnterVariants {
@@ -430,13 +427,7 @@ constexpr AccRow kAccRows[] = {
 #include "translate/ir_fusions.def"
 #define KITE_FUSE_KEEP(A, B, k) acc_row<PairVariants<FusedPairKeep, ir::IrOp::A, ir::IrOp::B, k>>(),
 #include "translate/ir_fusions.def"
-#define KITE_FUSE_LOOP(H, T, j)                                                                    \
-  acc_row<LoopVariants<ir::IrOp::H, NoSteps, LoopSteps<ir::IrOp::T, ir::kLoopUnit##j>>>(),
-#define KITE_FUSE_LOOP3(H, M, i, T, j)                                                             \
-  acc_row<LoopVariants<ir::IrOp::H, LoopSteps<ir::IrOp::M, ir::kLoopUnit##i>,                      \
-                       LoopSteps<ir::IrOp::T, ir::kLoopUnit##j>>>(),
-#define KITE_FUSE_JUMP_LOOP(H, T, j)                                                               \
-  acc_row<LoopVariants<ir::IrOp::H, NoSteps, LoopSteps<ir::IrOp::T, ir::kLoopUnit##j>, true>>(),
+#define KITE_FUSE_LOOP(Name, via_jump, ops, units) acc_row<LoopVariants<ir::IrOp::Name>>(),
 #include "translate/ir_fusions.def"
 };
 static_assert(sizeof(kAccRows) / sizeof(kAccRows[0]) == ir::kNumIrOps);
@@ -507,7 +498,7 @@ uint64_t link_word(ir::IrOp op, [[maybe_unused]] uint8_t& acc_unit) {
 #if KITE_COUNT_PAIRS
 // Executed pairs of adjacent dispatches (CMake option KITE_COUNT_PAIRS),
 // written at exit to $KITE_PAIR_COUNTS as "S count op" and "P count a b"
-// lines; and the iterations of each short loop (ir::loop_shape) that ran, as
+// lines; and the iterations of each short loop (ir::loop_at) that ran, as
 // "L count op unit op unit ..." (per handler its op and the unit its first
 // op reads from the accumulator, X for none; "J" for a loop via a jump).
 // One process-wide table without locks: count single-threaded runs.
@@ -529,14 +520,12 @@ struct PairCounts {
   static std::string describe_loop(const ir::Code& code, const uint64_t* ip) {
     const auto at = std::lower_bound(code.instr_starts.begin(), code.instr_starts.end(),
                                      static_cast<uint32_t>(ip - code.words.data()));
-    const ir::LoopShape loop = ir::loop_shape(code, at - code.instr_starts.begin());
-    if (loop.handlers.empty()) return {};
+    const ir::LoopBody loop = ir::loop_at(code, at - code.instr_starts.begin());
+    if (loop.count == 0) return {};
     std::string out = loop.via_jump ? "J" : "L";
-    for (size_t h : loop.handlers) {
-      const uint8_t unit = code.instr_acc_units[h];
-      out += " " + name(static_cast<size_t>(ir::loop_head(code.instr_ops[h]))) + " " +
-             (unit == ir::kNoAccUnit ? 'X' : static_cast<char>('0' + unit));
-    }
+    for (size_t h = 0; h < loop.count; ++h)
+      out += " " + name(static_cast<size_t>(loop.ops[h])) + " " +
+             (loop.units[h] == ir::kNoAccUnit ? 'X' : static_cast<char>('0' + loop.units[h]));
     return out;
   }
   ~PairCounts() {

@@ -287,7 +287,7 @@ std::vector<bool> run_within_others(const Code& code) {
 
 } // namespace
 
-LoopShape loop_shape(const Code& code, size_t head) {
+LoopBody loop_at(const Code& code, size_t head) {
   const std::vector<IrOp>& ops = code.instr_ops;
   const std::vector<uint32_t>& starts = code.instr_starts;
   const size_t n = ops.size();
@@ -299,17 +299,28 @@ LoopShape loop_shape(const Code& code, size_t head) {
     return code.jump_target(last);
   };
   auto jumps_back = [&](size_t t) { return t < n && jump_of(t) == starts[head]; };
-  const size_t second = head + span(head);
-  if (second >= n) return {};
+  LoopBody body;
+  auto add = [&](size_t t) {
+    body.ops[body.count] = loop_head(ops[t]);
+    body.units[body.count] = body.count == 0 ? kNoAccUnit : code.instr_acc_units[t];
+    ++body.count;
+  };
+  add(head);
   // A `continue`: the head jumps forward to a tail that jumps back (taken
   // to be the loop even when falling through reaches that tail as well).
   if (const std::optional<uint32_t> target = jump_of(head); target && *target > starts[head]) {
     const size_t t = static_cast<size_t>(std::lower_bound(starts.begin(), starts.end(), *target) -
                                          starts.begin());
-    if (jumps_back(t)) return {{head, t}, true};
+    if (jumps_back(t)) {
+      add(t);
+      body.via_jump = true;
+      return body;
+    }
   }
-  if (jumps_back(second)) return {{head, second}};
-  if (const size_t third = second + span(second); jumps_back(third)) return {{head, second, third}};
+  for (size_t t = head + span(head); t < n && body.count < kMaxLoopHandlers; t += span(t)) {
+    add(t);
+    if (jumps_back(t)) return body;
+  }
   return {};
 }
 

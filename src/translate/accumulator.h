@@ -47,16 +47,11 @@ IrOp keeping_twin(const Code& code, size_t i, IrOp pair, uint32_t num_locals);
 // Per instruction, whether a jump from it or from later code reaches it.
 std::vector<bool> loop_heads(const Code& code);
 
-// A short loop headed by instruction `head`: the first instruction of each
-// handler it dispatches per iteration, the head's first, the last one's last
-// op jumping back to the head. Two handlers, the head jumping forward to the
-// other (via_jump: the head falling through leaves); else two or three in a
-// row. Empty if instruction `head` heads no such loop. A loop op already
-// at the head counts as its head op.
-struct LoopShape {
-  std::vector<size_t> handlers;
-  bool via_jump = false;
-};
-LoopShape loop_shape(const Code& code, size_t head);
+// The short loop headed by instruction `head` (LoopBody: up to
+// kMaxLoopHandlers handlers in a row, the last jumping back to the head; or
+// two, the head jumping forward to the other), as the handlers it dispatches
+// and the accumulator units they read; count 0 if there is none. A loop op
+// already at an instruction counts as its head op.
+LoopBody loop_at(const Code& code, size_t head);
 
 } // namespace kite::ir

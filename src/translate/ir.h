@@ -8,6 +8,7 @@
 // not become instructions.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -43,9 +44,7 @@ enum class IrOp : uint16_t {
 #include "translate/ir_fusions.def"
 #define KITE_FUSE_KEEP(A, B, k) A##_##B##_##k##_Keep,
 #include "translate/ir_fusions.def"
-#define KITE_FUSE_LOOP(H, T, j) H##_##T##_Loop##j,
-#define KITE_FUSE_LOOP3(H, M, i, T, j) H##_##M##_##T##_Loop##i##j,
-#define KITE_FUSE_JUMP_LOOP(H, T, j) H##_##T##_JumpLoop##j,
+#define KITE_FUSE_LOOP(Name, via_jump, ops, units) Name,
 #include "translate/ir_fusions.def"
 };
 
@@ -80,20 +79,10 @@ inline constexpr uint32_t kNumKeepIrOps = 0
 #define KITE_FUSE_KEEP(A, B, k) +1
 #include "translate/ir_fusions.def"
     ;
-inline constexpr uint32_t kNumTwoHandlerLoopIrOps = 0
-#define KITE_FUSE_LOOP(H, T, j) +1
+inline constexpr uint32_t kNumLoopIrOps = 0
+#define KITE_FUSE_LOOP(Name, via_jump, ops, units) +1
 #include "translate/ir_fusions.def"
     ;
-inline constexpr uint32_t kNumThreeHandlerLoopIrOps = 0
-#define KITE_FUSE_LOOP3(H, M, i, T, j) +1
-#include "translate/ir_fusions.def"
-    ;
-inline constexpr uint32_t kNumJumpLoopIrOps = 0
-#define KITE_FUSE_JUMP_LOOP(H, T, j) +1
-#include "translate/ir_fusions.def"
-    ;
-inline constexpr uint32_t kNumLoopIrOps =
-    kNumTwoHandlerLoopIrOps + kNumThreeHandlerLoopIrOps + kNumJumpLoopIrOps;
 inline constexpr uint32_t kNumIrOps = kNumBaseIrOps + kNumFusedIrOps + kNumForwardingIrOps +
                                       kNumPrevIrOps + kNumKeepIrOps + kNumLoopIrOps;
 
@@ -109,7 +98,7 @@ struct IrOpInfo {
   uint8_t forward_unit = 0xFF;  // ... as this unit of its second op
   uint8_t previous_unit = 0xFF; // ... which reads this one from the accumulator before (PREV)
   bool keeps = false;           // ... passing on the accumulator the pair received (KEEP)
-  bool loops = false;           // its head, then the pair after it, while that jumps back (LOOP)
+  bool loops = false;           // a short loop in one handler (LOOP, see LoopBody)
 };
 
 #define KITE_IMM_LAYOUT_I32 "i"
@@ -141,20 +130,12 @@ inline constexpr IrOpInfo kBaseIrOpInfos[] = {
 #undef KITE_IMM_LAYOUT_F32
 #undef KITE_IMM_LAYOUT_F64
 static_assert(sizeof(kBaseIrOpInfos) / sizeof(kBaseIrOpInfos[0]) == kNumBaseIrOps);
-// No op (a loop without a middle).
-inline constexpr IrOp kNoIrOp = static_cast<IrOp>(0xFFFF);
-// What the fused op `op` runs: its two ops (a pair); or, a loop, its head, a
-// step op or a pair, a middle one (or kNoIrOp), and its tail, the one that
-// jumps back to the head. The tail follows the head (or the middle) in the
-// code, or (via_jump) is where the head jumps to: the head falling through
-// leaves the loop.
+// The two ops a fused pair runs.
 struct FusedParts {
   IrOp first;
   IrOp second;
-  IrOp middle = kNoIrOp;
-  bool via_jump = false;
 };
-constexpr FusedParts fused_parts(IrOp op) {
+constexpr FusedParts fused_parts(IrOp pair) {
   constexpr FusedParts kParts[] = {
 #define KITE_FUSE(A, B) {IrOp::A, IrOp::B},
 #define KITE_FUSE_FWD(A, B, k) {IrOp::A, IrOp::B},
@@ -166,23 +147,58 @@ constexpr FusedParts fused_parts(IrOp op) {
 #include "translate/ir_fusions.def"
 #define KITE_FUSE_KEEP(A, B, k) {IrOp::A, IrOp::B},
 #include "translate/ir_fusions.def"
-#define KITE_FUSE_LOOP(H, T, j) {IrOp::H, IrOp::T},
-#define KITE_FUSE_LOOP3(H, M, i, T, j) {IrOp::H, IrOp::T, IrOp::M},
-#define KITE_FUSE_JUMP_LOOP(H, T, j) {IrOp::H, IrOp::T, kNoIrOp, true},
-#include "translate/ir_fusions.def"
   };
-  return kParts[static_cast<size_t>(op) - kNumBaseIrOps];
+  return kParts[static_cast<size_t>(pair) - kNumBaseIrOps];
 }
-// The first op a fused op runs (an unfused op is its own).
-constexpr IrOp unfused(IrOp op) {
-  while (static_cast<size_t>(op) >= kNumBaseIrOps)
-    op = fused_parts(op).first;
-  return op;
-}
+
+// A short loop run by one handler (KITE_FUSE_LOOP): the ops of the handlers
+// it dispatches per iteration (each a step op or a pair of them), the first
+// (the head) in the loop's first instruction, the last jumping back to it;
+// and the unit each reads from the accumulator (units[0], the head's, is
+// the handler variant's). They follow one another in the code, or
+// (via_jump, two handlers) the head jumps forward to the other, and falling
+// through leaves the loop.
+inline constexpr size_t kMaxLoopHandlers = 6;
+struct LoopBody {
+  size_t count = 0;
+  bool via_jump = false;
+  std::array<IrOp, kMaxLoopHandlers> ops{};
+  std::array<uint8_t, kMaxLoopHandlers> units{};
+  constexpr bool operator==(const LoopBody&) const = default;
+};
+// No operand comes from the accumulator (Code::instr_acc_units).
+inline constexpr uint8_t kNoAccUnit = 0xFF;
+#define KITE_UNPAREN(...) __VA_ARGS__
+inline constexpr LoopBody kLoopBodies[kNumLoopIrOps + 1] = {
+#define KITE_FUSE_LOOP(Name, via_jump, op_list, unit_list)                                         \
+  [] {                                                                                             \
+    using enum IrOp;                                                                               \
+    [[maybe_unused]] constexpr uint8_t X = kNoAccUnit;                                             \
+    constexpr IrOp kOps[] = {KITE_UNPAREN op_list};                                                \
+    constexpr uint8_t kUnits[] = {KITE_UNPAREN unit_list};                                         \
+    static_assert(std::size(kOps) == std::size(kUnits) && std::size(kOps) <= kMaxLoopHandlers);    \
+    LoopBody body{std::size(kOps), via_jump};                                                      \
+    for (size_t i = 0; i < body.count; ++i) {                                                      \
+      body.ops[i] = kOps[i];                                                                       \
+      body.units[i] = i == 0 ? kNoAccUnit : kUnits[i];                                             \
+    }                                                                                              \
+    return body;                                                                                   \
+  }(),
+#include "translate/ir_fusions.def"
+};
+#undef KITE_UNPAREN
 // Whether op is a loop in one handler (KITE_FUSE_LOOP, the last rows).
 constexpr bool is_loop(IrOp op) { return static_cast<size_t>(op) >= kNumIrOps - kNumLoopIrOps; }
+constexpr const LoopBody& loop_body(IrOp loop) {
+  return kLoopBodies[static_cast<size_t>(loop) - (kNumIrOps - kNumLoopIrOps)];
+}
 // A loop's head (the op its first instruction has without the loop), or op.
-constexpr IrOp loop_head(IrOp op) { return is_loop(op) ? fused_parts(op).first : op; }
+constexpr IrOp loop_head(IrOp op) { return is_loop(op) ? loop_body(op).ops[0] : op; }
+// The first op a fused op runs (an unfused op is its own).
+constexpr IrOp unfused(IrOp op) {
+  op = loop_head(op);
+  return static_cast<size_t>(op) < kNumBaseIrOps ? op : fused_parts(op).first;
+}
 // A fused pair's instruction word is its first op's: it has that op's layout
 // (the second op's instruction follows, whole).
 #define KITE_LAYOUT(A) kBaseIrOpInfos[static_cast<size_t>(unfused(IrOp::A))].layout
@@ -199,12 +215,12 @@ inline constexpr IrOpInfo kFusedIrOpInfos[] = {
 #define KITE_FUSE_KEEP(A, B, k)                                                                    \
   {#A "_" #B "_" #k "_Keep", KITE_LAYOUT(A), false, true, true, k, 0xFF, true},
 #include "translate/ir_fusions.def"
-#define KITE_FUSE_LOOP(H, T, j)                                                                    \
-  {#H "_" #T "_Loop" #j, KITE_LAYOUT(H), false, false, false, 0xFF, 0xFF, false, true},
-#define KITE_FUSE_LOOP3(H, M, i, T, j)                                                             \
-  {#H "_" #M "_" #T "_Loop" #i #j, KITE_LAYOUT(H), false, false, false, 0xFF, 0xFF, false, true},
-#define KITE_FUSE_JUMP_LOOP(H, T, j)                                                               \
-  {#H "_" #T "_JumpLoop" #j, KITE_LAYOUT(H), false, false, false, 0xFF, 0xFF, false, true},
+#define KITE_FUSE_LOOP(Name, via_jump, ops, units)                                                 \
+  {#Name, kBaseIrOpInfos[static_cast<size_t>(unfused(IrOp::Name))].layout,                         \
+   false, false,                                                                                   \
+   false, 0xFF,                                                                                    \
+   0xFF,  false,                                                                                   \
+   true},
 #include "translate/ir_fusions.def"
 };
 #undef KITE_LAYOUT
@@ -215,13 +231,12 @@ constexpr const IrOpInfo& ir_op_info(IrOp op) {
 // Instructions from its own a fused op runs, in one handler (1 for an
 // unfused op; a loop via a jump, those of its head).
 constexpr size_t fused_span(IrOp op) {
-  if (is_loop(op)) {
-    const FusedParts parts = fused_parts(op);
-    if (parts.via_jump) return fused_span(parts.first);
-    return fused_span(parts.first) + (parts.middle == kNoIrOp ? 0 : fused_span(parts.middle)) +
-           fused_span(parts.second);
-  }
-  return op == unfused(op) ? 1 : 2;
+  if (!is_loop(op)) return op == unfused(op) ? 1 : 2;
+  const LoopBody& body = loop_body(op);
+  size_t span = 0;
+  for (size_t i = 0; i < (body.via_jump ? 1 : body.count); ++i)
+    span += fused_span(body.ops[i]);
+  return span;
 }
 // The fused op that runs `a` then `b` with one dispatch, or `a` if none.
 IrOp fused_pair(IrOp a, IrOp b);
@@ -236,16 +251,10 @@ IrOp fused_previous(IrOp a, IrOp b, uint32_t k, uint32_t j);
 // The KITE_FUSE_KEEP pair of a, b forwarding a's result as b's unit k and
 // passing on the accumulator the pair received, or `a` if none.
 IrOp fused_keeping(IrOp a, IrOp b, uint32_t k);
-// The KITE_FUSE_LOOP op of the head `head` (a step op or a pair) followed by
-// `tail` (whose first op reads unit j from the accumulator, or none:
-// kNoAccUnit), or `head`.
-IrOp fused_loop(IrOp head, IrOp tail, uint8_t j);
-// The KITE_FUSE_LOOP3 op of `head`, then `middle` (reading unit i from the
-// accumulator), then `tail` (unit j), or `head`.
-IrOp fused_loop(IrOp head, IrOp middle, uint8_t i, IrOp tail, uint8_t j);
-// The KITE_FUSE_JUMP_LOOP op of `head` jumping to `tail` (unit j from the
-// accumulator), or `head`.
-IrOp fused_jump_loop(IrOp head, IrOp tail, uint8_t j);
+// The KITE_FUSE_LOOP op running `body`, or kNoIrOp.
+IrOp fused_loop(const LoopBody& body);
+// No op.
+inline constexpr IrOp kNoIrOp = static_cast<IrOp>(0xFFFF);
 
 // Number of 32-bit operand units a layout letter takes.
 constexpr uint32_t letter_units(char c) { return (c == 'L' || c == 'p') ? 2 : 1; }
@@ -308,12 +317,6 @@ inline uint64_t unit64(const uint64_t* ip, uint32_t k) {
   std::memcpy(&v, reinterpret_cast<const char*>(ip + 1) + 4 * k, 8);
   return v;
 }
-
-// No operand comes from the accumulator (Code::instr_acc_units).
-inline constexpr uint8_t kNoAccUnit = 0xFF;
-// The accumulator units as the KITE_FUSE_LOOP rows name them (X: none).
-inline constexpr uint8_t kLoopUnit0 = 0, kLoopUnit1 = 1, kLoopUnit2 = 2, kLoopUnit3 = 3,
-                         kLoopUnitX = kNoAccUnit;
 
 // Exception handling: consulted only when an exception is thrown (see
 // "Exceptions" in docs/architecture.md). Positions are word indices.

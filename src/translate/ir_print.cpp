@@ -60,54 +60,17 @@ constexpr auto kKeeping = [] {
   return table;
 }();
 
-// The KITE_FUSE_LOOP rows, under (head, tail, j), and the KITE_FUSE_LOOP3
-// rows, under (head, middle, tail, i << 8 | j) (16 bits each).
-constexpr uint64_t loop3_key(IrOp head, IrOp middle, IrOp tail, uint8_t i, uint8_t j) {
-  return fusion_key(head, middle, uint32_t{static_cast<uint16_t>(tail)} << 16 | i << 8 | j);
-}
-constexpr auto kLoops = [] {
-  std::array<Fusion, kNumTwoHandlerLoopIrOps> table = {
-#define KITE_FUSE_LOOP(H, T, j)                                                                    \
-  Fusion{fusion_key(IrOp::H, IrOp::T, kLoopUnit##j), IrOp::H##_##T##_Loop##j},
-#include "translate/ir_fusions.def"
-  };
-  std::sort(table.begin(), table.end());
-  return table;
-}();
-constexpr auto kJumpLoops = [] {
-  std::array<Fusion, kNumJumpLoopIrOps> table = {
-#define KITE_FUSE_JUMP_LOOP(H, T, j)                                                               \
-  Fusion{fusion_key(IrOp::H, IrOp::T, kLoopUnit##j), IrOp::H##_##T##_JumpLoop##j},
-#include "translate/ir_fusions.def"
-  };
-  std::sort(table.begin(), table.end());
-  return table;
-}();
-constexpr auto kLoops3 = [] {
-  std::array<Fusion, kNumThreeHandlerLoopIrOps> table = {
-#define KITE_FUSE_LOOP3(H, M, i, T, j)                                                             \
-  Fusion{loop3_key(IrOp::H, IrOp::M, IrOp::T, kLoopUnit##i, kLoopUnit##j),                         \
-         IrOp::H##_##M##_##T##_Loop##i##j},
-#include "translate/ir_fusions.def"
-  };
-  std::sort(table.begin(), table.end());
-  return table;
-}();
-
 IrOp fused_pair(IrOp a, IrOp b) { return find(kFusions, fusion_key(a, b, ~0u), a); }
 IrOp fused_previous(IrOp a, IrOp b, uint32_t k, uint32_t j) {
   return find(kPrevious, fusion_key(a, b, k << 8 | j), a);
 }
 IrOp fused_forward(IrOp a, IrOp b, uint32_t k) { return find(kFusions, fusion_key(a, b, k), a); }
 IrOp fused_keeping(IrOp a, IrOp b, uint32_t k) { return find(kKeeping, fusion_key(a, b, k), a); }
-IrOp fused_loop(IrOp head, IrOp tail, uint8_t j) {
-  return find(kLoops, fusion_key(head, tail, j), head);
-}
-IrOp fused_jump_loop(IrOp head, IrOp tail, uint8_t j) {
-  return find(kJumpLoops, fusion_key(head, tail, j), head);
-}
-IrOp fused_loop(IrOp head, IrOp middle, uint8_t i, IrOp tail, uint8_t j) {
-  return find(kLoops3, loop3_key(head, middle, tail, i, j), head);
+IrOp fused_loop(const LoopBody& body) {
+  // A few rows, looked up only at loop heads: a scan will do.
+  for (size_t i = 0; i < kNumLoopIrOps; ++i)
+    if (kLoopBodies[i] == body) return static_cast<IrOp>(kNumIrOps - kNumLoopIrOps + i);
+  return kNoIrOp;
 }
 IrOp unstored(IrOp fwd) {
   static constexpr auto kUnstored = [] {
@@ -196,10 +159,11 @@ std::string print(const Code& code) {
       notes += note;
     };
     if (loop_head(op) != unfused(op)) add_note(fusion_note(loop_head(op)));
-    if (is_loop(op) && fused_parts(op).via_jump) {
+    if (is_loop(op) && loop_body(op).via_jump) {
       add_note("a loop in one handler with the one it jumps to");
     } else if (is_loop(op)) {
-      static const char* const kNext[] = {"two", "three", "four", "five"};
+      static const char* const kNext[] = {"two",   "three", "four", "five", "six",
+                                          "seven", "eight", "nine", "ten",  "eleven"};
       std::snprintf(buf, sizeof buf, "a loop in one handler with the next %s",
                     kNext[fused_span(op) - 3]);
       add_note(buf);

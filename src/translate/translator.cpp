@@ -326,26 +326,15 @@ private:
     for (size_t i = 0; i < n; ++i)
       if (paired[i]) code_->set_op(i, pair[i]);
   }
-  // A short loop of two or three handlers (a step op alone or a pair each),
-  // the last one jumping back to the first, runs in one handler when
-  // ir_fusions.def lists it (KITE_FUSE_LOOP, KITE_FUSE_LOOP3; or
-  // KITE_FUSE_JUMP_LOOP, the first jumping forward to the last): the same
-  // steps, with no dispatch per iteration. It runs last: the loop's handler
-  // runs each of them exactly as chosen.
+  // A short loop (loop_at: a few handlers, each a step op alone or a pair,
+  // the last jumping back to the first) runs in one handler when
+  // ir_fusions.def lists it (KITE_FUSE_LOOP): the same steps, with no
+  // dispatch per iteration. It runs last: the loop's handler runs each of
+  // them exactly as chosen.
   void fuse_loops() {
     for (size_t i = 0; i < code_->instr_ops.size(); ++i)
-      if (!is_loop(code_->instr_ops[i])) code_->set_op(i, loop_at(i));
-  }
-  // The loop op whose head is instruction i, or its op.
-  IrOp loop_at(size_t i) const {
-    const LoopShape loop = loop_shape(*code_, i);
-    const std::vector<IrOp>& ops = code_->instr_ops;
-    const std::vector<uint8_t>& acc = code_->instr_acc_units;
-    const std::vector<size_t>& h = loop.handlers;
-    if (h.size() == 2 && loop.via_jump) return fused_jump_loop(ops[i], ops[h[1]], acc[h[1]]);
-    if (h.size() == 2) return fused_loop(ops[i], ops[h[1]], acc[h[1]]);
-    if (h.size() == 3) return fused_loop(ops[i], ops[h[1]], acc[h[1]], ops[h[2]], acc[h[2]]);
-    return ops[i];
+      if (const LoopBody body = loop_at(*code_, i); body.count > 1)
+        if (const IrOp loop = fused_loop(body); loop != kNoIrOp) code_->set_op(i, loop);
   }
   // The fused pair of instructions i and i + 1 (see fuse_pairs), or ops[i].
   IrOp fused_pair_at(size_t i) const {
