@@ -158,7 +158,7 @@ constexpr FusedParts fused_parts(IrOp pair) {
 // the handler variant's). They follow one another in the code, or
 // (via_jump, two handlers) the head jumps forward to the other, and falling
 // through leaves the loop.
-inline constexpr size_t kMaxLoopHandlers = 6;
+inline constexpr size_t kMaxLoopHandlers = 10;
 struct LoopBody {
   size_t count = 0;
   bool via_jump = false;
