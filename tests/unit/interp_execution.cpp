@@ -398,6 +398,36 @@ TEST(InterpExecution, ALoopOfThreePairsRunsInOneHandler) {
       << ir;
 }
 
+TEST(InterpExecution, ALoopOfFourHandlersLeavesByItsHeadOrItsLast) {
+  // Comparing n bytes: the count test alone (leaving when done), then the
+  // address pair, the step and first load, the second load and the compare
+  // jumping back (leaving on a difference), all in one handler.
+  Running r(R"((module (memory 1)
+    (data (i32.const 16) "abcdabcxabcd")
+    (func (export "same") (param $a i32) (param $b i32) (param $n i32) (result i32)
+      (local $i i32) (local $pa i32) (local $pb i32)
+      (block $differ
+        (block $same
+          (loop $l
+            (br_if $same (i32.eq (local.get $n) (local.get $i)))
+            (local.set $pb (i32.add (local.get $b) (local.get $i)))
+            (local.set $pa (i32.add (local.get $a) (local.get $i)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br_if $l (i32.eq (i32.load8_u (local.get $pa)) (i32.load8_u (local.get $pb)))))
+          (br $differ))
+        (return (i32.const 1)))
+      (i32.const 0))))");
+  for (auto [b, n, expected] : {std::tuple{24, 4, 1}, {20, 4, 0}, {20, 3, 1}, {24, 0, 1}}) {
+    auto result = r.func("same").call({Value::i32(16), Value::i32(b), Value::i32(n)});
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    EXPECT_EQ((*result)[0].i32(), expected) << b << " " << n;
+  }
+  std::string ir = r.ir("same");
+  EXPECT_NE(ir.find("0: BrIfI32Eq s2 s3 ->23  ; a loop in one handler with the next six\n"),
+            std::string::npos)
+      << ir;
+}
+
 TEST(InterpExecution, ALoopWhoseHeadJumpsToItsTailRunsInOneHandler) {
   // Counting zero bytes: a nonzero byte skips the count (the head jumps
   // forward to the step and test, which jump back), one handler for both
