@@ -30,7 +30,7 @@ it, then prints the selection:
   KITE_FUSE_LOOP(Loop<n>, via_jump, (ops), (units))  every short loop (the
                           "L" and "J" lines of the counts: per handler, its
                           op and the unit it reads from the accumulator; up
-                          to six handlers) whose handler would save at least
+                          to ten handlers) whose handler would save at least
                           1% of one program's dispatches (LOOP_SHARE:
                           iterations times handlers over the ops executed),
                           if its handlers are all selected step ops or pairs
