@@ -162,10 +162,14 @@ std::string print(const Code& code) {
     if (is_loop(op) && loop_body(op).via_jump) {
       add_note("a loop in one handler with the one it jumps to");
     } else if (is_loop(op)) {
-      static const char* const kNext[] = {"two",   "three", "four", "five", "six",
-                                          "seven", "eight", "nine", "ten",  "eleven"};
+      // A loop's other instructions: one to 2 * kMaxLoopHandlers - 1.
+      static constexpr const char* kNext[] = {
+          "one",     "two",     "three",     "four",     "five",    "six",      "seven",
+          "eight",   "nine",    "ten",       "eleven",   "twelve",  "thirteen", "fourteen",
+          "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"};
+      static_assert(std::size(kNext) == 2 * kMaxLoopHandlers - 1);
       std::snprintf(buf, sizeof buf, "a loop in one handler with the next %s",
-                    kNext[fused_span(op) - 3]);
+                    kNext[fused_span(op) - 2]);
       add_note(buf);
     }
     if (!notes.empty()) out += "  " + notes;

@@ -332,9 +332,13 @@ private:
   // dispatch per iteration. It runs last: the loop's handler runs each of
   // them exactly as chosen.
   void fuse_loops() {
+    // Only a jump back makes a loop head: looking for loops everywhere was
+    // a sixth of yosys's start-up (`-V`, lazy validation).
+    const std::vector<bool> heads = loop_heads(*code_);
     for (size_t i = 0; i < code_->instr_ops.size(); ++i)
-      if (const LoopBody body = loop_at(*code_, i); body.count > 1)
-        if (const IrOp loop = fused_loop(body); loop != kNoIrOp) code_->set_op(i, loop);
+      if (heads[i])
+        if (const LoopBody body = loop_at(*code_, i); body.count > 1)
+          if (const IrOp loop = fused_loop(body); loop != kNoIrOp) code_->set_op(i, loop);
   }
   // The fused pair of instructions i and i + 1 (see fuse_pairs), or ops[i].
   IrOp fused_pair_at(size_t i) const {
