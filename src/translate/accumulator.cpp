@@ -47,7 +47,7 @@ Held meet(const Held& a, const Held& b) {
 // pair's first op passes on what it received (its second op has no result),
 // less its own result slot, a temp no one reads again.
 Held transfer(const Held& in, IrOp fused, const uint64_t* ip) {
-  if (ir_op_info(loop_head(fused)).keeps) {
+  if (ir_op_info(fused).keeps) {
     Held out = in;
     for (uint32_t& s : out.slot)
       if (s == unit(ip, 0)) s = kNone;
@@ -160,7 +160,7 @@ uint32_t unit_read_from_register(const Code& code, size_t i) {
   const uint8_t k = code.instr_acc_units[i];
   if (k >= 4 || !ir_op_info(unfused(code.instr_ops[i])).step) return kNone;
   if (i > 0) {
-    const IrOp before = loop_head(code.instr_ops[i - 1]);
+    const IrOp before = code.instr_ops[i - 1];
     if (before != unfused(before) && ir_op_info(before).forward_unit != k) return kNone;
   }
   return k;

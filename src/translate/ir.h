@@ -216,11 +216,7 @@ inline constexpr IrOpInfo kFusedIrOpInfos[] = {
   {#A "_" #B "_" #k "_Keep", KITE_LAYOUT(A), false, true, true, k, 0xFF, true},
 #include "translate/ir_fusions.def"
 #define KITE_FUSE_LOOP(Name, via_jump, ops, units)                                                 \
-  {#Name, kBaseIrOpInfos[static_cast<size_t>(unfused(IrOp::Name))].layout,                         \
-   false, false,                                                                                   \
-   false, 0xFF,                                                                                    \
-   0xFF,  false,                                                                                   \
-   true},
+  {#Name, KITE_LAYOUT(Name), false, false, false, 0xFF, 0xFF, false, true},
 #include "translate/ir_fusions.def"
 };
 #undef KITE_LAYOUT

@@ -283,7 +283,7 @@ private:
   // So a loop [store, add, branch] runs as store, then add+branch,
   // which need not store the loop variable the branch tests and the store
   // reads from the accumulator, rather than store+add, then branch.
-  void fuse_pairs() {
+  void fuse_pairs(const std::vector<bool>& heads) {
     const std::vector<IrOp>& ops = code_->instr_ops;
     const size_t n = ops.size();
     std::vector<IrOp> pair(n);
@@ -309,7 +309,6 @@ private:
     // A loop head whose pair reads the accumulator and can pass it on again
     // (keep_accumulators: a list walk's pointer) must start its own handler
     // when the loop is entered too.
-    const std::vector<bool> heads = loop_heads(*code_);
     std::vector<bool> paired(n);
     for (size_t i = n; i-- > 0;) {
       cost[i] = kDispatch + after(i);
@@ -331,10 +330,9 @@ private:
   // ir_fusions.def lists it (KITE_FUSE_LOOP): the same steps, with no
   // dispatch per iteration. It runs last: the loop's handler runs each of
   // them exactly as chosen.
-  void fuse_loops() {
+  void fuse_loops(const std::vector<bool>& heads) {
     // Only a jump back makes a loop head: looking for loops everywhere was
     // a sixth of yosys's start-up (`-V`, lazy validation).
-    const std::vector<bool> heads = loop_heads(*code_);
     for (size_t i = 0; i < code_->instr_ops.size(); ++i)
       if (heads[i])
         if (const LoopBody body = loop_at(*code_, i); body.count > 1)
@@ -1239,10 +1237,12 @@ Result<std::unique_ptr<Code>> Translator::run() {
   // What the accumulator holds does not depend on which ops are fused,
   // until KEEP pairs pass on the one they received.
   held_ = choose_accumulator_reads(*code_);
-  fuse_pairs();
+  // Fusing rewrites ops, never jumps: the loop heads stay where they are.
+  const std::vector<bool> heads = loop_heads(*code_);
+  fuse_pairs(heads);
   elide_dead_stores(*code_, num_locals_);
   keep_accumulators(*code_, num_locals_);
-  fuse_loops();
+  fuse_loops(heads);
   return std::move(code_);
 }
 

@@ -302,22 +302,34 @@ constexpr const char* kListData =
     R"((data (i32.const 16) "\18\00\00\00\01\00\00\00\20\00\00\00\02\00\00\00"
                             "\00\00\00\00\03\00\00\00"))";
 
-TEST(InterpExecution, APairWhoseResultIsDeadPassesOnTheAccumulatorItReceived) {
-  // A list walk: the load of the key and its test pass $p on rather than
-  // the key, so the load of the next pointer takes $p in a register too.
-  Running r(std::string(R"((module (memory 1) )") + kListData + R"(
+// `find` walks the list of kListData from $list to the node whose key (read
+// by `load_key`, at offset 4) is $key, or to 0.
+std::string list_find_module(const char* load_key) {
+  return std::string(R"((module (memory 1) )") + kListData + R"(
     (func (export "find") (param $list i32) (param $key i32) (result i32) (local $p i32)
       (local.set $p (local.get $list))
       (block $found
         (loop $walk
-          (br_if $found (i32.eq (i32.load offset=4 (local.get $p)) (local.get $key)))
+          (br_if $found (i32.eq ()" +
+         load_key + R"( offset=4 (local.get $p)) (local.get $key)))
           (br_if $walk (local.tee $p (i32.load (local.get $p))))))
-      (local.get $p))))");
+      (local.get $p))))";
+}
+// `find` from the first node reaches each key's node, and 0 for a key no
+// node has.
+void expect_finds_each_key(Running& r) {
   for (auto [key, expected] : {std::pair{1, 16}, {2, 24}, {3, 32}, {9, 0}}) {
     auto result = r.func("find").call({Value::i32(16), Value::i32(key)});
     ASSERT_TRUE(result.ok()) << result.error().message;
     EXPECT_EQ((*result)[0].i32(), expected) << "key " << key;
   }
+}
+
+TEST(InterpExecution, APairWhoseResultIsDeadPassesOnTheAccumulatorItReceived) {
+  // A list walk: the load of the key and its test pass $p on rather than
+  // the key, so the load of the next pointer takes $p in a register too.
+  Running r(list_find_module("i32.load"));
+  ASSERT_NO_FATAL_FAILURE(expect_finds_each_key(r));
   std::string ir = r.ir("find");
   EXPECT_NE(ir.find(std::string("I32Load s3 s2 #0 #4  ; ") + acc_note("s2") +
                     "fused with the next, result passed in a register only, accumulator kept\n"),
@@ -355,19 +367,8 @@ TEST(InterpExecution, AListWalkOfTwoPairsRunsInOneHandler) {
   // The load and test of the key (leaving the loop when found), then the
   // load and test of the next pointer, jumping back: two pairs in one
   // handler (KITE_FUSE_LOOP), which exits by either branch.
-  Running r(std::string(R"((module (memory 1) )") + kListData + R"(
-    (func (export "find") (param $list i32) (param $key i32) (result i32) (local $p i32)
-      (local.set $p (local.get $list))
-      (block $found
-        (loop $walk
-          (br_if $found (i32.eq (i32.load16_u offset=4 (local.get $p)) (local.get $key)))
-          (br_if $walk (local.tee $p (i32.load (local.get $p))))))
-      (local.get $p))))");
-  for (auto [key, expected] : {std::pair{1, 16}, {2, 24}, {3, 32}, {9, 0}}) {
-    auto result = r.func("find").call({Value::i32(16), Value::i32(key)});
-    ASSERT_TRUE(result.ok()) << result.error().message;
-    EXPECT_EQ((*result)[0].i32(), expected) << "key " << key;
-  }
+  Running r(list_find_module("i32.load16_u"));
+  ASSERT_NO_FATAL_FAILURE(expect_finds_each_key(r));
   std::string ir = r.ir("find");
   EXPECT_NE(ir.find("a loop in one handler with the next three\n    5: BrIfI32Eq s3 s1 ->13\n"),
             std::string::npos)
@@ -376,7 +377,7 @@ TEST(InterpExecution, AListWalkOfTwoPairsRunsInOneHandler) {
 
 TEST(InterpExecution, ALoopOfThreePairsRunsInOneHandler) {
   // FNV-1a over n bytes: load+xor, multiply+step, count+test, all three
-  // pairs in one handler (KITE_FUSE_LOOP3).
+  // pairs in one handler (KITE_FUSE_LOOP).
   Running r(std::string(R"((module (memory 1) )") + kListData + R"(
     (func (export "fnv") (param $p i32) (param $n i32) (result i32) (local $h i32)
       (local.set $h (i32.const 0x811c9dc5))
@@ -431,7 +432,7 @@ TEST(InterpExecution, ALoopOfFourHandlersLeavesByItsHeadOrItsLast) {
 TEST(InterpExecution, ALoopWhoseHeadJumpsToItsTailRunsInOneHandler) {
   // Counting zero bytes: a nonzero byte skips the count (the head jumps
   // forward to the step and test, which jump back), one handler for both
-  // while bytes are nonzero (KITE_FUSE_JUMP_LOOP); a zero byte leaves it.
+  // while bytes are nonzero (KITE_FUSE_LOOP, via_jump); a zero byte leaves it.
   Running r(std::string(R"((module (memory 1) )") + kListData + R"(
     (func (export "zeros") (param $p i32) (result i32) (local $n i32)
       (loop $l
