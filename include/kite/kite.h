@@ -62,6 +62,10 @@ struct EngineConfig {
   // Upper bound for all memories and tables of a store together, in bytes
   // (a table element counts 8): caps what a guest can make the host hold.
   uint64_t max_total_bytes = ~uint64_t{0};
+  // Upper bound for a store's GC heap (structs, arrays, exceptions), in
+  // bytes; it counts towards max_total_bytes too. An allocation past it
+  // traps "out of memory: GC heap limit".
+  uint64_t max_gc_heap_bytes = uint64_t{4} << 30;
   // Validate function bodies when each function is first called instead of
   // when the module is compiled. Everything instantiation relies on (types,
   // imports, exports, segments, globals, constant expressions) is still

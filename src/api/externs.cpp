@@ -44,8 +44,11 @@ std::string_view extern_kind_name(ExternKind kind) {
 
 Store::Store(const Engine& engine)
     : store_(std::make_unique<kite::Store>(
-          StoreLimits{engine.config().max_memory_bytes, engine.config().max_table_elements,
-                      engine.config().max_total_bytes, engine.config().guard_pages})) {}
+          StoreLimits{.max_memory_bytes = engine.config().max_memory_bytes,
+                      .max_table_elements = engine.config().max_table_elements,
+                      .max_total_bytes = engine.config().max_total_bytes,
+                      .max_gc_heap_bytes = engine.config().max_gc_heap_bytes,
+                      .guard_pages = engine.config().guard_pages})) {}
 
 Store::~Store() = default;
 

@@ -72,6 +72,7 @@ RefKind Value::ref_kind() const {
   case ObjectKind::Struct: return RefKind::Struct;
   case ObjectKind::Array: return RefKind::Array;
   case ObjectKind::Exception: return RefKind::Exception;
+  case ObjectKind::Free: break; // a collected object: the host kept it without rooting it
   }
   return RefKind::Null;
 }

@@ -259,7 +259,9 @@ private:
     case Expected::Kind::RefExtern:
     case Expected::Kind::RefHost:
       if (!t.is_ref() || v.is_null()) return false;
-      if (!e.has_payload) return v.ref_kind() == api::RefKind::Extern;
+      // (ref.extern) matches any non-null externref, an externalized
+      // i31/struct/array included.
+      if (!e.has_payload) return t.heap.kind == HeapKind::Extern;
       return v.extern_payload() == e.value.bits;
     case Expected::Kind::RefFunc: return !v.is_null() && v.ref_kind() == api::RefKind::Func;
     case Expected::Kind::RefI31: return !v.is_null() && v.ref_kind() == api::RefKind::I31;

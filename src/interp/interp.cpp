@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "gc/ops.h"
 #include "interp/atomic.h"
 #include "interp/numeric.h"
 #include "interp/simd.h"
@@ -63,6 +64,13 @@ struct ExecState {
   // rethrown in its wasm caller.
   Exception* uncaught = nullptr;
   Exception* host_exception = nullptr;
+  // The innermost wasm frame that called a host function, and a position
+  // inside that call instruction, while the host runs: a collection then
+  // finds the frame's roots. Each nested invoke() records the host call site
+  // it came from (in its bottom control entry's fp, and in host_call_ips).
+  Slot* host_fp = nullptr;
+  const uint64_t* host_ip = nullptr;
+  std::vector<const uint64_t*> host_call_ips;
 
   ThreadLimits limits;
   std::unique_ptr<Slot[]> stack;
@@ -112,7 +120,9 @@ inline const ir::Code* code_of(Function* fn, ExecState* st) {
 }
 
 // Calls a host function with its arguments at `args`; results replace them.
-[[gnu::noinline]] bool call_host(ExecState* st, Function* fn, Slot* args) {
+// The caller is the instruction at `ip` in frame `fp`.
+[[gnu::noinline]] bool call_host(ExecState* st, Function* fn, Slot* args, Slot* fp,
+                                 const uint64_t* ip) {
   const FuncType& type = *fn->type;
   size_t np = slot_count(type.params), nr = slot_count(type.results);
   Slot buffer[16];
@@ -126,11 +136,15 @@ inline const ir::Code* code_of(Function* fn, ExecState* st) {
   Instance* caller = (st->csp - 1)->fn->instance;
   HostContext ctx{caller ? caller->store : nullptr, caller};
   Slot* saved_top = st->value_top;
+  Slot* saved_host_fp = std::exchange(st->host_fp, fp);
+  const uint64_t* saved_host_ip = std::exchange(st->host_ip, ip + 1);
   st->value_top = args + std::max(np, nr);
   st->in_wasm = 0;
   Status s = fn->host->callback(ctx, in, args);
   st->in_wasm = 1;
   st->value_top = saved_top;
+  st->host_fp = saved_host_fp;
+  st->host_ip = saved_host_ip;
   if (s.ok()) return true;
   if (s.error().kind == ErrorKind::Exception && st->uncaught) {
     st->host_exception = std::exchange(st->uncaught, nullptr);
@@ -250,9 +264,85 @@ inline uint8_t* checked_address(Memory* m, Slot addr, uint64_t offset, uint64_t 
 
 const uint64_t* exit_code();
 
-[[gnu::noinline]] Exception* new_exception(ExecState* st, Tag* tag, const Slot* payload,
-                                           uint32_t count) {
-  return (st->csp - 1)->fn->instance->store->new_exception(tag, payload, count);
+// ---- garbage collection ----
+
+// Threads inside an invoke() (of any store). A collection runs only when the
+// collecting thread is the only one: another thread running wasm could be
+// holding references in registers or frames the collector cannot see
+// consistently. Otherwise the allocation goes ahead and the heap grows until
+// a collection can run (or its limit is reached).
+std::atomic<int> threads_in_wasm{0};
+
+// Reports the references of this thread's frames that belong to `store`:
+// each wasm frame's reference locals and the reference temps of the stack map
+// at its current instruction. The innermost frame is `fp`, at the
+// instruction containing word ip - 1; the control stack gives the rest.
+void report_frames(ExecState* st, Slot* fp, const uint64_t* ip, const Store& store,
+                   gc::Heap& heap) {
+  size_t host_sites = st->host_call_ips.size();
+  for (CallEntry* e = st->csp - 1; e >= st->calls.get(); --e) {
+    const Function* fn = e->fn;
+    if (fn->instance && fn->instance->store == &store) {
+      const ir::Code* code = translated(e->fn);
+      for (uint32_t slot : code->ref_locals)
+        heap.mark_root(fp[slot]);
+      for (uint32_t slot : code->stack_map_at(static_cast<uint32_t>(ip - code->words.data())))
+        heap.mark_root(fp[slot]);
+    }
+    if (e->ret_ip == exit_code()) {
+      if (!e->fp) break; // the outermost invoke
+      // A nested invoke: below it, the wasm frame that called the host.
+      fp = e->fp;
+      ip = st->host_call_ips[--host_sites];
+      continue;
+    }
+    fp = e->fp;
+    ip = e->ret_ip;
+  }
+}
+
+[[gnu::noinline]] void collect_garbage(ExecState* st, Slot* fp, const uint64_t* ip,
+                                       Store& store) {
+  if (threads_in_wasm.load(std::memory_order_acquire) > 1) return;
+  store.heap.collect([&](gc::Heap& heap) {
+    store.report_roots(heap);
+    report_frames(st, fp, ip, store, heap);
+    heap.mark_root(reinterpret_cast<Ref>(st->uncaught));
+    heap.mark_root(reinterpret_cast<Ref>(st->host_exception));
+  });
+}
+
+// Allocates an object with `make(heap)` (null when the heap refuses it) for
+// the instruction at `ip` in frame `fp`: collects first when a collection is
+// due, and once more before giving up. Returns null with the trap recorded.
+template <class Make>
+[[gnu::noinline]] Ref allocate_object(ExecState* st, Slot* fp, const uint64_t* ip, Make&& make) {
+  Store& store = *(st->csp - 1)->fn->instance->store;
+  if (store.heap.collection_due()) collect_garbage(st, fp, ip + 1, store);
+  Ref r = make(store.heap);
+  if (r == kNullRef) {
+    collect_garbage(st, fp, ip + 1, store);
+    r = make(store.heap);
+    if (r == kNullRef) st->trap = gc::kHeapLimit;
+  }
+  return r;
+}
+
+// The exception object a throw at `ip` creates (null: trap recorded).
+[[gnu::noinline]] Exception* new_exception(ExecState* st, Slot* fp, const uint64_t* ip, Tag* tag,
+                                           const Slot* payload, uint32_t count) {
+  const Ref r = allocate_object(st, fp, ip, [&](gc::Heap& heap) {
+    auto* exn = static_cast<Exception*>(
+        heap.allocate(sizeof(Exception) + count * sizeof(Slot), ObjectKind::Exception, 0));
+    if (exn) {
+      exn->tag = tag;
+      exn->params = tag->type;
+      exn->count = count;
+      if (count) std::memcpy(exn->payload(), payload, count * sizeof(Slot));
+    }
+    return reinterpret_cast<Ref>(exn);
+  });
+  return reinterpret_cast<Exception*>(r);
 }
 
 // Where a caught exception continues: a landing pad, its frame and memory 0.
@@ -275,8 +365,8 @@ struct Landing {
     const ir::CatchClause* c = nullptr;
     if (ip) c = ir::find_catch(*code, static_cast<uint32_t>(ip - code->words.data()), exn->tag);
     if (c) {
-      if (c->tag && !exn->payload.empty())
-        std::memcpy(fp + c->slot, exn->payload.data(), exn->payload.size() * sizeof(Slot));
+      if (c->tag && exn->count)
+        std::memcpy(fp + c->slot, exn->payload(), exn->count * sizeof(Slot));
       if (c->exn_slot != ir::CatchClause::kNoSlot) fp[c->exn_slot] = reinterpret_cast<Ref>(exn);
       return {code->words.data() + c->target, fp, code->mem0->base};
     }
@@ -753,10 +843,14 @@ Status invoke(Function& fn, const Slot* args, Slot* results) {
   }
   if (np) std::memcpy(frame, args, np * sizeof(Slot)); // args may be null when np == 0
   zero_slots(frame + code->zero_first, code->zero_count);
-  *st.csp++ = CallEntry{exit_code(), nullptr, ir::no_memory(), &fn};
+  // A nested invoke (from a host function called by wasm) remembers that
+  // call site for the collector (report_frames).
+  const bool nested = st.active_invokes > 0;
+  *st.csp++ = CallEntry{exit_code(), nested ? st.host_fp : nullptr, ir::no_memory(), &fn};
+  if (nested) st.host_call_ips.push_back(st.host_ip);
 
   sigjmp_buf jump;
-  ++st.active_invokes;
+  if (st.active_invokes++ == 0) threads_in_wasm.fetch_add(1, std::memory_order_acq_rel);
   st.fault_jump = &jump;
   if (sigsetjmp(jump, 0) == 0) {
     st.in_wasm = 1;
@@ -766,7 +860,8 @@ Status invoke(Function& fn, const Slot* args, Slot* results) {
   }
   st.in_wasm = saved_in_wasm;
   st.fault_jump = saved_jump;
-  --st.active_invokes;
+  if (--st.active_invokes == 0) threads_in_wasm.fetch_sub(1, std::memory_order_acq_rel);
+  if (nested) st.host_call_ips.pop_back();
 
   if (st.trap) {
     st.backtrace.clear();

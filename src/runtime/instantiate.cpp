@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "binary/instr_reader.h"
+#include "gc/ops.h"
 #include "runtime/type_match.h"
 
 namespace kite {
@@ -209,6 +210,7 @@ Status init_data_segments(Instance& instance) {
 Result<Instantiation> instantiate(Store& store, std::shared_ptr<const Module> module,
                                   std::span<const Extern> imports) {
   KITE_TRY(check_imports(*module, imports));
+  gc::Heap::Pause no_collection(store.heap);
   Instance* instance = store.new_instance();
   instance->module = std::move(module);
   const Module& m = *instance->module;
@@ -239,6 +241,64 @@ std::optional<Extern> find_export(const Instance& instance, std::string_view nam
     if (e.name == name) return export_value(instance, e);
   return std::nullopt;
 }
+
+namespace {
+
+// The GC allocations allowed in constant expressions (struct.new,
+// array.new and their forms); operands are popped from `stack`, one entry
+// per value.
+Result<Ref> new_object(const Instance& instance, const Instr& instr,
+                       std::vector<std::array<Slot, 2>>& stack) {
+  gc::Heap& heap = instance.store->heap;
+  const gc::TypeLayout& layout = gc::layout_of(instance.type_ids[instr.a]);
+  // The top `n` values as consecutive slots, v128 ones (rep) taking two.
+  auto pop_slots = [&stack](size_t n, auto rep_of_value) {
+    std::vector<Slot> slots;
+    const size_t first = stack.size() - n;
+    for (size_t i = first; i < stack.size(); ++i) {
+      slots.push_back(stack[i][0]);
+      if (rep_of_value(i - first) == gc::Rep::V128) slots.push_back(stack[i][1]);
+    }
+    stack.resize(first);
+    return slots;
+  };
+  Ref r = kNullRef;
+  switch (instr.op) {
+  case Op::StructNew: {
+    std::vector<Slot> values =
+        pop_slots(layout.fields.size(), [&](size_t i) { return layout.fields[i].rep; });
+    r = gc::new_struct(heap, layout, values.data());
+    break;
+  }
+  case Op::StructNewDefault: r = gc::new_struct(heap, layout, nullptr); break;
+  case Op::ArrayNew:
+  case Op::ArrayNewDefault: {
+    const auto length = static_cast<uint32_t>(stack.back()[0]);
+    stack.pop_back();
+    gc::ArrayObject* a = nullptr;
+    if (instr.op == Op::ArrayNew) {
+      std::vector<Slot> init = pop_slots(1, [&](size_t) { return layout.elem; });
+      a = gc::new_array(heap, layout, length);
+      if (a) gc::fill(a, layout.elem, 0, length, init.data());
+    } else {
+      a = gc::new_array(heap, layout, length);
+    }
+    r = reinterpret_cast<Ref>(a);
+    break;
+  }
+  default: { // array.new_fixed
+    std::vector<Slot> values = pop_slots(instr.b, [&](size_t) { return layout.elem; });
+    gc::ArrayObject* a = gc::new_array(heap, layout, instr.b);
+    if (a) gc::store_all(a, layout.elem, 0, instr.b, values.data());
+    r = reinterpret_cast<Ref>(a);
+    break;
+  }
+  }
+  if (r == kNullRef) return error_at(instr.offset, gc::kHeapLimit);
+  return r;
+}
+
+} // namespace
 
 Status eval_const_expr(const Instance& instance, ConstExpr expr, Slot out[2]) {
   const Module& module = *instance.module;
@@ -271,7 +331,16 @@ Status eval_const_expr(const Instance& instance, ConstExpr expr, Slot out[2]) {
     }
     case Op::RefNull: push(kNullRef); break;
     case Op::RefFunc: push(reinterpret_cast<Ref>(instance.functions[instr.a])); break;
-    case Op::RefI31: push((pop() & 0x7fffffffu) << 1 | 1); break;
+    case Op::RefI31: push(make_i31(static_cast<uint32_t>(pop()))); break;
+    case Op::StructNew:
+    case Op::StructNewDefault:
+    case Op::ArrayNew:
+    case Op::ArrayNewDefault:
+    case Op::ArrayNewFixed: {
+      KITE_TRY_ASSIGN(Ref r, new_object(instance, instr, stack));
+      push(r);
+      break;
+    }
     // Host and GC references share one representation, so converting between
     // the extern and any hierarchies keeps the reference as it is.
     case Op::AnyConvertExtern:

@@ -3,7 +3,7 @@
 // reads these in its hot paths (memory base and size, globals, tables).
 //
 // Values live in 64-bit slots. v128 takes two consecutive slots. A reference
-// is one slot holding a tagged pointer (see Ref below).
+// is one slot holding a tagged pointer (see gc/object.h).
 #pragma once
 
 #include <atomic>
@@ -14,29 +14,12 @@
 #include <string>
 #include <vector>
 
+#include "gc/object.h"
 #include "model/module.h"
+#include "support/storage_budget.h"
 #include "support/result.h"
 
 namespace kite {
-
-using Slot = uint64_t;
-
-// A reference value in one slot. 0 is null. Otherwise:
-//  - low bit 1: an i31 value, payload in bits 1..31 (ref.i31);
-//  - else a pointer to an object whose first field is an ObjectHeader, which
-//    says what it is (function, host/extern box, GC struct/array, exception).
-// A collector finds references precisely through the slot types recorded in
-// the translated code's stack maps, or conservatively by checking a slot's
-// value against the heap's object set.
-using Ref = uintptr_t;
-inline constexpr Ref kNullRef = 0;
-
-enum class ObjectKind : uint8_t { Function, Extern, Struct, Array, Exception };
-
-struct ObjectHeader {
-  ObjectKind kind;
-  uint32_t type_id = 0; // canonical type id (TypeRegistry) for functions/structs/arrays
-};
 
 struct Instance;
 struct Store;
@@ -63,7 +46,7 @@ struct FunctionCode {
 };
 
 struct Function {
-  ObjectHeader header{ObjectKind::Function, 0}; // header.type_id = canonical type
+  ObjectHeader header{ObjectKind::Function}; // header.type_id = canonical type
   // Execution state owned by the interpreter (lazily translated code), next
   // to the type id that call_indirect compares. `code` is published once
   // (atomically, by the interpreter) and deleted with the function; host
@@ -95,25 +78,8 @@ std::string function_name(const Function& fn);
 
 // A boxed host (externref) value: (ref.extern N) in scripts, embedder data.
 struct ExternObject {
-  ObjectHeader header{ObjectKind::Extern, 0};
+  ObjectHeader header{ObjectKind::Extern};
   uint64_t payload = 0;
-};
-
-// The bytes of linear memory and table storage one store may hold in all
-// (the embedder's cap, `kite run --max-memory`), shared by its memories and
-// tables: a grow that would pass it fails like any other refused grow.
-struct StorageBudget {
-  std::atomic<uint64_t> used{0};
-  uint64_t limit = ~uint64_t{0};
-
-  bool charge(uint64_t bytes) {
-    uint64_t now = used.load(std::memory_order_relaxed);
-    do {
-      if (bytes > limit - now) return false;
-    } while (!used.compare_exchange_weak(now, now + bytes, std::memory_order_relaxed));
-    return true;
-  }
-  void refund(uint64_t bytes) { used.fetch_sub(bytes, std::memory_order_relaxed); }
 };
 
 struct Memory {
@@ -157,15 +123,6 @@ struct Tag {
   uint32_t type_id = 0; // canonical type id
   const FuncType* type = nullptr;
   std::shared_ptr<FuncType> host_type;
-};
-
-// A thrown wasm exception (an exnref points here): its tag, compared by
-// identity (an imported tag is the exporter's object), and its payload in
-// the tag's parameter slots.
-struct Exception {
-  ObjectHeader header{ObjectKind::Exception, 0};
-  Tag* tag = nullptr;
-  std::vector<Slot> payload;
 };
 
 struct Instance {

@@ -2,7 +2,18 @@
 
 #include "runtime/memory.h"
 
+#include <cstdlib>
+#include <string_view>
+
 namespace kite {
+
+bool gc_stress_requested() {
+  static const bool requested = [] {
+    const char* value = std::getenv("KITE_GC_STRESS");
+    return value && *value && std::string_view(value) != "0";
+  }();
+  return requested;
+}
 
 Store::~Store() {
   for (auto& memory : memories_)
@@ -58,12 +69,39 @@ Tag* Store::new_tag() {
   return tags_.emplace_back(std::make_unique<Tag>()).get();
 }
 
-Exception* Store::new_exception(Tag* tag, const Slot* payload, size_t count) {
-  auto exception = std::make_unique<Exception>();
-  exception->tag = tag;
-  exception->payload.assign(payload, payload + count);
+void Store::report_roots(gc::Heap& heap) {
   std::lock_guard lock(mutex_);
-  return exceptions_.emplace_back(std::move(exception)).get();
+  for (const auto& global : globals_)
+    if (global->type.type.is_ref()) heap.mark_root(global->value[0]);
+  for (const auto& table : tables_)
+    heap.mark_roots(table->elements.data(), table->elements.size());
+  for (const auto& instance : instances_)
+    for (const std::vector<Ref>& segment : instance->elem_segments)
+      heap.mark_roots(segment.data(), segment.size());
+  heap.mark_roots(host_roots_.data(), host_roots_.size());
+}
+
+uint32_t Store::add_host_root(Ref r) {
+  std::lock_guard lock(mutex_);
+  if (free_host_roots_.empty()) {
+    host_roots_.push_back(r);
+    return static_cast<uint32_t>(host_roots_.size() - 1);
+  }
+  uint32_t index = free_host_roots_.back();
+  free_host_roots_.pop_back();
+  host_roots_[index] = r;
+  return index;
+}
+
+Ref Store::host_root(uint32_t index) {
+  std::lock_guard lock(mutex_);
+  return host_roots_[index];
+}
+
+void Store::release_host_root(uint32_t index) {
+  std::lock_guard lock(mutex_);
+  host_roots_[index] = kNullRef;
+  free_host_roots_.push_back(index);
 }
 
 Instance* Store::new_instance() {

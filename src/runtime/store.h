@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "gc/heap.h"
 #include "runtime/objects.h"
 #include "support/result.h"
 
@@ -21,15 +22,25 @@ struct StoreLimits {
   // All memories and tables of the store together, in bytes (a table
   // element counts as one pointer).
   uint64_t max_total_bytes = ~uint64_t{0};
+  // The GC heap alone (structs, arrays, exceptions), in bytes; it also
+  // counts towards max_total_bytes. Past it an allocation traps "out of
+  // memory: GC heap limit".
+  uint64_t max_gc_heap_bytes = uint64_t{4} << 30;
   // 32-bit memories reserve 8 GiB of address space each so that bounds
   // checks are free (faults become traps). Off: explicit checks and
   // memories no larger than their size (tools like valgrind need this).
   bool guard_pages = true;
 };
 
+// KITE_GC_STRESS=1 in the environment: collect at every GC allocation (for
+// testing that every root is found).
+bool gc_stress_requested();
+
 struct Store {
   explicit Store(StoreLimits limits = {}) : limits(limits) {
     budget.limit = limits.max_total_bytes;
+    heap_budget_.limit = limits.max_gc_heap_bytes;
+    heap.set_stress(gc_stress_requested());
   }
   ~Store();
   Store(const Store&) = delete;
@@ -43,16 +54,29 @@ struct Store {
   Result<Table*> new_table(const TableType& type, Ref init);
   Global* new_global(const GlobalType& type);
   Tag* new_tag();
-  // An exception object; lives until the store is destroyed (no collector
-  // yet: see "Exceptions" in docs/architecture.md).
-  Exception* new_exception(Tag* tag, const Slot* payload, size_t count);
   Instance* new_instance();
   // The extern box for `payload`; one box per payload, so equal payloads
   // give equal references.
   ExternObject* extern_box(uint64_t payload);
 
+  // Reports every reference the store holds to `heap` (Heap::mark_root):
+  // globals, tables, element segments and host roots. Frames are the
+  // interpreter's to report.
+  void report_roots(gc::Heap& heap);
+
+  // A reference the host keeps (api::Rooted): a root until released.
+  uint32_t add_host_root(Ref r);
+  void release_host_root(uint32_t index);
+  Ref host_root(uint32_t index);
+
   const StoreLimits limits;
   StorageBudget budget;
+
+private:
+  StorageBudget heap_budget_; // max_gc_heap_bytes
+
+public:
+  gc::Heap heap{heap_budget_, budget};
 
 private:
   std::mutex mutex_;
@@ -62,7 +86,8 @@ private:
   std::vector<std::unique_ptr<Table>> tables_;
   std::vector<std::unique_ptr<Global>> globals_;
   std::vector<std::unique_ptr<Tag>> tags_;
-  std::vector<std::unique_ptr<Exception>> exceptions_;
+  std::vector<Ref> host_roots_;
+  std::vector<uint32_t> free_host_roots_;
   std::vector<std::unique_ptr<Instance>> instances_;
   std::unordered_map<uint64_t, std::unique_ptr<ExternObject>> extern_boxes_;
 };

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -333,6 +334,14 @@ struct TryScope {
 
 // The translated form of one function (of one instance: memories, tables,
 // globals and callees are baked in as pointers).
+// The operand-stack slots holding references at the instruction starting at
+// word `pos`: stack_map_slots[first, first + count).
+struct StackMap {
+  uint32_t pos;
+  uint32_t first;
+  uint32_t count;
+};
+
 struct Code : FunctionCode {
   // What a call reads comes first, in one cache line.
   // Instructions. Word 0 of each holds its IrOp until the interpreter links
@@ -356,6 +365,17 @@ struct Code : FunctionCode {
   // Try scopes in the order they open (an inner scope after its outer one).
   std::vector<TryScope> try_scopes;
   std::vector<CatchClause> catches;
+  // GC roots (see "Garbage collection" in docs/architecture.md): the slots of
+  // reference-typed locals, which always hold a reference or null (entry
+  // zeroes them), and at every safe point (a call, an allocation, a throw)
+  // the operand-stack slots that hold references there, sorted by position.
+  std::vector<uint32_t> ref_locals;
+  std::vector<StackMap> stack_maps;
+  std::vector<uint32_t> stack_map_slots;
+  // The reference slots at the safe point whose instruction contains word
+  // `pos` - 1 (a caller's return address, or an allocating op's ip + 1),
+  // besides ref_locals.
+  std::span<const uint32_t> stack_map_at(uint32_t pos) const;
 
   // Before linking: gives instruction i the op `op` (a fused or other
   // variant of the same first op: the layout is unchanged).

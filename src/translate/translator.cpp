@@ -23,6 +23,7 @@
 #include <cassert>
 
 #include "binary/instr_reader.h"
+#include "gc/ops.h"
 #include "translate/accumulator.h"
 #include "translate/ir.h"
 #include "validate/validate.h"
@@ -42,6 +43,7 @@ struct Entry {
   bool high = false;  // the high half of a v128 (its low half is the entry below)
   uint32_t index = 0; // Indexed: the index slot, shifted left by `shift`
   uint32_t shift = 0;
+  bool ref = false; // a reference: a GC root wherever it is a Temp at a safe point
   // The slots this entry reads (none for Temp and Const entries).
   bool reads(uint32_t slot) const {
     switch (kind) {
@@ -89,7 +91,8 @@ struct Cond {
   uint32_t a = 0;
   uint32_t b = 0;   // slot (rr compare)
   uint64_t imm = 0; // immediate (Imm compare)
-  char form = 's';  // 's': slot test, 'r': slot-slot, 'i': slot-imm32, 'L': slot-imm64
+  char form = 's';  // 's': slot test, 'r': slot-slot, 'i': slot-imm32, 'L': slot-imm64,
+                    // 'c': slot, cast target (b), nullable (imm)
 };
 
 IrOp invert(IrOp op) {
@@ -100,6 +103,8 @@ IrOp invert(IrOp op) {
   case IrOp::BrIfI64Eqz: return IrOp::BrIfI64Nez;
   case IrOp::BrOnNull: return IrOp::BrOnNonNull;
   case IrOp::BrOnNonNull: return IrOp::BrOnNull;
+  case IrOp::BrOnCast: return IrOp::BrOnCastFail;
+  case IrOp::BrOnCastFail: return IrOp::BrOnCast;
 #define KITE_IR_CMP(Name, T, expr, Inverse)                                                        \
   case IrOp::BrIf##Name: return IrOp::BrIf##Inverse;                                               \
   case IrOp::BrIf##Name##Imm: return IrOp::BrIf##Inverse##Imm;
@@ -254,10 +259,15 @@ private:
     }
   }
   // The smallest slot range covering the declared locals not written first.
+  // Reference locals (and the hidden exnref locals of legacy trys) are
+  // zeroed whatever their first access: they are GC roots from the start.
   void entry_zero_range() {
     uint32_t first = ~0u, end = 0;
-    for (uint32_t i = 0; i < entry_access_.size(); ++i) {
-      if (entry_access_[i] == EntryAccess::WrittenFirst) continue;
+    const uint32_t params = code_->num_param_slots;
+    for (uint32_t i = 0; params + i < num_locals_; ++i) {
+      if (i < entry_access_.size() && entry_access_[i] == EntryAccess::WrittenFirst &&
+          !ref_slot_[params + i])
+        continue;
       first = std::min(first, i);
       end = i + 1;
     }
@@ -393,6 +403,17 @@ private:
     stack_.push_back(Entry{});
     return canon(stack_.size() - 1);
   }
+  uint32_t push_ref_temp() {
+    uint32_t slot = push_temp();
+    stack_.back().ref = true;
+    return slot;
+  }
+  // A local's value (lazily: the entry names its slot).
+  Entry local_entry(uint32_t slot) const {
+    Entry e{EntryKind::Local, slot, 0};
+    e.ref = ref_slot_[slot];
+    return e;
+  }
   // Pushes the two temps of a v128 and returns the first slot.
   uint32_t push_v128_temp() {
     uint32_t slot = push_temp();
@@ -433,7 +454,7 @@ private:
     Entry& e = stack_[pos];
     if (e.kind == EntryKind::Temp) return;
     emit_entry(canon(pos), e);
-    e = Entry{.high = e.high};
+    e = Entry{.high = e.high, .ref = e.ref};
   }
   // Writes the value of non-Temp entry `e` to `dst`.
   void emit_entry(uint32_t dst, const Entry& e) {
@@ -496,6 +517,10 @@ private:
     return stack_[stack_.size() - 1 - depth].kind == EntryKind::Const;
   }
   void push_const(uint64_t bits) { stack_.push_back(Entry{EntryKind::Const, 0, bits}); }
+  void push_ref_const(Ref r) {
+    push_const(r);
+    stack_.back().ref = true;
+  }
 
   // ---- control ----
   // Parameter and result counts of a block, in slots.
@@ -797,6 +822,10 @@ private:
     if (c.form == 'r') u32(c.b);
     if (c.form == 'i') u32(static_cast<uint32_t>(c.imm));
     if (c.form == 'L') u64(c.imm);
+    if (c.form == 'c') {
+      u32(c.b);
+      u32(static_cast<uint32_t>(c.imm));
+    }
     Patch p = jump_operand();
     return p;
   }
@@ -1123,9 +1152,37 @@ private:
   void push_temps(ValType t) {
     if (t.kind == ValKind::V128)
       push_v128_temp();
+    else if (t.is_ref())
+      push_ref_temp();
     else
       push_temp();
   }
+  // ---- GC safe points ----
+  // Begins `op`, an instruction during which a collection may run (it
+  // allocates or calls), recording its stack map: the reference temps on the
+  // stack (its operands popped, its results not pushed yet) and `extra`,
+  // operand slots it still reads.
+  void begin_safe_point(IrOp op, const std::vector<uint32_t>& extra = {}) {
+    std::vector<uint32_t> slots = extra;
+    for (size_t i = 0; i < stack_.size(); ++i)
+      if (stack_[i].ref && stack_[i].kind == EntryKind::Temp) slots.push_back(canon(i));
+    begin(op);
+    if (slots.empty()) return;
+    code_->stack_maps.push_back(StackMap{cur_start_,
+                                         static_cast<uint32_t>(code_->stack_map_slots.size()),
+                                         static_cast<uint32_t>(slots.size())});
+    code_->stack_map_slots.insert(code_->stack_map_slots.end(), slots.begin(), slots.end());
+  }
+  // The slots of the references among values of `types` laid out from `base`.
+  static std::vector<uint32_t> ref_slots(const std::vector<ValType>& types, uint32_t base) {
+    std::vector<uint32_t> slots;
+    for (const ValType& t : types) {
+      if (t.is_ref()) slots.push_back(base);
+      base += slot_count(t);
+    }
+    return slots;
+  }
+  Status translate_gc(const Instr& in);
   Status do_call(const Instr& in);
 
   static constexpr uint32_t kNone = ~0u;
@@ -1160,6 +1217,7 @@ private:
   // instruction (tracking stops there: entry_done_).
   std::vector<EntryAccess> entry_access_;
   bool entry_done_ = false;
+  std::vector<bool> ref_slot_; // per local slot: it holds a reference
 };
 
 Result<std::unique_ptr<Code>> Translator::run() {
@@ -1172,11 +1230,13 @@ Result<std::unique_ptr<Code>> Translator::run() {
   for (const ValType& t : type.params) {
     local_slots_.push_back(slot);
     slot += slot_count(t);
+    ref_slot_.resize(slot, t.is_ref());
   }
   for (const LocalGroup& g : module_.local_groups_of(decl_))
     for (uint32_t i = 0; i < g.count; ++i) {
       local_slots_.push_back(slot);
       slot += slot_count(g.type);
+      ref_slot_.resize(slot, g.type.is_ref());
     }
   local_slots_.push_back(slot);
   // Each legacy try gets a hidden local for the exception its catches hold
@@ -1209,6 +1269,9 @@ Result<std::unique_ptr<Code>> Translator::run() {
   code_->num_result_slots = slot_count(type.results);
   num_locals_ = slot;
   code_->num_local_slots = num_locals_;
+  ref_slot_.resize(num_locals_, true); // the legacy trys' exnref locals
+  for (uint32_t s = 0; s < num_locals_; ++s)
+    if (ref_slot_[s]) code_->ref_locals.push_back(s);
   max_slot_ = std::max(num_locals_, code_->num_result_slots);
   entry_access_.assign(next_exn_slot_ - code_->num_param_slots, EntryAccess::None);
   Ctrl func;
@@ -1292,7 +1355,7 @@ void Translator::emit_try_table_pads(Ctrl& c) {
       push_tag_params(clause.tag);
     }
     if (clause.kind == Kind::CatchRef || clause.kind == Kind::CatchAllRef)
-      out.exn_slot = push_temp();
+      out.exn_slot = push_ref_temp();
     scope_catches_[c.try_scope].push_back(out);
     emit_br(clause.label + 1); // labels count from outside the try_table
   }
@@ -1462,7 +1525,7 @@ void Translator::do_local_set(uint32_t local, bool tee) {
       set_unit(last_start_, last_dst_, local);
       last_dst_ = kNoDst; // the result is no longer a temp a compare-branch could fuse
       stack_.pop_back();
-      if (tee) stack_.push_back(Entry{EntryKind::Local, local, 0});
+      if (tee) stack_.push_back(local_entry(local));
       return;
     }
   }
@@ -1479,7 +1542,7 @@ void Translator::do_local_set(uint32_t local, bool tee) {
   }
   stack_.pop_back();
   if (tee)
-    stack_.push_back(value.kind == EntryKind::Const ? value : Entry{EntryKind::Local, local, 0});
+    stack_.push_back(value.kind == EntryKind::Const ? value : local_entry(local));
 }
 
 Status Translator::do_call(const Instr& in) {
@@ -1510,21 +1573,23 @@ Status Translator::do_call(const Instr& in) {
   uint32_t base = pop_args(num_params);
   uint32_t frame_need = std::max(num_params, num_results);
   if (frame_need > 0) canon(stack_.size() + frame_need - 1); // results must fit in the frame
+  // The callee may collect; a host callee reads its arguments from here.
+  const std::vector<uint32_t> args = ref_slots(type->params, base);
   switch (in.op) {
   case Op::Call:
-    begin(callee->host ? IrOp::CallHost : IrOp::Call);
+    begin_safe_point(callee->host ? IrOp::CallHost : IrOp::Call, args);
     ptr(callee);
     u32(base);
     ptr(code_->mem0);
     break;
   case Op::ReturnCall:
-    begin(IrOp::ReturnCall);
+    begin_safe_point(IrOp::ReturnCall, args);
     ptr(callee);
     u32(base);
     u32(num_params);
     break;
   case Op::CallIndirect:
-    begin(IrOp::CallIndirect);
+    begin_safe_point(IrOp::CallIndirect, args);
     ptr(inst_.tables[in.b]);
     u32(index_slot);
     u32(base);
@@ -1532,7 +1597,7 @@ Status Translator::do_call(const Instr& in) {
     ptr(code_->mem0);
     break;
   case Op::ReturnCallIndirect:
-    begin(IrOp::ReturnCallIndirect);
+    begin_safe_point(IrOp::ReturnCallIndirect, args);
     ptr(inst_.tables[in.b]);
     u32(index_slot);
     u32(base);
@@ -1540,13 +1605,13 @@ Status Translator::do_call(const Instr& in) {
     u32(num_params);
     break;
   case Op::CallRef:
-    begin(IrOp::CallRef);
+    begin_safe_point(IrOp::CallRef, args);
     u32(ref_slot);
     u32(base);
     ptr(code_->mem0);
     break;
   default:
-    begin(IrOp::ReturnCallRef);
+    begin_safe_point(IrOp::ReturnCallRef, args);
     u32(ref_slot);
     u32(base);
     u32(num_params);
@@ -1635,7 +1700,7 @@ Status Translator::translate_instr(const Instr& in) {
     const Tag* tag = inst_.tags[in.a];
     uint32_t n = slot_count(tag->type->params);
     uint32_t base = pop_args(n);
-    begin(IrOp::Throw);
+    begin_safe_point(IrOp::Throw, ref_slots(tag->type->params, base));
     ptr(tag);
     u32(base);
     u32(n);
@@ -1693,7 +1758,8 @@ Status Translator::translate_instr(const Instr& in) {
     uint32_t b = pop_slot();
     uint32_t a = pop_slot();
     begin(IrOp::Select);
-    dst_operand(push_temp());
+    dst_operand(in.op == Op::SelectT && in.select_types[0].is_ref() ? push_ref_temp()
+                                                                       : push_temp());
     u32(cond);
     u32(a);
     u32(b);
@@ -1703,7 +1769,7 @@ Status Translator::translate_instr(const Instr& in) {
   // ---- variables ----
   case Op::LocalGet: {
     uint32_t slot = local_slots_[in.a];
-    stack_.push_back(Entry{EntryKind::Local, slot, 0});
+    stack_.push_back(local_entry(slot));
     if (local_slots_[in.a + 1] - slot == 2)
       stack_.push_back(Entry{EntryKind::Local, slot + 1, 0, true});
     return {};
@@ -1721,7 +1787,7 @@ Status Translator::translate_instr(const Instr& in) {
     Global* g = inst_.globals[in.a];
     bool v128 = g->type.type.kind == ValKind::V128;
     begin(v128 ? IrOp::V128GlobalGet : IrOp::GlobalGet);
-    dst_operand(v128 ? push_v128_temp() : push_temp());
+    dst_operand(v128 ? push_v128_temp() : g->type.type.is_ref() ? push_ref_temp() : push_temp());
     ptr(g);
     return {};
   }
@@ -1822,7 +1888,7 @@ Status Translator::translate_instr(const Instr& in) {
   case Op::TableGet: {
     uint32_t index = pop_slot();
     begin(IrOp::TableGet);
-    dst_operand(push_temp());
+    dst_operand(push_ref_temp());
     u32(index);
     ptr(inst_.tables[in.a]);
     return {};
@@ -1851,8 +1917,8 @@ Status Translator::translate_instr(const Instr& in) {
     ptr(inst_.tables[in.a]);
     return {};
   }
-  case Op::RefNull: push_const(kNullRef); return {};
-  case Op::RefFunc: push_const(reinterpret_cast<uintptr_t>(inst_.functions[in.a])); return {};
+  case Op::RefNull: push_ref_const(kNullRef); return {};
+  case Op::RefFunc: push_ref_const(reinterpret_cast<Ref>(inst_.functions[in.a])); return {};
   case Op::RefIsNull: do_unary(IrOp::RefIsNull); return {};
   case Op::RefEq: do_binary(IrOp::I64Eq); return {};
   case Op::RefAsNonNull: {
@@ -1870,8 +1936,8 @@ Status Translator::translate_instr(const Instr& in) {
     uint32_t slot = stack_[top].kind == EntryKind::Local ? stack_[top].local : canon(top);
     stack_.pop_back();
     do_cond_br(Cond{IrOp::BrOnNull, slot}, in.a);
-    stack_.push_back(Entry{EntryKind::Local, slot, 0});
-    if (slot >= num_locals_) stack_.back() = Entry{}; // it was a temp in its own slot
+    stack_.push_back(slot >= num_locals_ ? Entry{} : local_entry(slot));
+    stack_.back().ref = true; // a temp in its own slot, or a reference local
     return {};
   }
   case Op::BrOnNonNull: {
@@ -2039,9 +2105,11 @@ Status Translator::translate_atomic(const Instr& in) {
     do_atomic(IrOp::Name, IrOp::Name##Checked, in.mem, 2, true);                                   \
     return {};
 #include "translate/ir_ops.def"
-  default: return error_at(in.offset, "unsupported instruction " + std::string(op_name(in.op)));
+  default: return translate_gc(in);
   }
 }
+
+#include "translate/translate_gc.inc"
 
 } // namespace
 
