@@ -28,7 +28,9 @@ namespace {
 // safely, only abort, which libFuzzer's -timeout already does; the static
 // bound keeps every run short instead, so real hangs stay findings.
 constexpr uint64_t kMaxInstructions = 1'000'000;
-constexpr StoreLimits kLimits{uint64_t{16} << 20, 100'000};
+constexpr StoreLimits kLimits{.max_memory_bytes = uint64_t{16} << 20,
+                              .max_table_elements = 100'000,
+                              .max_gc_heap_bytes = uint64_t{64} << 20};
 
 bool never_returns_in_bounded_time(Op op) {
   switch (op) {

@@ -160,6 +160,30 @@ private:
   uint64_t bits_[2];
 };
 
+// A reference the host keeps across calls into wasm. A Value holding a
+// struct, array or exception reference does not keep its object alive: the
+// next call into the store may collect it. A Rooted does, until it is
+// destroyed (then the reference is the collector's again).
+class Rooted {
+public:
+  Rooted() = default;
+  Rooted(Store& store, const Value& value);
+  ~Rooted();
+  Rooted(Rooted&& other) noexcept;
+  Rooted& operator=(Rooted&& other) noexcept;
+  Rooted(const Rooted&) = delete;
+  Rooted& operator=(const Rooted&) = delete;
+
+  // The reference, with the static type it was rooted with.
+  Value value() const;
+
+private:
+  void release();
+  kite::Store* store_ = nullptr;
+  uint32_t index_ = 0;
+  ValType type_{};
+};
+
 // A host function: reads `args` (typed as the FuncType's params) and writes
 // `results` (pre-sized, one per result type). Returning an Error traps.
 using HostFunction = std::function<Status(std::span<const Value> args, std::span<Value> results)>;

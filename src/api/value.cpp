@@ -1,6 +1,7 @@
 // kite::api::Value: typed values and their mapping to interpreter slots.
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include "kite/kite.h"
 #include "runtime/objects.h"
@@ -116,6 +117,33 @@ std::string Value::to_string() const {
   case RefKind::Exception: return "ref.exn";
   }
   return "ref";
+}
+
+Rooted::Rooted(Store& store, const Value& value)
+    : store_(&store.raw()), index_(store.raw().add_host_root(value.ref())), type_(value.type()) {}
+
+Rooted::~Rooted() { release(); }
+
+Rooted::Rooted(Rooted&& other) noexcept
+    : store_(std::exchange(other.store_, nullptr)), index_(other.index_), type_(other.type_) {}
+
+Rooted& Rooted::operator=(Rooted&& other) noexcept {
+  if (this != &other) {
+    release();
+    store_ = std::exchange(other.store_, nullptr);
+    index_ = other.index_;
+    type_ = other.type_;
+  }
+  return *this;
+}
+
+void Rooted::release() {
+  if (store_) store_->release_host_root(index_);
+  store_ = nullptr;
+}
+
+Value Rooted::value() const {
+  return store_ ? Value::ref(type_, store_->host_root(index_)) : Value::null(type_);
 }
 
 } // namespace kite::api

@@ -822,15 +822,6 @@ TEST(InterpExecution, HostFunctionsTrapAndReenter) {
   EXPECT_EQ((*again)[0].i32(), 3);
 }
 
-TEST(InterpExecution, UnsupportedInstructionTrapsWithItsName) {
-  Running r(R"((module (type $s (struct))
-    (func (export "new") (drop (struct.new $s)))))");
-  auto result = r.func("new").call({});
-  ASSERT_FALSE(result.ok());
-  EXPECT_NE(result.error().message.find("unsupported instruction struct.new"), std::string::npos)
-      << result.error().message;
-}
-
 TEST(InterpExecution, ExceptionsUnwindFramesAndEscapeAsExceptionErrors) {
   Running r(R"((module (tag $e (param i32 i64))
     (func $thrower (param i32) (if (local.get 0) (then (throw $e (local.get 0) (i64.const 7)))))
