@@ -13,24 +13,6 @@ namespace kite::gc {
 namespace {
 
 constexpr size_t kChunkBytes = size_t{256} << 10;
-constexpr uint32_t kMaxSmall = 2048;
-// Cell sizes: every 8 bytes to 128, then four classes per doubling.
-constexpr std::array kClassSizes = {16u,  24u,  32u,  40u,  48u,  56u,  64u,   72u,   80u,  88u,
-                                    96u,  104u, 112u, 120u, 128u, 160u, 192u,  224u,  256u, 320u,
-                                    384u, 448u, 512u, 640u, 768u, 896u, 1024u, 1280u, 1536u,
-                                    1792u, 2048u};
-constexpr auto kClassOf = [] { // by size / 8, rounded up
-  std::array<uint8_t, kMaxSmall / 8 + 1> table{};
-  size_t c = 0;
-  for (size_t units = 0; units < table.size(); ++units) {
-    while (kClassSizes[c] < units * 8)
-      ++c;
-    table[units] = static_cast<uint8_t>(c);
-  }
-  return table;
-}();
-
-void*& next_free(void* cell) { return *reinterpret_cast<void**>(static_cast<char*>(cell) + 8); }
 
 } // namespace
 
@@ -38,11 +20,10 @@ struct Heap::Chunk {
   uint8_t* cells;
   uint32_t cell_size;
   uint32_t capacity; // cells
-  uint32_t carved;   // cells handed out at least once (the rest were never touched)
 };
 
 Heap::Heap(StorageBudget& own, StorageBudget& shared)
-    : own_budget_(own), shared_budget_(shared), classes_(kClassSizes.size()) {
+    : own_budget_(own), shared_budget_(shared) {
   for (size_t c = 0; c < kClassSizes.size(); ++c)
     classes_[c].cell_size = kClassSizes[c];
 }
@@ -79,7 +60,7 @@ Heap::Chunk* Heap::new_chunk(uint32_t cell_size) {
   }
   heap_bytes_ += kChunkBytes;
   return new Chunk{static_cast<uint8_t*>(memory), cell_size,
-                   static_cast<uint32_t>(kChunkBytes / cell_size), 0};
+                   static_cast<uint32_t>(kChunkBytes / cell_size)};
 }
 
 void Heap::release_chunk(Chunk* chunk) {
@@ -89,41 +70,31 @@ void Heap::release_chunk(Chunk* chunk) {
   delete chunk;
 }
 
-void* Heap::allocate(size_t bytes, ObjectKind kind, uint32_t type_id) {
-  std::lock_guard lock(mutex_);
+void* Heap::allocate_slow(size_t bytes, ObjectKind kind, uint32_t type_id) {
+  lock();
   void* cell;
   uint32_t cls = 0;
   if (bytes <= kMaxSmall) {
     cls = kClassOf[(bytes + 7) / 8];
-    cell = allocate_small(cls, bytes);
+    cell = carve(classes_[cls]);
   } else {
     cell = allocate_large(bytes);
   }
-  if (!cell) return nullptr;
-  auto* h = static_cast<ObjectHeader*>(cell);
-  *h = ObjectHeader{kind, 0, static_cast<uint16_t>(cls), type_id};
+  if (cell) *static_cast<ObjectHeader*>(cell) = ObjectHeader{kind, 0, static_cast<uint16_t>(cls), type_id};
+  unlock();
   return cell;
 }
 
-void* Heap::allocate_small(uint32_t cls, size_t bytes) {
-  SizeClass& c = classes_[cls];
-  void* cell = c.free;
-  if (cell) {
-    c.free = next_free(cell);
-    std::memset(cell, 0, c.cell_size);
-  } else {
-    if (!c.bump || c.bump->carved == c.bump->capacity) {
-      Chunk* chunk = new_chunk(c.cell_size);
-      if (!chunk) return nullptr;
-      c.chunks.push_back(chunk);
-      c.bump = chunk;
-    }
-    // Never handed out: still zero from mmap.
-    cell = c.bump->cells + size_t{c.bump->carved++} * c.cell_size;
-  }
-  (void)bytes;
-  allocated_since_collection_ += c.cell_size;
-  return cell;
+// A new chunk to carve cells from, and its first cell (zero from mmap).
+void* Heap::carve(SizeClass& c) {
+  Chunk* chunk = new_chunk(c.cell_size);
+  if (!chunk) return nullptr;
+  c.chunks.push_back(chunk);
+  c.bump = chunk;
+  c.bump_next = chunk->cells + c.cell_size;
+  c.bump_end = chunk->cells + size_t{chunk->capacity} * c.cell_size;
+  note_allocated(c.cell_size);
+  return chunk->cells;
 }
 
 void* Heap::allocate_large(size_t bytes) {
@@ -135,7 +106,7 @@ void* Heap::allocate_large(size_t bytes) {
   }
   large_.push_back({object, bytes});
   heap_bytes_ += bytes;
-  allocated_since_collection_ += bytes;
+  note_allocated(bytes);
   return object;
 }
 
@@ -185,7 +156,11 @@ void Heap::sweep() {
       void* chunk_head = nullptr;
       void** chunk_tail = &chunk_head;
       uint32_t live_cells = 0;
-      for (uint32_t i = 0; i < chunk->carved; ++i) {
+      // Cells past the bump pointer were never handed out.
+      const uint32_t carved =
+          chunk == c.bump ? static_cast<uint32_t>((c.bump_next - chunk->cells) / c.cell_size)
+                          : chunk->capacity;
+      for (uint32_t i = 0; i < carved; ++i) {
         uint8_t* cell = chunk->cells + size_t{i} * c.cell_size;
         auto* h = reinterpret_cast<ObjectHeader*>(cell);
         if (h->kind != ObjectKind::Free && h->marked) {
@@ -228,7 +203,7 @@ void Heap::sweep() {
     return true;
   });
   live_bytes_ = live;
-  allocated_since_collection_ = 0;
+  allocated_since_collection_.store(0, std::memory_order_relaxed);
   trigger_ = std::max<uint64_t>(kMinTrigger, live);
   ++collections_;
 }

@@ -16,10 +16,12 @@
 // meanwhile (the interpreter's rule: see interp.cpp, collect_garbage).
 #pragma once
 
-#include <cstddef>
+#include <array>
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
-#include <mutex>
+#include <cstring>
+#include <thread>
 #include <vector>
 
 #include "gc/object.h"
@@ -36,15 +38,65 @@ public:
   Heap(const Heap&) = delete;
   Heap& operator=(const Heap&) = delete;
 
-  // A zeroed object of `bytes` (header included) with its header set, or
-  // null when the store's budget refuses the memory. Never collects.
-  void* allocate(size_t bytes, ObjectKind kind, uint32_t type_id);
+  static constexpr size_t kMinTrigger = size_t{16} << 20;
+  static constexpr uint32_t kMaxSmall = 2048; // larger objects are allocated one by one
+
+  // An object of `bytes` (header included) with its header set, its body
+  // zeroed unless `zero` is false (the caller then writes all of it), or
+  // null when a budget refuses the memory. Never collects.
+  void* allocate(size_t bytes, ObjectKind kind, uint32_t type_id, bool zero = true) {
+    if (bytes <= kMaxSmall) [[likely]] {
+      const uint32_t cls = kClassOf[(bytes + 7) / 8];
+      SizeClass& c = classes_[cls];
+      lock();
+      void* cell = c.free;
+      bool fresh = false; // never handed out: still zero from mmap
+      if (cell) [[likely]] {
+        c.free = next_free(cell);
+      } else if (c.bump_next != c.bump_end) {
+        cell = c.bump_next;
+        c.bump_next += c.cell_size;
+        fresh = true;
+      }
+      if (cell) [[likely]] {
+        note_allocated(c.cell_size);
+        // The header first, under the lock: a sweep takes a cell marked
+        // Free for its own.
+        *static_cast<ObjectHeader*>(cell) =
+            ObjectHeader{kind, 0, static_cast<uint16_t>(cls), type_id};
+        unlock();
+        if (zero && !fresh) std::memset(static_cast<char*>(cell) + 8, 0, c.cell_size - 8);
+        return cell;
+      }
+      unlock();
+    }
+    return allocate_slow(bytes, kind, type_id);
+  }
 
   bool collection_due() const {
-    return (allocated_since_collection_ >= trigger_ || stress_) &&
+    return (allocated_since_collection_.load(std::memory_order_relaxed) >= trigger_ || stress_) &&
            paused_.load(std::memory_order_relaxed) == 0;
   }
-  // While one exists, no collection is due: instantiation holds references
+
+  // Runs a collection (unless paused): `report_roots(heap)` calls mark_root
+  // for every root.
+  template <class ReportRoots> void collect(ReportRoots&& report_roots) {
+    lock();
+    if (paused_.load() == 0) {
+      report_roots(*this);
+      trace();
+      sweep();
+    }
+    unlock();
+  }
+  // A root (during collect): null, i31 and store-owned objects are ignored.
+  void mark_root(Ref r) { mark(r); }
+  void mark_roots(const Slot* slots, size_t count) {
+    for (size_t i = 0; i < count; ++i)
+      mark(slots[i]);
+  }
+
+  // While one exists, no collection runs: instantiation holds references
   // only its constant-expression evaluator knows about.
   class Pause {
   public:
@@ -57,36 +109,39 @@ public:
     Heap& heap_;
   };
 
-  // Runs a collection: `report_roots(heap)` calls mark_root for every root.
-  template <class ReportRoots> void collect(ReportRoots&& report_roots) {
-    std::lock_guard lock(mutex_);
-    report_roots(*this);
-    trace();
-    sweep();
-  }
-  // A root (during collect): null, i31 and store-owned objects are ignored.
-  void mark_root(Ref r) { mark(r); }
-  void mark_roots(const Slot* slots, size_t count) {
-    for (size_t i = 0; i < count; ++i)
-      mark(slots[i]);
-  }
-
   // Stress mode (KITE_GC_STRESS): every allocation finds a collection due.
   void set_stress(bool on) { stress_ = on; }
-  bool stress() const { return stress_; }
 
   uint64_t collections() const { return collections_; }
   uint64_t live_bytes() const { return live_bytes_; }
   uint64_t heap_bytes() const { return heap_bytes_; }
 
-  static constexpr size_t kMinTrigger = size_t{16} << 20;
-
 private:
+  // Cell sizes: every 8 bytes to 128, then four classes per doubling.
+  static constexpr std::array<uint32_t, 31> kClassSizes = {
+      16,  24,  32,  40,  48,  56,  64,  72,  80,  88,   96,   104,  112,  120,  128, 160,
+      192, 224, 256, 320, 384, 448, 512, 640, 768, 896, 1024, 1280, 1536, 1792, 2048};
+  static constexpr auto kClassOf = [] { // by size / 8, rounded up
+    std::array<uint8_t, kMaxSmall / 8 + 1> table{};
+    size_t c = 0;
+    for (size_t units = 0; units < table.size(); ++units) {
+      while (kClassSizes[c] < units * 8)
+        ++c;
+      table[units] = static_cast<uint8_t>(c);
+    }
+    return table;
+  }();
+  static void*& next_free(void* cell) {
+    return *reinterpret_cast<void**>(static_cast<char*>(cell) + 8);
+  }
+
   struct Chunk;
   struct SizeClass {
     uint32_t cell_size = 0;
-    void* free = nullptr;           // free cells, linked through their second word
-    Chunk* bump = nullptr;          // the chunk new cells are carved from
+    void* free = nullptr;  // free cells, linked through their second word
+    Chunk* bump = nullptr; // the chunk new cells are carved from: [bump_next, bump_end)
+    uint8_t* bump_next = nullptr;
+    uint8_t* bump_end = nullptr;
     std::vector<Chunk*> chunks;
   };
   struct Large {
@@ -94,8 +149,24 @@ private:
     size_t bytes;
   };
 
-  void* allocate_small(uint32_t cls, size_t bytes);
+  // A spin lock: allocation holds it for a few instructions, and it is
+  // almost never contended.
+  void lock() {
+    while (locked_.exchange(true, std::memory_order_acquire))
+      while (locked_.load(std::memory_order_relaxed))
+        std::this_thread::yield();
+  }
+  void unlock() { locked_.store(false, std::memory_order_release); }
+  void note_allocated(uint64_t bytes) {
+    allocated_since_collection_.store(
+        allocated_since_collection_.load(std::memory_order_relaxed) + bytes,
+        std::memory_order_relaxed);
+  }
+  void* allocate_slow(size_t bytes, ObjectKind kind, uint32_t type_id);
+  void* carve(SizeClass& c);
   void* allocate_large(size_t bytes);
+  bool charge(uint64_t bytes);
+  void refund(uint64_t bytes);
   Chunk* new_chunk(uint32_t cell_size);
   void release_chunk(Chunk* chunk);
   void mark(Ref r) {
@@ -108,16 +179,13 @@ private:
   void trace();
   void sweep();
 
-  std::mutex mutex_;
-  bool charge(uint64_t bytes);
-  void refund(uint64_t bytes);
-
+  std::atomic<bool> locked_{false};
   StorageBudget& own_budget_;
   StorageBudget& shared_budget_;
-  std::vector<SizeClass> classes_;
+  std::array<SizeClass, kClassSizes.size()> classes_;
   std::vector<Large> large_;
   std::vector<ObjectHeader*> mark_stack_;
-  uint64_t allocated_since_collection_ = 0;
+  std::atomic<uint64_t> allocated_since_collection_{0};
   uint64_t trigger_ = kMinTrigger;
   uint64_t live_bytes_ = 0;
   uint64_t heap_bytes_ = 0; // chunks and large objects held

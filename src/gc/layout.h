@@ -34,6 +34,9 @@ struct TypeLayout {
   uint32_t size = 0;
   std::vector<FieldLayout> fields;
   std::vector<uint32_t> ref_offsets;
+  // Every field is 8 bytes (i64, f64, a reference), one after the other:
+  // struct.new copies its operand slots as they are.
+  bool slot_fields = false;
   // Array: its elements.
   Rep elem = Rep::I32;
   uint32_t elem_size = 0;

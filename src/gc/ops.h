@@ -73,8 +73,13 @@ inline ArrayObject* as_array(Ref r) { return reinterpret_cast<ArrayObject*>(r); 
 // struct.new (values: one slot per field in order, two for v128) or, with
 // values null, struct.new_default. Null when the heap refuses the memory.
 inline Ref new_struct(Heap& heap, const TypeLayout& l, const Slot* values) {
-  auto* object = static_cast<uint8_t*>(heap.allocate(l.size, ObjectKind::Struct, l.type_id));
+  auto* object = static_cast<uint8_t*>(
+      heap.allocate(l.size, ObjectKind::Struct, l.type_id, /*zero=*/values == nullptr));
   if (!object || !values) return reinterpret_cast<Ref>(object);
+  if (l.slot_fields) {
+    std::memcpy(object + kStructFieldsOffset, values, l.fields.size() * sizeof(Slot));
+    return reinterpret_cast<Ref>(object);
+  }
   for (const FieldLayout& f : l.fields) {
     store(f.rep, object + f.offset, values);
     values += rep_slots(f.rep);
@@ -82,11 +87,13 @@ inline Ref new_struct(Heap& heap, const TypeLayout& l, const Slot* values) {
   return reinterpret_cast<Ref>(object);
 }
 
-// An array of `length` zeroed elements (array.new_default); null when the
-// heap refuses it (also when it could never fit: 2^32 16-byte elements).
-inline ArrayObject* new_array(Heap& heap, const TypeLayout& l, uint32_t length) {
+// An array of `length` elements, zeroed (array.new_default) unless `zero` is
+// false (the caller writes every element); null when the heap refuses it
+// (also when it could never fit: 2^32 16-byte elements).
+inline ArrayObject* new_array(Heap& heap, const TypeLayout& l, uint32_t length, bool zero = true) {
   const uint64_t bytes = kArrayElementsOffset + uint64_t{length} * l.elem_size;
-  auto* array = static_cast<ArrayObject*>(heap.allocate(bytes, ObjectKind::Array, l.type_id));
+  auto* array =
+      static_cast<ArrayObject*>(heap.allocate(bytes, ObjectKind::Array, l.type_id, zero));
   if (array) array->length = length;
   return array;
 }

@@ -333,7 +333,7 @@ template <class Make>
                                            const Slot* payload, uint32_t count) {
   const Ref r = allocate_object(st, fp, ip, [&](gc::Heap& heap) {
     auto* exn = static_cast<Exception*>(
-        heap.allocate(sizeof(Exception) + count * sizeof(Slot), ObjectKind::Exception, 0));
+        heap.allocate(sizeof(Exception) + count * sizeof(Slot), ObjectKind::Exception, 0, false));
     if (exn) {
       exn->tag = tag;
       exn->params = tag->type;
