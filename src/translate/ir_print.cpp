@@ -2,9 +2,11 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <string>
 #include <utility>
 #include <vector>
 
+#include "gc/layout.h"
 #include "translate/ir.h"
 
 namespace kite::ir {
@@ -97,6 +99,22 @@ const char* fusion_note(IrOp pair) {
                          : "fused with the next";
 }
 
+// GC ops whose pointer operand is a gc::TypeLayout.
+bool has_type_layout(IrOp op) {
+  switch (op) {
+  case IrOp::StructNew:
+  case IrOp::StructNewDefault:
+  case IrOp::ArrayNew:
+  case IrOp::ArrayNewDefault:
+  case IrOp::ArrayNewFixed:
+  case IrOp::ArrayNewData:
+  case IrOp::ArrayNewElem:
+  case IrOp::ArrayFill:
+  case IrOp::ArrayInitData: return true;
+  default: return false;
+  }
+}
+
 } // namespace
 
 std::string print(const Code& code) {
@@ -105,6 +123,12 @@ std::string print(const Code& code) {
   std::snprintf(buf, sizeof buf, "; params %u, locals %u, frame %u slots\n", code.num_param_slots,
                 code.num_local_slots, code.frame_slots);
   out += buf;
+  if (!code.ref_locals.empty()) {
+    out += "; reference locals (GC roots):";
+    for (uint32_t slot : code.ref_locals)
+      out += " s" + std::to_string(slot);
+    out += '\n';
+  }
   for (size_t i = 0; i < code.instr_starts.size(); ++i) {
     uint32_t start = code.instr_starts[i];
     const uint64_t* ip = &code.words[start];
@@ -129,7 +153,12 @@ std::string print(const Code& code) {
         k += 2;
         break;
       case 'p':
-        std::snprintf(buf, sizeof buf, " @%llx", static_cast<unsigned long long>(unit64(ip, k)));
+        if (has_type_layout(unfused(op))) { // a struct or array type, by canonical id
+          std::snprintf(buf, sizeof buf, " type#%u",
+                        reinterpret_cast<const gc::TypeLayout*>(unit64(ip, k))->type_id);
+        } else {
+          std::snprintf(buf, sizeof buf, " @%llx", static_cast<unsigned long long>(unit64(ip, k)));
+        }
         k += 2;
         break;
       case 'n': {
@@ -171,6 +200,12 @@ std::string print(const Code& code) {
       std::snprintf(buf, sizeof buf, "a loop in one handler with the next %s",
                     kNext[fused_span(op) - 2]);
       add_note(buf);
+    }
+    if (auto roots = code.stack_map_at(start + 1); !roots.empty()) {
+      std::string list = "GC roots";
+      for (uint32_t slot : roots)
+        list += " s" + std::to_string(slot);
+      add_note(list.c_str());
     }
     if (!notes.empty()) out += "  " + notes;
     out += '\n';

@@ -188,13 +188,22 @@ TEST(InterpGc, LiveDataPastTheLimitTraps) {
 }
 
 TEST(InterpGc, GcOpsPrintInTheIr) {
-  Running r(R"((module (type $p (struct (field (mut i32))))
-    (func (export "f") (param (ref $p)) (result i32)
+  Running r(R"((module (type $p (struct (field (mut i32)) (field anyref)))
+    (func $g (param i32) (result i32) (local.get 0))
+    (func (export "f") (param (ref $p)) (result i32) (local $q (ref null $p))
       (struct.set $p 0 (local.get 0) (i32.const 3))
-      (struct.get $p 0 (local.get 0)))))");
+      (local.set $q (struct.new $p (i32.const 1) (local.get 0)))
+      (struct.get $p 0 (local.get 0))
+      (call $g (i32.const 2))
+      (i32.add))))");
   const std::string ir = r.ir("f");
+  EXPECT_NE(ir.find("reference locals (GC roots): s0 s1"), std::string::npos) << ir;
   EXPECT_NE(ir.find("StructSetI32"), std::string::npos) << ir;
   EXPECT_NE(ir.find("StructGetI32"), std::string::npos) << ir;
+  EXPECT_NE(ir.find("StructNew"), std::string::npos) << ir;
+  EXPECT_NE(ir.find("type#"), std::string::npos) << ir;
+  // struct.new reads its reference field (a copy of local 0) from a temp.
+  EXPECT_NE(ir.find("GC roots s3"), std::string::npos) << ir;
 }
 
 } // namespace
