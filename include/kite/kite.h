@@ -101,6 +101,15 @@ public:
 
   kite::Store& raw() { return *store_; }
 
+  // The GC heap: collections so far, bytes alive after the last one, bytes
+  // the heap holds now (chunks and large objects).
+  struct GcStats {
+    uint64_t collections = 0;
+    uint64_t live_bytes = 0;
+    uint64_t heap_bytes = 0;
+  };
+  GcStats gc_stats() const;
+
 private:
   std::unique_ptr<kite::Store> store_;
 };

@@ -52,6 +52,11 @@ Store::Store(const Engine& engine)
 
 Store::~Store() = default;
 
+Store::GcStats Store::gc_stats() const {
+  const gc::Heap& heap = store_->heap;
+  return {heap.collections(), heap.live_bytes(), heap.heap_bytes()};
+}
+
 // ---- Func ----
 
 Func Func::host(Store& store, FuncType type, HostFunction fn) {

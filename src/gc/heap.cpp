@@ -31,7 +31,9 @@ Heap::Heap(StorageBudget& own, StorageBudget& shared)
 Heap::~Heap() {
   for (SizeClass& cls : classes_)
     for (Chunk* chunk : cls.chunks)
-      release_chunk(chunk);
+      unmap_chunk(chunk);
+  for (Chunk* chunk : spare_)
+    unmap_chunk(chunk);
   for (const Large& l : large_) {
     std::free(l.object);
     refund(l.bytes);
@@ -51,6 +53,14 @@ void Heap::refund(uint64_t bytes) {
 }
 
 Heap::Chunk* Heap::new_chunk(uint32_t cell_size) {
+  const uint32_t capacity = static_cast<uint32_t>(kChunkBytes / cell_size);
+  if (!spare_.empty()) {
+    Chunk* chunk = spare_.back();
+    spare_.pop_back();
+    chunk->cell_size = cell_size;
+    chunk->capacity = capacity;
+    return chunk;
+  }
   if (!charge(kChunkBytes)) return nullptr;
   void* memory =
       mmap(nullptr, kChunkBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -59,18 +69,29 @@ Heap::Chunk* Heap::new_chunk(uint32_t cell_size) {
     return nullptr;
   }
   heap_bytes_ += kChunkBytes;
-  return new Chunk{static_cast<uint8_t*>(memory), cell_size,
-                   static_cast<uint32_t>(kChunkBytes / cell_size)};
+  return new Chunk{static_cast<uint8_t*>(memory), cell_size, capacity};
 }
 
+// An empty chunk: kept for reuse while the spares hold less than a
+// collection's worth of allocation (the next cycle would map as much again,
+// and faulting fresh pages in cost more system time than the program's own
+// work in an allocation-heavy loop), else returned to the system.
 void Heap::release_chunk(Chunk* chunk) {
+  if (spare_.size() < kMaxSpareChunks) {
+    spare_.push_back(chunk);
+    return;
+  }
+  unmap_chunk(chunk);
+}
+
+void Heap::unmap_chunk(Chunk* chunk) {
   munmap(chunk->cells, kChunkBytes);
   refund(kChunkBytes);
   heap_bytes_ -= kChunkBytes;
   delete chunk;
 }
 
-void* Heap::allocate_slow(size_t bytes, ObjectKind kind, uint32_t type_id) {
+void* Heap::allocate_slow(size_t bytes, ObjectKind kind, uint32_t type_id, bool zero) {
   lock();
   void* cell;
   uint32_t cls = 0;
@@ -80,12 +101,15 @@ void* Heap::allocate_slow(size_t bytes, ObjectKind kind, uint32_t type_id) {
   } else {
     cell = allocate_large(bytes);
   }
-  if (cell) *static_cast<ObjectHeader*>(cell) = ObjectHeader{kind, 0, static_cast<uint16_t>(cls), type_id};
+  if (cell)
+    *static_cast<ObjectHeader*>(cell) = ObjectHeader{kind, 0, static_cast<uint16_t>(cls), type_id};
   unlock();
+  if (cell && bytes <= kMaxSmall && zero)
+    std::memset(static_cast<char*>(cell) + 8, 0, classes_[cls].cell_size - 8);
   return cell;
 }
 
-// A new chunk to carve cells from, and its first cell (zero from mmap).
+// A new chunk to carve cells from, and its first cell.
 void* Heap::carve(SizeClass& c) {
   Chunk* chunk = new_chunk(c.cell_size);
   if (!chunk) return nullptr;

@@ -7,7 +7,7 @@
 // collection marks from the roots its caller reports (mark_root), traces
 // through the objects' layouts with an explicit stack, then sweeps: each
 // unmarked cell goes on its class's free list, chunks left empty go back to
-// the system. A collection is due when the bytes allocated since the last
+// the system (but for a few spares kept for reuse). A collection is due when the bytes allocated since the last
 // one reach the live bytes it left (at least kMinTrigger): the heap grows to
 // about twice its live data before it collects again.
 //
@@ -50,13 +50,11 @@ public:
       SizeClass& c = classes_[cls];
       lock();
       void* cell = c.free;
-      bool fresh = false; // never handed out: still zero from mmap
       if (cell) [[likely]] {
         c.free = next_free(cell);
       } else if (c.bump_next != c.bump_end) {
         cell = c.bump_next;
         c.bump_next += c.cell_size;
-        fresh = true;
       }
       if (cell) [[likely]] {
         note_allocated(c.cell_size);
@@ -65,12 +63,12 @@ public:
         *static_cast<ObjectHeader*>(cell) =
             ObjectHeader{kind, 0, static_cast<uint16_t>(cls), type_id};
         unlock();
-        if (zero && !fresh) std::memset(static_cast<char*>(cell) + 8, 0, c.cell_size - 8);
+        if (zero) std::memset(static_cast<char*>(cell) + 8, 0, c.cell_size - 8);
         return cell;
       }
       unlock();
     }
-    return allocate_slow(bytes, kind, type_id);
+    return allocate_slow(bytes, kind, type_id, zero);
   }
 
   bool collection_due() const {
@@ -162,13 +160,14 @@ private:
         allocated_since_collection_.load(std::memory_order_relaxed) + bytes,
         std::memory_order_relaxed);
   }
-  void* allocate_slow(size_t bytes, ObjectKind kind, uint32_t type_id);
+  void* allocate_slow(size_t bytes, ObjectKind kind, uint32_t type_id, bool zero);
   void* carve(SizeClass& c);
   void* allocate_large(size_t bytes);
   bool charge(uint64_t bytes);
   void refund(uint64_t bytes);
   Chunk* new_chunk(uint32_t cell_size);
   void release_chunk(Chunk* chunk);
+  void unmap_chunk(Chunk* chunk);
   void mark(Ref r) {
     if (r == kNullRef || is_i31(r)) return;
     auto* h = reinterpret_cast<ObjectHeader*>(r);
@@ -184,6 +183,8 @@ private:
   StorageBudget& shared_budget_;
   std::array<SizeClass, kClassSizes.size()> classes_;
   std::vector<Large> large_;
+  static constexpr size_t kMaxSpareChunks = kMinTrigger / (size_t{256} << 10);
+  std::vector<Chunk*> spare_; // empty chunks kept for reuse
   std::vector<ObjectHeader*> mark_stack_;
   std::atomic<uint64_t> allocated_since_collection_{0};
   uint64_t trigger_ = kMinTrigger;
