@@ -39,7 +39,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import threading
 import time
 
 import programs
@@ -136,47 +135,11 @@ def kotlin_module():
 
 def run_one(argv, build):
     """Wall seconds, peak RSS (KiB), exit code, stdout, stderr; killed after TIMEOUT."""
-    argv, rss_file = programs.measured(argv, build)
-    start = time.perf_counter()
-    try:
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE)
-    except OSError as e:
-        if rss_file:
-            os.unlink(rss_file)
-        return 0.0, 0, 127, b"", str(e).encode()
-    bufs = {}
-
-    def drain(key, pipe):
-        bufs[key] = pipe.read()
-
-    threads = [threading.Thread(target=drain, args=("out", proc.stdout)),
-               threading.Thread(target=drain, args=("err", proc.stderr))]
-    for t in threads:
-        t.start()
-    timer = threading.Timer(TIMEOUT, proc.kill)
-    timer.start()
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    timed_out = not timer.is_alive()
-    timer.cancel()
-    for t in threads:
-        t.join()
-    code = os.waitstatus_to_exitcode(status)
-    err = bufs["err"]
-    if timed_out:
-        err += f"\n(killed after {TIMEOUT} s)".encode()
-    return elapsed, programs.peak_kib(rss_file, usage), code, bufs["out"], err
+    return programs.run_rusage(argv, None, build, timeout=TIMEOUT)
 
 
 def load_expected():
-    expected = {}
-    with open(os.path.join(GC_DIR, "expected.txt")) as f:
-        for line in f:
-            if line.strip() and not line.startswith("#"):
-                name, digest = line.split()
-                expected[name] = digest
-    return expected
+    return programs.load_expected(os.path.join(GC_DIR, "expected.txt"))
 
 
 def version(rt, exe):
@@ -265,27 +228,11 @@ def run(args, selected=None):
                          for rt, _ in rts if times.get((n, rt)))
         print(f"{n:18} {line}", file=sys.stderr)
 
-    peers = [rt for rt, _ in rts[1:]]
-    md = ["### GC workloads", "",
-          "| workload | kite | " + " | ".join(peers) + " | " + " | ".join(f"{p}/kite" for p in peers) + " |",
-          "|---|---:|" + "---:|" * (2 * len(peers))]
-
-    def cell(key):
-        ts = times.get(key)
-        if not ts:
-            return "n/a" if key in unsupported else "FAIL"
-        return (f"{programs.fmt_time(statistics.median(ts))} "
-                f"({programs.fmt_time(min(ts))}–{programs.fmt_time(max(ts))})")
-
     def label(n):
         return f"{n} {' '.join(specs[n][1][1:] if specs[n][2] else specs[n][1])}".strip()
 
-    for n in specs:
-        row = [label(n), cell((n, "kite"))] + [cell((n, p)) for p in peers]
-        for p in peers:
-            k, o = times.get((n, "kite")), times.get((n, p))
-            row.append(f"{statistics.median(o) / statistics.median(k):.2f}×" if k and o else "—")
-        md.append("| " + " | ".join(row) + " |")
+    rows = [(label(n), n) for n in specs]
+    md = programs.time_table("### GC workloads", "workload", rows, rts, times, unsupported)
     md.append("")
     md.append(f"Times: median of {args.runs} runs (min–max), whole process, stdout checked "
               "(bench/gc/expected.txt, else Node 26's). Ratio = peer time / kite time.")
@@ -293,11 +240,7 @@ def run(args, selected=None):
         heap = int(os.environ.get("IWASM_GC_HEAP") or DEFAULT_GC_HEAP)
         md.append(f"WAMR runs with --gc-heap-size={heap} ({heap / 1048576:g} MiB).")
     md.append("")
-    md.append("| peak RSS | " + " | ".join(rt for rt, _ in rts) + " |")
-    md.append("|---|" + "---:|" * len(rts))
-    for n in specs:
-        md.append(f"| {label(n)} | " + " | ".join(
-            f"{rss[(n, rt)] / 1024:.1f} MiB" if (n, rt) in rss else "—" for rt, _ in rts) + " |")
+    md.extend(programs.rss_table(rows, rts, rss))
     md.append("")
     md.append("| | " + " | ".join(rt for rt, _ in rts) + " |")
     md.append("|---|" + "---:|" * len(rts))
@@ -305,14 +248,6 @@ def run(args, selected=None):
     if kotlin_note:
         md.append("")
         md.append(kotlin_note)
-    if cannot:
-        md.append("")
-        md.append("**Not run (n/a) or failed (FAIL)**, with the exact error (last lines):")
-        for (n, rt), why in sorted(cannot.items()):
-            md.append(f"- {n} under {rt}: {why}")
-    if failures:
-        md.append("")
-        md.append("**Failures:**")
-        md.extend(f"- {f}" for f in failures)
+    md.extend(programs.problem_lines(cannot, failures))
     failed = failures or any(key not in unsupported for key in cannot)
     return (1 if failed else 0), "\n".join(md) + "\n"

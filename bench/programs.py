@@ -35,6 +35,7 @@ import subprocess
 import sys
 import time
 import tempfile
+import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -295,14 +296,19 @@ def peak_kib(path, usage):
         os.unlink(path)
 
 
-def run_rusage(argv, work, build):
-    """Like run_in, with the child's peak RSS (KiB)."""
+def run_rusage(argv, work, build, timeout=None):
+    """Wall seconds, the child's peak RSS (KiB), exit code, stdout, stderr of
+    `argv` run in `work` (None: here); killed after `timeout` seconds if given."""
     argv, rss_file = measured(argv, build)
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=work, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        proc = subprocess.Popen(argv, cwd=work, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except OSError as e:
+        if rss_file:
+            os.unlink(rss_file)
+        return 0.0, 0, 127, b"", str(e).encode()
     # Read both pipes without deadlock, then reap with wait4 for rusage.
-    import threading
     bufs = {}
 
     def drain(name, pipe):
@@ -312,21 +318,76 @@ def run_rusage(argv, work, build):
                threading.Thread(target=drain, args=("err", proc.stderr))]
     for t in threads:
         t.start()
+    timer = threading.Timer(timeout, proc.kill) if timeout else None
+    if timer:
+        timer.start()
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
+    timed_out = timer is not None and not timer.is_alive()
+    if timer:
+        timer.cancel()
     for t in threads:
         t.join()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, peak_kib(rss_file, usage), proc.returncode, bufs["out"], bufs["err"]
+    err = bufs["err"]
+    if timed_out:
+        err += f"\n(killed after {timeout} s)".encode()
+    return elapsed, peak_kib(rss_file, usage), os.waitstatus_to_exitcode(status), bufs["out"], err
 
 
 def fmt_time(t):
     return f"{t * 1000:.1f} ms" if t < 1 else f"{t:.3f} s"
 
 
-def load_expected():
+def time_table(title, first, rows, rts, times, unsupported):
+    """Markdown: a table of median times (min-max) per runtime and each peer's
+    ratio to kite; rows are (label, name) with times keyed (name, runtime)."""
+    peers = [rt for rt, _ in rts[1:]]
+    md = [title, "",
+          f"| {first} | kite | " + " | ".join(peers) + " | "
+          + " | ".join(f"{p}/kite" for p in peers) + " |",
+          "|---|---:|" + "---:|" * (2 * len(peers))]
+
+    def cell(key):
+        ts = times.get(key)
+        if not ts:
+            return "n/a" if key in unsupported else "FAIL"
+        return f"{fmt_time(statistics.median(ts))} ({fmt_time(min(ts))}–{fmt_time(max(ts))})"
+
+    for label, n in rows:
+        row = [label, cell((n, "kite"))] + [cell((n, p)) for p in peers]
+        for p in peers:
+            k, o = times.get((n, "kite")), times.get((n, p))
+            row.append(f"{statistics.median(o) / statistics.median(k):.2f}×" if k and o else "—")
+        md.append("| " + " | ".join(row) + " |")
+    return md
+
+
+def rss_table(rows, rts, rss):
+    """Markdown: the peak RSS of each row (label, name) under each runtime."""
+    md = ["| peak RSS | " + " | ".join(rt for rt, _ in rts) + " |",
+          "|---|" + "---:|" * len(rts)]
+    for label, n in rows:
+        md.append(f"| {label} | " + " | ".join(
+            f"{rss[(n, rt)] / 1024:.1f} MiB" if (n, rt) in rss else "—" for rt, _ in rts) + " |")
+    return md
+
+
+def problem_lines(cannot, failures):
+    """Markdown: what did not run or failed, with its error."""
+    md = []
+    if cannot:
+        md += ["", "**Not run (n/a) or failed (FAIL)**, with the exact error (last lines):"]
+        md += [f"- {n} under {rt}: {why}" for (n, rt), why in sorted(cannot.items())]
+    if failures:
+        md += ["", "**Failures:**"]
+        md += [f"- {f}" for f in failures]
+    return md
+
+
+def load_expected(path=None):
+    """name -> sha256 from an expected.txt (default: bench/programs/expected.txt)."""
     expected = {}
-    with open(os.path.join(HERE, "programs", "expected.txt")) as f:
+    with open(path or os.path.join(HERE, "programs", "expected.txt")) as f:
         for line in f:
             if line.strip() and not line.startswith("#"):
                 name, digest = line.split()
@@ -378,45 +439,18 @@ def run(args, rts, names=None):
         print(f"{n:10} {line}", file=sys.stderr)
     shutil.rmtree(work_root, ignore_errors=True)
 
-    peers = [rt for rt, _ in rts[1:]]
-    md = ["### Real programs", "",
-          "| program | kite | " + " | ".join(peers) + " | " + " | ".join(f"{p}/kite" for p in peers) + " |",
-          "|---|---:|" + "---:|" * (2 * len(peers))]
-
-    def cell(key):
-        ts = times.get(key)
-        if not ts:
-            return "n/a" if key in unsupported else "FAIL"
-        return f"{fmt_time(statistics.median(ts))} ({fmt_time(min(ts))}–{fmt_time(max(ts))})"
-
-    for n in specs:
-        row = [n, cell((n, "kite"))] + [cell((n, p)) for p in peers]
-        for p in peers:
-            k, o = times.get((n, "kite")), times.get((n, p))
-            row.append(f"{statistics.median(o) / statistics.median(k):.2f}×" if k and o else "—")
-        md.append("| " + " | ".join(row) + " |")
+    rows = [(n, n) for n in specs]
+    md = time_table("### Real programs", "program", rows, rts, times, unsupported)
     md.append("")
     md.append(f"Times: median of {args.runs} runs (min–max), whole process, outputs checked "
               "(sha256, bench/programs/expected.txt). Ratio = peer time / kite time.")
     md.append("")
-    md.append("| peak RSS | " + " | ".join(rt for rt, _ in rts) + " |")
-    md.append("|---|" + "---:|" * len(rts))
-    for n in specs:
-        md.append(f"| {n} | " + " | ".join(
-            f"{rss[(n, rt)] / 1024:.1f} MiB" if (n, rt) in rss else "—" for rt, _ in rts) + " |")
+    md.extend(rss_table(rows, rts, rss))
 
     if "yosys" in specs:
         md.append("")
         md.extend(startup(args, rts, specs["yosys"]["wasm"], cannot))
-    if cannot:
-        md.append("")
-        md.append("**Not run (n/a) or failed (FAIL)**, with the exact error (last lines):")
-        for (n, rt), why in sorted(cannot.items()):
-            md.append(f"- {n} under {rt}: {why}")
-    if failures:
-        md.append("")
-        md.append("**Failures:**")
-        md.extend(f"- {f}" for f in failures)
+    md.extend(problem_lines(cannot, failures))
     kite_failed = any((n, "kite") in cannot for n in specs) or any(
         k[1].startswith("kite") for k in cannot if k[0].startswith("yosys "))
     return (1 if failures or kite_failed else 0), "\n".join(md) + "\n"

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what building and testing kite needs, when it is missing, on
-# Debian bookworm: clang-19 + lld-19 (kite and the test/benchmark programs),
+# Debian bookworm: clang-19 + lld-19 (kite and the test/benchmark programs)
+# and its sanitizer runtimes (the asan preset, the fuzzers),
 # the wasm32-wasi sysroot, CMake, Ninja, GoogleTest, and Node.js with npm
 # (the program tests).
 set -euo pipefail
 
-packages=(clang-19 lld-19 cmake ninja-build libgtest-dev wasi-libc libclang-rt-19-dev-wasm32)
+packages=(clang-19 lld-19 cmake ninja-build libgtest-dev wasi-libc libclang-rt-19-dev-wasm32
+  libclang-rt-19-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -45,10 +45,11 @@ options (before FILE):
                         no longer grows with the code size, but an
                         invalid body is only found (as a trap) when its
                         function runs, after the program may have acted
-  --max-memory SIZE     cap all the guest's memories and tables together
+  --max-memory SIZE     cap all the guest's memories, tables and GC heap together
                         at SIZE bytes (suffix K, M or G: KiB, MiB, GiB);
-                        memory.grow past it returns -1, a module that
-                        needs more at start fails to instantiate
+                        memory.grow past it returns -1, a GC allocation
+                        traps (out of memory: GC heap limit), a module
+                        that needs more at start fails to instantiate
   --no-guard-pages      bounds-check memory accesses explicitly instead of
                         reserving 8 GiB of guard pages per memory (slower;
                         for valgrind and hosts short of address space)

@@ -204,6 +204,22 @@ TEST(BadInputCli, MaxMemoryCapsTheGuest) {
   expect_one_line_error(run_kite("run --max-memory lots " + path), "--max-memory");
 }
 
+TEST(BadInputCli, MaxMemoryCapsTheGcHeap) {
+  // Keeps every array it allocates: past the cap, a trap (status 134, the
+  // message, a backtrace), never an abort.
+  const std::string wat = R"((module
+    (type $a (array i64)) (type $cell (struct (field anyref) (field anyref)))
+    (func $hoard (export "hoard") (local $l anyref)
+      (loop $forever
+        (local.set $l (struct.new $cell (array.new_default $a (i32.const 1000)) (local.get $l)))
+        (br $forever)))))";
+  const std::string path = write_temp("hoard.wat", std::vector<uint8_t>(wat.begin(), wat.end()));
+  const CliResult r = run_kite("run --max-memory 8M --invoke hoard " + path);
+  EXPECT_EQ(r.status, 134) << r.err;
+  EXPECT_NE(r.err.find("out of memory: GC heap limit"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("hoard"), std::string::npos) << r.err; // the backtrace
+}
+
 TEST(Cli, InspectPrintsTheIrOfAWasiProgram) {
   // Instantiating for --ir runs nothing; WASI's imports are defined, so a
   // WASI program's functions can be shown, and an unknown import still names

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
 
 #include "kite/kite.h"
 #include "running_module.h"
@@ -42,7 +43,8 @@ constexpr const char* kList = R"((module
       (br $l)))
     (local.get $s))
   (func (export "keep") (param $n i32) (global.set $head (call 1 (local.get $n))))
-  (func (export "sum_kept") (result i32) (call 2 (global.get $head)))))";
+  (func (export "sum_kept") (result i32) (call 2 (global.get $head)))
+  (func (export "build_sum") (param $n i32) (result i32) (call 2 (call 1 (local.get $n))))))";
 
 TEST(InterpGc, ListSurvivesCollectionsAtEveryAllocation) {
   Running r(kList);
@@ -185,6 +187,29 @@ TEST(InterpGc, LiveDataPastTheLimitTraps) {
   auto v = r.func("hoard").call({});
   ASSERT_FALSE(v.ok());
   EXPECT_EQ(v.error().message, "out of memory: GC heap limit");
+}
+
+TEST(InterpGc, ThreadsAllocateInOneStore) {
+  // Two threads build lists in one store at once, then one thread alone
+  // (where collections may run): every list must be intact.
+  Running r(kList);
+  // A list lives only inside one call: between calls another thread may
+  // collect, and the host holds no roots.
+  auto work = [&](int n, int32_t* out) {
+    auto sum = r.func("build_sum").call({Value::i32(n)});
+    ASSERT_TRUE(sum.ok()) << sum.error().describe();
+    *out = (*sum)[0].i32();
+  };
+  int32_t a = 0, b = 0;
+  std::thread other([&] { work(20000, &a); });
+  work(30000, &b);
+  other.join();
+  EXPECT_EQ(a, 20000 * 19999 / 2);
+  EXPECT_EQ(b, 30000 * 29999 / 2);
+  r.store.raw().heap.set_stress(true);
+  int32_t c = 0;
+  work(100, &c);
+  EXPECT_EQ(c, 100 * 99 / 2);
 }
 
 TEST(InterpGc, GcOpsPrintInTheIr) {
