@@ -1,4 +1,5 @@
-// WASI preview 1 (`wasi_snapshot_preview1`) for the kite C++ API.
+// WASI preview 1 (`wasi_snapshot_preview1`) and snapshot 0 (`wasi_unstable`,
+// what 2019-2020 toolchains import) for the kite C++ API.
 //
 //   kite::wasi::Config config;
 //   config.args = {"app.wasm", "--flag"};
@@ -6,7 +7,7 @@
 //   config.preopens = {{"/tmp/data", "/data"}};
 //   auto wasi = kite::wasi::Wasi::create(std::move(config));   // opens preopens
 //   kite::api::Linker linker;
-//   (*wasi)->define(linker, store);                             // all 46 functions
+//   (*wasi)->define(linker, store);                             // both modules
 //   auto instance = linker.instantiate(store, module);
 //   auto status = (*wasi)->run_start(*instance);                // exit code or trap
 //
@@ -64,8 +65,8 @@ public:
   Wasi(const Wasi&) = delete;
   Wasi& operator=(const Wasi&) = delete;
 
-  // Defines every wasi_snapshot_preview1 function in `linker`, as host
-  // functions of `store`.
+  // Defines every wasi_snapshot_preview1 and every wasi_unstable function
+  // in `linker`, as host functions of `store` (both on this Wasi's fds).
   void define(api::Linker& linker, api::Store& store);
 
   // The guest's exit status once it called proc_exit (or a proc_raise

@@ -1,6 +1,6 @@
 // The 46 functions of wasi_snapshot_preview1, each a thin, bounds-checked
 // translation of its witx signature onto POSIX calls, and the Wasi class
-// that registers them as host functions.
+// that registers them (and snapshot 0's, snapshot0.cpp) as host functions.
 #include <algorithm>
 #include <cerrno>
 #include <climits>
@@ -18,53 +18,13 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "runtime/objects.h"
 #include "runtime/store.h"
 #include "runtime/type_match.h"
 #include "wasi/context.h"
+#include "wasi/host_call.h"
 
 namespace kite::wasi {
 namespace {
-
-// A handler's result: a WASI errno, or kExit when the guest ends (proc_exit,
-// a fatal proc_raise); the exit status is then in Context::exit_code.
-constexpr uint32_t kExit = 0x10000;
-
-// The calling instance's linear memory, with every access bounds-checked:
-// a pointer/length outside it yields EFAULT, never a host access.
-class GuestMemory {
-public:
-  GuestMemory(uint8_t* base, uint64_t size) : base_(base), size_(size) {}
-  bool fits(uint64_t ptr, uint64_t len) const { return ptr <= size_ && len <= size_ - ptr; }
-  uint8_t* at(uint64_t ptr) const { return base_ + ptr; }
-  template <typename T> bool load(uint64_t ptr, T* v) const {
-    if (!fits(ptr, sizeof(T))) return false;
-    std::memcpy(v, base_ + ptr, sizeof(T)); // wasm and the host are little-endian
-    return true;
-  }
-  template <typename T> bool store(uint64_t ptr, T v) const {
-    if (!fits(ptr, sizeof(T))) return false;
-    std::memcpy(base_ + ptr, &v, sizeof(T));
-    return true;
-  }
-  bool string(uint64_t ptr, uint64_t len, std::string* out) const {
-    if (!fits(ptr, len)) return false;
-    out->assign(reinterpret_cast<const char*>(base_ + ptr), len);
-    return true;
-  }
-
-private:
-  uint8_t* base_;
-  uint64_t size_;
-};
-
-struct Call {
-  Context& ctx;
-  const GuestMemory& mem;
-  const Slot* args;
-  uint32_t u32(size_t i) const { return static_cast<uint32_t>(args[i]); }
-  uint64_t u64(size_t i) const { return args[i]; }
-};
 
 uint32_t host_error() { return errno_from_host(errno); }
 
@@ -90,18 +50,27 @@ uint64_t to_ns(const timespec& ts) {
   return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(ts.tv_nsec);
 }
 
-// witx filestat: dev, ino, filetype, nlink, size, atim, mtim, ctim (64 bytes).
-uint16_t store_filestat(const GuestMemory& mem, uint32_t ptr, const struct stat& st, int fd) {
-  if (!mem.fits(ptr, 64)) return kFault;
-  std::memset(mem.at(ptr), 0, 64);
+// witx filestat: dev u64, ino u64 @8, filetype u8 @16, then nlink (u64 @24
+// in preview 1; u32 @20 in snapshot 0, where the fields after it sit 8
+// bytes lower), size, atim, mtim, ctim (u64 each): 64 or 56 bytes.
+uint16_t store_filestat(const GuestMemory& mem, uint32_t ptr, const struct stat& st, int fd,
+                        FilestatLayout layout) {
+  const bool narrow = layout == FilestatLayout::kSnapshot0;
+  const uint32_t size_at = narrow ? 24 : 32;
+  if (!mem.fits(ptr, size_at + 32)) return kFault;
+  std::memset(mem.at(ptr), 0, size_at + 32);
   mem.store<uint64_t>(ptr, st.st_dev);
   mem.store<uint64_t>(ptr + 8, st.st_ino);
   mem.store<uint8_t>(ptr + 16, file_type_of_mode(st.st_mode, fd));
-  mem.store<uint64_t>(ptr + 24, st.st_nlink);
-  mem.store<uint64_t>(ptr + 32, static_cast<uint64_t>(st.st_size));
-  mem.store<uint64_t>(ptr + 40, to_ns(st.st_atim));
-  mem.store<uint64_t>(ptr + 48, to_ns(st.st_mtim));
-  mem.store<uint64_t>(ptr + 56, to_ns(st.st_ctim));
+  if (narrow) // more than 2^32 links saturate, as in wasmtime
+    mem.store<uint32_t>(ptr + 20,
+                        static_cast<uint32_t>(std::min<uint64_t>(st.st_nlink, UINT32_MAX)));
+  else
+    mem.store<uint64_t>(ptr + 24, st.st_nlink);
+  mem.store<uint64_t>(ptr + size_at, static_cast<uint64_t>(st.st_size));
+  mem.store<uint64_t>(ptr + size_at + 8, to_ns(st.st_atim));
+  mem.store<uint64_t>(ptr + size_at + 16, to_ns(st.st_mtim));
+  mem.store<uint64_t>(ptr + size_at + 24, to_ns(st.st_ctim));
   return kSuccess;
 }
 
@@ -150,6 +119,23 @@ uint16_t resolve_path(Call& c, uint32_t fd, uint64_t needed, uint32_t ptr, uint3
       !S_ISDIR(st.st_mode))
     return kNotdir;
   return kSuccess;
+}
+
+// Whether `p` names an existing entry (not following a final symlink), and
+// whether that is a directory.
+bool exists(const ResolvedPath& p, bool* is_directory = nullptr) {
+  struct stat st;
+  if (fstatat(p.dir_fd, p.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return false;
+  if (is_directory) *is_directory = S_ISDIR(st.st_mode);
+  return true;
+}
+
+// The new name of path_link/path_symlink ending in '/': as in wasmtime
+// (cap-std opens "name" as the directory to create "." in), ENOENT when
+// nothing is there; an existing directory fails later with EEXIST, an
+// existing file already failed with ENOTDIR in resolve_path.
+uint16_t check_new_name_slash(const ResolvedPath& to) {
+  return to.must_be_directory && !exists(to) ? kNoent : kSuccess;
 }
 
 // Writes argv/environ-style string lists: `ptrs` gets one u32 per string,
@@ -290,6 +276,8 @@ uint32_t fd_sync(Call& c) {
   return fsync(e->host_fd) == 0 ? kSuccess : host_error();
 }
 
+} // namespace
+
 // witx fdstat: filetype u8, fs_flags u16 @2, rights_base @8, rights_inheriting @16.
 uint32_t fd_fdstat_get(Call& c) {
   FdEntry* e;
@@ -310,6 +298,8 @@ uint32_t fd_fdstat_get(Call& c) {
   c.mem.store<uint64_t>(ptr + 16, e->rights_inheriting);
   return kSuccess;
 }
+
+namespace {
 
 // Only APPEND and NONBLOCK can change on an open Linux descriptor.
 uint32_t fd_fdstat_set_flags(Call& c) {
@@ -337,13 +327,19 @@ uint32_t fd_fdstat_set_rights(Call& c) {
   return kSuccess;
 }
 
-uint32_t fd_filestat_get(Call& c) {
+} // namespace
+
+uint32_t fd_filestat_get_as(Call& c, FilestatLayout layout) {
   FdEntry* e;
   if (uint16_t err = c.ctx.lookup(c.u32(0), rights::kFdFilestatGet, &e)) return err;
   struct stat st;
   if (fstat(e->host_fd, &st) != 0) return host_error();
-  return store_filestat(c.mem, c.u32(1), st, e->host_fd);
+  return store_filestat(c.mem, c.u32(1), st, e->host_fd, layout);
 }
+
+namespace {
+
+uint32_t fd_filestat_get(Call& c) { return fd_filestat_get_as(c, FilestatLayout::kPreview1); }
 
 uint32_t fd_filestat_set_size(Call& c) {
   FdEntry* e;
@@ -487,6 +483,8 @@ uint32_t fd_readdir(Call& c) {
 
 uint32_t fd_renumber(Call& c) { return c.ctx.renumber(c.u32(0), c.u32(1)); }
 
+} // namespace
+
 uint32_t fd_seek(Call& c) {
   const int64_t offset = static_cast<int64_t>(c.u64(1));
   const uint32_t whence = c.u32(2), out = c.u32(3);
@@ -502,6 +500,8 @@ uint32_t fd_seek(Call& c) {
   c.mem.store<uint64_t>(out, static_cast<uint64_t>(pos));
   return kSuccess;
 }
+
+namespace {
 
 uint32_t fd_tell(Call& c) {
   FdEntry* e;
@@ -523,15 +523,21 @@ uint32_t path_create_directory(Call& c) {
   return mkdirat(p.dir_fd, p.name.c_str(), 0777) == 0 ? kSuccess : host_error();
 }
 
-uint32_t path_filestat_get(Call& c) {
+} // namespace
+
+uint32_t path_filestat_get_as(Call& c, FilestatLayout layout) {
   ResolvedPath p;
   if (uint16_t err =
           resolve_path(c, c.u32(0), rights::kPathFilestatGet, c.u32(2), c.u32(3), c.u32(1) & 1, &p))
     return err;
   struct stat st;
   if (fstatat(p.dir_fd, p.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return host_error();
-  return store_filestat(c.mem, c.u32(4), st, -1);
+  return store_filestat(c.mem, c.u32(4), st, -1, layout);
 }
+
+namespace {
+
+uint32_t path_filestat_get(Call& c) { return path_filestat_get_as(c, FilestatLayout::kPreview1); }
 
 uint32_t path_filestat_set_times(Call& c) {
   ResolvedPath p;
@@ -544,14 +550,17 @@ uint32_t path_filestat_set_times(Call& c) {
                                                                               : host_error();
 }
 
+// Following a symlink source is refused with EINVAL, as wasmtime does.
 uint32_t path_link(Call& c) {
+  if (c.u32(1) & 1) return kInval;
   ResolvedPath from, to;
-  if (uint16_t err = resolve_path(c, c.u32(0), rights::kPathLinkSource, c.u32(2), c.u32(3),
-                                  c.u32(1) & 1, &from))
+  if (uint16_t err =
+          resolve_path(c, c.u32(0), rights::kPathLinkSource, c.u32(2), c.u32(3), false, &from))
     return err;
   if (uint16_t err =
           resolve_path(c, c.u32(4), rights::kPathLinkTarget, c.u32(5), c.u32(6), false, &to))
     return err;
+  if (uint16_t err = check_new_name_slash(to)) return err;
   return linkat(from.dir_fd, from.name.c_str(), to.dir_fd, to.name.c_str(), 0) == 0 ? kSuccess
                                                                                     : host_error();
 }
@@ -559,7 +568,10 @@ uint32_t path_link(Call& c) {
 // path_open(dirfd, dirflags, path, oflags, rights_base, rights_inheriting,
 // fdflags, *fd). The host access mode follows the rights asked for, as in
 // wasmtime: read for FD_READ/FD_READDIR, write for FD_WRITE and the other
-// modifying rights.
+// modifying rights. A directory asked for with FD_WRITE (with O_DIRECTORY
+// or not) fails with EISDIR, as the host's open does; one asked for with
+// only the other modifying rights, which a directory cannot hold anyway,
+// opens read-only (wasmtime opens for writing only for FD_WRITE).
 uint32_t path_open(Call& c) {
   const uint32_t oflags = c.u32(4), fdflags = c.u32(7), out = c.u32(8);
   const uint64_t want_base = c.u64(5), want_inheriting = c.u64(6);
@@ -580,7 +592,7 @@ uint32_t path_open(Call& c) {
                                   rights::kFdFilestatSetSize);
   int flags = O_CLOEXEC | O_NOFOLLOW; // the final symlink was followed by resolve() if asked
   if ((oflags & 2) || p.must_be_directory) flags |= O_DIRECTORY;
-  flags |= (write && !(oflags & 2)) ? (read ? O_RDWR : O_WRONLY) : O_RDONLY;
+  const int access = write ? (read ? O_RDWR : O_WRONLY) : O_RDONLY;
   if (oflags & 1) flags |= O_CREAT;
   if (oflags & 4) flags |= O_EXCL;
   if (oflags & 8) flags |= O_TRUNC;
@@ -588,7 +600,9 @@ uint32_t path_open(Call& c) {
   if (fdflags & 2) flags |= O_DSYNC;
   if (fdflags & 4) flags |= O_NONBLOCK;
   if (fdflags & (8 | 16)) flags |= O_SYNC;
-  int fd = openat(p.dir_fd, p.name.c_str(), flags, 0666);
+  int fd = openat(p.dir_fd, p.name.c_str(), flags | access, 0666);
+  if (fd < 0 && errno == EISDIR && access != O_RDONLY && !(want_base & rights::kFdWrite))
+    fd = openat(p.dir_fd, p.name.c_str(), flags | O_RDONLY, 0666);
   if (fd < 0) return host_error();
   FdEntry e;
   e.host_fd = fd;
@@ -633,19 +647,26 @@ uint32_t path_rename(Call& c) {
   if (uint16_t err =
           resolve_path(c, c.u32(3), rights::kPathRenameTarget, c.u32(4), c.u32(5), false, &to))
     return err;
+  // "new/" needs a directory to move (POSIX rename; wasmtime drops the slash).
+  bool from_directory = false;
+  if (to.must_be_directory && exists(from, &from_directory) && !from_directory) return kNotdir;
   return renameat(from.dir_fd, from.name.c_str(), to.dir_fd, to.name.c_str()) == 0 ? kSuccess
                                                                                    : host_error();
 }
 
 // path_symlink(old_path, fd, new_path): the link's content is stored as
-// given; following it later is sandboxed by resolve().
+// given; following it later is sandboxed by resolve(). An absolute target
+// is refused at once with EPERM (as wasmtime/cap-std do): it could never be
+// followed inside the sandbox, and a host program might follow it outside.
 uint32_t path_symlink(Call& c) {
   std::string target;
   if (!c.mem.string(c.u32(0), c.u32(1), &target)) return kFault;
   if (target.find('\0') != std::string::npos) return kInval;
+  if (!target.empty() && target[0] == '/') return kPerm;
   ResolvedPath p;
   if (uint16_t err = resolve_path(c, c.u32(2), rights::kPathSymlink, c.u32(3), c.u32(4), false, &p))
     return err;
+  if (uint16_t err = check_new_name_slash(p)) return err;
   return symlinkat(target.c_str(), p.dir_fd, p.name.c_str()) == 0 ? kSuccess : host_error();
 }
 
@@ -665,16 +686,16 @@ uint64_t monotonic_now() {
   return to_ns(ts);
 }
 
-// poll_oneoff(in, out, nsubscriptions, *nevents). subscription (48 bytes):
-// userdata u64, tag u8 @8, then clock {id u32 @16, timeout u64 @24,
-// precision u64 @32, flags u16 @40} or fd_readwrite {fd u32 @16}.
-// event (32 bytes): userdata u64, error u16 @8, type u8 @10,
-// fd_readwrite {nbytes u64 @16, flags u16 @24}.
+} // namespace
+
+// poll_oneoff(in, out, nsubscriptions, *nevents), subscriptions as `layout`
+// says. event (32 bytes, both versions): userdata u64, error u16 @8,
+// type u8 @10, fd_readwrite {nbytes u64 @16, flags u16 @24}.
 // Waits (ppoll) until an fd is ready or the earliest clock expires.
-uint32_t poll_oneoff(Call& c) {
+uint32_t poll_oneoff_as(Call& c, const SubscriptionLayout& layout) {
   const uint32_t in = c.u32(0), out = c.u32(1), count = c.u32(2), nevents_ptr = c.u32(3);
   if (count == 0) return kInval;
-  if (!c.mem.fits(in, uint64_t{count} * 48) || !c.mem.fits(out, uint64_t{count} * 32) ||
+  if (!c.mem.fits(in, uint64_t{count} * layout.size) || !c.mem.fits(out, uint64_t{count} * 32) ||
       !c.mem.fits(nevents_ptr, 4))
     return kFault;
 
@@ -699,18 +720,19 @@ uint32_t poll_oneoff(Call& c) {
   std::vector<FdWait> waits;
   const uint64_t start = monotonic_now();
   for (uint32_t i = 0; i < count; ++i) {
-    const uint32_t s = in + i * 48;
+    const uint32_t s = in + i * layout.size;
     uint64_t userdata;
     uint8_t tag;
     c.mem.load(s, &userdata);
     c.mem.load(s + 8, &tag);
     if (tag == 0) {
+      const uint32_t k = s + layout.clock_at;
       uint32_t id;
       uint64_t timeout;
       uint16_t flags;
-      c.mem.load(s + 16, &id);
-      c.mem.load(s + 24, &timeout);
-      c.mem.load(s + 40, &flags);
+      c.mem.load(k, &id);
+      c.mem.load(k + 8, &timeout);
+      c.mem.load(k + 24, &flags);
       clockid_t host;
       if (!host_clock(id, &host)) {
         events.push_back({userdata, kInval, 0, 0, 0});
@@ -794,11 +816,26 @@ uint32_t poll_oneoff(Call& c) {
   return kSuccess;
 }
 
+namespace {
+
+// subscription (48 bytes): userdata u64, tag u8 @8, then clock {id u32 @16,
+// timeout u64 @24, precision u64 @32, flags u16 @40} or fd_readwrite {fd u32 @16}.
+uint32_t poll_oneoff(Call& c) { return poll_oneoff_as(c, {48, 16}); }
+
 // ---- sockets ----
+
+// The socket behind `fd` holding `needed`: EBADF when there is no such fd,
+// ENOTSOCK (as wasmtime) when it is not a socket, before any rights check.
+uint16_t lookup_socket(Call& c, uint64_t needed, FdEntry** out) {
+  FdEntry* e = c.ctx.get(c.u32(0));
+  if (!e) return kBadf;
+  if (e->type != kSocketStream && e->type != kSocketDgram) return kNotsock;
+  return c.ctx.lookup(c.u32(0), needed, out);
+}
 
 uint32_t sock_accept(Call& c) {
   FdEntry* e;
-  if (uint16_t err = c.ctx.lookup(c.u32(0), rights::kSockAccept, &e)) return err;
+  if (uint16_t err = lookup_socket(c, rights::kSockAccept, &e)) return err;
   const uint32_t flags = c.u32(1), out = c.u32(2);
   if (flags & ~4u) return kInval; // only fdflags.nonblock
   if (!c.mem.fits(out, 4)) return kFault;
@@ -815,7 +852,7 @@ uint32_t sock_accept(Call& c) {
 // sock_recv(fd, ri_data, ri_data_len, ri_flags, *ro_datalen, *ro_flags).
 uint32_t sock_recv(Call& c) {
   FdEntry* e;
-  if (uint16_t err = c.ctx.lookup(c.u32(0), rights::kFdRead, &e)) return err;
+  if (uint16_t err = lookup_socket(c, rights::kFdRead, &e)) return err;
   const uint32_t ri_flags = c.u32(3), len_ptr = c.u32(4), flags_ptr = c.u32(5);
   if (ri_flags & ~3u) return kInval;
   std::vector<iovec> iov;
@@ -836,7 +873,7 @@ uint32_t sock_recv(Call& c) {
 // a closed peer is EPIPE for the guest, not a SIGPIPE for the host.
 uint32_t sock_send(Call& c) {
   FdEntry* e;
-  if (uint16_t err = c.ctx.lookup(c.u32(0), rights::kFdWrite, &e)) return err;
+  if (uint16_t err = lookup_socket(c, rights::kFdWrite, &e)) return err;
   if (c.u32(3) != 0) return kInval; // no siflags are defined
   std::vector<iovec> iov;
   if (uint16_t err = gather(c.mem, c.u32(1), c.u32(2), &iov)) return err;
@@ -852,7 +889,7 @@ uint32_t sock_send(Call& c) {
 
 uint32_t sock_shutdown(Call& c) {
   FdEntry* e;
-  if (uint16_t err = c.ctx.lookup(c.u32(0), rights::kSockShutdown, &e)) return err;
+  if (uint16_t err = lookup_socket(c, rights::kSockShutdown, &e)) return err;
   const uint32_t how = c.u32(1);
   if (how == 0 || how > 3) return kInval;
   const int host_how = how == 1 ? SHUT_RD : how == 2 ? SHUT_WR : SHUT_RDWR;
@@ -860,13 +897,6 @@ uint32_t sock_shutdown(Call& c) {
 }
 
 // ---- the function table ----
-
-struct FunctionSpec {
-  const char* name;
-  const char* params; // 'i' = i32, 'I' = i64
-  bool returns_errno; // false only for proc_exit
-  uint32_t (*fn)(Call&);
-};
 
 constexpr FunctionSpec kFunctions[] = {
     {"args_get", "ii", true, args_get},
@@ -918,7 +948,40 @@ constexpr FunctionSpec kFunctions[] = {
 };
 static_assert(std::size(kFunctions) == 46);
 
+// Registers `functions` as host functions of `store` under `module`.
+void define_module(api::Linker& linker, api::Store& store, const std::shared_ptr<Context>& context,
+                   const char* module, std::span<const FunctionSpec> functions) {
+  for (const FunctionSpec& spec : functions) {
+    auto type = std::make_shared<FuncType>();
+    for (const char* p = spec.params; *p; ++p)
+      type->params.push_back(*p == 'I' ? ValType::i64() : ValType::i32());
+    if (spec.returns_errno) type->results.push_back(ValType::i32());
+    kite::Function* f = store.raw().new_function();
+    f->host = std::make_unique<kite::HostFunction>();
+    f->host->type = type;
+    f->host->name = std::string(module) + "." + spec.name;
+    f->type = type.get();
+    f->header.type_id = canonical_host_func_type(*type);
+    f->host->callback = [context, fn = spec.fn, name = spec.name](
+                            HostContext& host, const Slot* args, Slot* results) -> Status {
+      // WASI addresses the calling instance's memory 0.
+      if (!host.caller || host.caller->memories.empty())
+        return Error{std::string("WASI ") + name + " needs a calling instance with a memory"};
+      const kite::Memory& memory = *host.caller->memories[0];
+      GuestMemory mem(memory.base, memory.size);
+      Call call{*context, mem, args};
+      const uint32_t result = fn(call);
+      if (result == kExit) return Error{"exit with status " + std::to_string(*context->exit_code)};
+      results[0] = result;
+      return {};
+    };
+    linker.define(module, spec.name, api::Func(f));
+  }
+}
+
 } // namespace
+
+std::span<const FunctionSpec> preview1_functions() { return kFunctions; }
 
 // ---- Wasi ----
 
@@ -933,33 +996,11 @@ Result<std::shared_ptr<Wasi>> Wasi::create(Config config) {
 
 std::optional<uint32_t> Wasi::exit_code() const { return context_->exit_code; }
 
+// Both versions share the one Context, so a program may mix them (no
+// toolchain does, but nothing is lost by allowing it).
 void Wasi::define(api::Linker& linker, api::Store& store) {
-  for (const FunctionSpec& spec : kFunctions) {
-    auto type = std::make_shared<FuncType>();
-    for (const char* p = spec.params; *p; ++p)
-      type->params.push_back(*p == 'I' ? ValType::i64() : ValType::i32());
-    if (spec.returns_errno) type->results.push_back(ValType::i32());
-    kite::Function* f = store.raw().new_function();
-    f->host = std::make_unique<kite::HostFunction>();
-    f->host->type = type;
-    f->host->name = std::string("wasi_snapshot_preview1.") + spec.name;
-    f->type = type.get();
-    f->header.type_id = canonical_host_func_type(*type);
-    f->host->callback = [context = context_, fn = spec.fn, name = spec.name](
-                            HostContext& host, const Slot* args, Slot* results) -> Status {
-      // WASI addresses the calling instance's memory 0.
-      if (!host.caller || host.caller->memories.empty())
-        return Error{std::string("WASI ") + name + " needs a calling instance with a memory"};
-      const kite::Memory& memory = *host.caller->memories[0];
-      GuestMemory mem(memory.base, memory.size);
-      Call call{*context, mem, args};
-      const uint32_t result = fn(call);
-      if (result == kExit) return Error{"exit with status " + std::to_string(*context->exit_code)};
-      results[0] = result;
-      return {};
-    };
-    linker.define("wasi_snapshot_preview1", spec.name, api::Func(f));
-  }
+  define_module(linker, store, context_, "wasi_snapshot_preview1", preview1_functions());
+  define_module(linker, store, context_, "wasi_unstable", snapshot0_functions());
 }
 
 Result<uint32_t> Wasi::run_start(const api::Instance& instance) {
