@@ -22,7 +22,7 @@ using api::Value;
 constexpr const char* kRunHelp = R"(usage: kite run [OPTIONS] FILE [ARGS...]
 
 Instantiates FILE (.wasm binary or .wat text) with WASI preview 1
-(wasi_snapshot_preview1) and runs it:
+(wasi_snapshot_preview1) and snapshot 0 (wasi_unstable) and runs it:
   - a command: its `_start` export, with ARGS as the guest's argv[1..]
     (argv[0] is FILE as given);
   - with --invoke NAME: `_initialize` first if exported (reactors), then

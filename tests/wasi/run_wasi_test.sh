@@ -90,6 +90,13 @@ case $name in
     # what it prints must be the expected lines exactly.
     expect_run 0 "" --dir sandbox::/sandbox "$wasm_dir/unstable.wat" "${name#unstable_}"
     diff -u "$wasm_dir/$name.out" out >&2 || fail "output differs from $name.out"
+    if [[ $name == unstable_fd ]]; then
+      # sock_accept came with preview 1: snapshot 0 has none to import.
+      echo '(module (import "wasi_unstable" "sock_accept"
+                (func (param i32 i32 i32) (result i32))))' >accept.wat
+      expect_run 1 "" accept.wat
+      grep -q 'unknown import "wasi_unstable" "sock_accept"' err || fail "sock_accept linked"
+    fi
     ;;
   reactor)
     expect_run 0 "initialized=1" --invoke add "$wasm" 2 3
