@@ -78,6 +78,7 @@ struct ExecState {
   size_t stack_size = 0;
   size_t calls_size = 0;
   std::vector<std::string> backtrace;
+  std::vector<const Function*> backtrace_functions; // the same frames
   std::unique_ptr<char[]> alt_stack;
   uint32_t active_invokes = 0;
 };
@@ -811,6 +812,7 @@ Status host_entry(Function& fn, const Slot* args, Slot* results) {
   if (!s.ok()) {
     ExecState& st = thread_state();
     st.backtrace.assign(1, function_name(fn));
+    st.backtrace_functions.assign(1, &fn);
   }
   return s;
 }
@@ -821,6 +823,10 @@ void set_thread_limits(const ThreadLimits& limits) { thread_state().limits = lim
 ThreadLimits thread_limits() { return thread_state().limits; }
 
 const std::vector<std::string>& last_trap_backtrace() { return thread_state().backtrace; }
+
+const std::vector<const Function*>& last_trap_functions() {
+  return thread_state().backtrace_functions;
+}
 
 Status invoke(Function& fn, const Slot* args, Slot* results) {
   if (fn.host) return host_entry(fn, args, results);
@@ -839,6 +845,7 @@ Status invoke(Function& fn, const Slot* args, Slot* results) {
   const size_t np = code->num_param_slots, nr = code->num_result_slots;
   if (frame + std::max<size_t>(code->frame_slots, nr) > st.stack_limit || st.csp == st.cs_limit) {
     st.backtrace.assign(1, function_name(fn));
+    st.backtrace_functions.assign(1, &fn);
     return Error{kStackExhausted};
   }
   if (np) std::memcpy(frame, args, np * sizeof(Slot)); // args may be null when np == 0
@@ -865,12 +872,14 @@ Status invoke(Function& fn, const Slot* args, Slot* results) {
 
   if (st.trap) {
     st.backtrace.clear();
+    st.backtrace_functions.clear();
     for (CallEntry* e = st.csp; e > saved_csp; --e) {
       if (st.backtrace.size() == kMaxBacktraceFrames) {
         st.backtrace.push_back("... " + std::to_string(e - saved_csp) + " more frames");
         break;
       }
       st.backtrace.push_back(function_name(*e[-1].fn));
+      st.backtrace_functions.push_back(e[-1].fn);
     }
     st.csp = saved_csp;
     st.value_top = saved_value_top;

@@ -37,6 +37,9 @@ Status invoke(Function& fn, const Slot* args, Slot* results);
 // happened, innermost first.
 // Deep stacks are cut after 64 frames with a last entry "... N more frames".
 const std::vector<std::string>& last_trap_backtrace();
+// The functions of those frames (without the "more frames" entry), for
+// embedders that report frames by function index (the C API's wasm_frame_t).
+const std::vector<const Function*>& last_trap_functions();
 
 // Translates `fn` if needed and renders its register IR as text, one
 // instruction per line (for `kite inspect --ir`). Fails for host functions
