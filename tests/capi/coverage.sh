@@ -8,8 +8,9 @@ declared=$(mktemp) used=$(mktemp)
 trap 'rm -f "$declared" "$used"' EXIT
 # Declarations after preprocessing (macros expanded), without the static
 # inline helpers (which are defined in the header, not by kite).
-"$cc" -E -P -x c "$header" | tr ';{}' '\n\n\n' | grep -v 'static inline' |
-  grep -o '\bwasm_[a-z0-9_]*[ ]*(' | tr -d ' (' | sort -u > "$declared"
+inline=$(tr '\n' ' ' < "$header" | grep -o 'static inline [^(]*(' | grep -o 'wasm_[a-z0-9_]*(' | tr -d '(' | sort -u)
+"$cc" -E -P -x c "$header" | grep -o '\bwasm_[a-z0-9_]*[ ]*(' | tr -d ' (' | sort -u |
+  grep -vxF "$inline" > "$declared"
 find "$dir" -name '*.c.o' -exec nm -u {} + | awk '{print $NF}' | grep '^wasm_' | sort -u > "$used"
 missing=$(comm -23 "$declared" "$used")
 if [ -n "$missing" ]; then
