@@ -24,6 +24,8 @@
 #pragma once
 
 #include <array>
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -79,6 +81,15 @@ struct EngineConfig {
   // current size (slower, but runs where signals or address space are
   // unavailable, and under valgrind).
   bool guard_pages = true;
+  // Fuel (Store::set_fuel): code is translated with a check at every loop
+  // head and function entry that charges about one unit per wasm instruction
+  // and traps "all fuel consumed" when none is left. A store starts with no
+  // fuel. Costs a little speed; off, code has no checks.
+  bool consume_fuel = false;
+  // Interrupts (Store::interrupt_handle, Store::set_timeout): the same
+  // checks trap "interrupted" once another thread asks. Off, running code
+  // cannot be stopped (but by the host killing the process).
+  bool interruptible = false;
 };
 
 // Configuration shared by stores and modules.
@@ -110,8 +121,38 @@ public:
   };
   GcStats gc_stats() const;
 
+  // Fuel (EngineConfig::consume_fuel; Errors otherwise): set, add, and what
+  // is left. Running out traps "all fuel consumed".
+  Status set_fuel(uint64_t fuel);
+  Status add_fuel(uint64_t fuel);
+  Result<uint64_t> fuel() const;
+
+  // Stops running code from any thread (EngineConfig::interruptible): the
+  // next check traps "interrupted", and so does every check after it until
+  // clear_interrupt(). A waiting thread (memory.atomic.wait) or a host call
+  // in progress sees it when it returns to wasm code.
+  class InterruptHandle {
+  public:
+    void interrupt() const;
+
+  private:
+    friend class Store;
+    explicit InterruptHandle(std::shared_ptr<std::atomic<uint32_t>> flag)
+        : flag_(std::move(flag)) {}
+    std::shared_ptr<std::atomic<uint32_t>> flag_; // outlives the store
+  };
+  Result<InterruptHandle> interrupt_handle();
+  void clear_interrupt();
+  // Interrupts running code `timeout` from now (EngineConfig::interruptible),
+  // replacing an earlier timeout; zero cancels it.
+  Status set_timeout(std::chrono::nanoseconds timeout);
+
 private:
+  struct Watchdog;
+  bool consume_fuel_ = false;
+  bool interruptible_ = false;
   std::unique_ptr<kite::Store> store_;
+  std::unique_ptr<Watchdog> watchdog_;
 };
 
 class Func;

@@ -40,23 +40,6 @@ std::string_view extern_kind_name(ExternKind kind) {
   return "extern";
 }
 
-// ---- Store ----
-
-Store::Store(const Engine& engine)
-    : store_(std::make_unique<kite::Store>(
-          StoreLimits{.max_memory_bytes = engine.config().max_memory_bytes,
-                      .max_table_elements = engine.config().max_table_elements,
-                      .max_total_bytes = engine.config().max_total_bytes,
-                      .max_gc_heap_bytes = engine.config().max_gc_heap_bytes,
-                      .guard_pages = engine.config().guard_pages})) {}
-
-Store::~Store() = default;
-
-Store::GcStats Store::gc_stats() const {
-  const gc::Heap& heap = store_->heap;
-  return {heap.collections(), heap.live_bytes(), heap.heap_bytes()};
-}
-
 // ---- Func ----
 
 Func Func::host(Store& store, FuncType type, HostFunction fn) {

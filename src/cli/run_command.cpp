@@ -1,5 +1,7 @@
 // `kite run [OPTIONS] FILE [ARGS...]`: instantiate a module and run it.
+#include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cinttypes>
 #include <cmath>
 #include <csignal>
@@ -53,6 +55,17 @@ options (before FILE):
   --no-guard-pages      bounds-check memory accesses explicitly instead of
                         reserving 8 GiB of guard pages per memory (slower;
                         for valgrind and hosts short of address space)
+  --fuel N              stop the guest (trap "all fuel consumed") after
+                        about N wasm instructions (code is translated with
+                        a check at every loop head and function entry)
+  --timeout DURATION    stop the guest (trap "interrupted") after DURATION
+                        of wall time: 10s, 500ms, 2m, 100us, or seconds;
+                        checked where --fuel is (a host call in progress,
+                        such as a blocking read, finishes first)
+  --trap-unknown-imports
+                        link each function import that nothing provides to
+                        a function that traps, naming the import, when it
+                        is called (instead of failing to link)
   -h, --help            this text
 
 Exit status: the guest's exit code (proc_exit, 0 when `_start` returns).
@@ -121,6 +134,9 @@ struct RunOptions {
   bool lazy_validation = false;
   bool guard_pages = true;
   uint64_t max_memory = ~uint64_t{0};
+  std::optional<uint64_t> fuel;
+  std::optional<std::chrono::nanoseconds> timeout;
+  bool trap_unknown_imports = false;
   std::vector<std::string> env;
   std::vector<wasi::Preopen> preopens;
   std::vector<std::string> tcp_listen;
@@ -145,6 +161,24 @@ std::optional<uint64_t> parse_size(const std::string& text) {
     return std::nullopt;
   if (value > (~uint64_t{0} >> shift)) return std::nullopt;
   return value << shift;
+}
+
+// "500ms" -> 500 ms; units ns, us, ms, s, m, h; a plain number is seconds.
+std::optional<std::chrono::nanoseconds> parse_duration(const std::string& text) {
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end == text.data()) return std::nullopt;
+  const std::string unit(end, text.data() + text.size());
+  static constexpr std::pair<const char*, uint64_t> kUnits[] = {
+      {"ns", 1},           {"us", 1'000},          {"ms", 1'000'000},
+      {"s", 1'000'000'000}, {"", 1'000'000'000},   {"m", 60'000'000'000},
+      {"h", 3'600'000'000'000}};
+  for (const auto& [name, ns] : kUnits)
+    if (unit == name) {
+      if (value > INT64_MAX / ns) return std::nullopt;
+      return std::chrono::nanoseconds(static_cast<int64_t>(value * ns));
+    }
+  return std::nullopt;
 }
 
 // Parses OPTIONS FILE ARGS; returns an exit status when the command is done
@@ -186,6 +220,10 @@ std::optional<int> parse_options(const std::vector<std::string>& args, RunOption
       opts->guard_pages = false;
       continue;
     }
+    if (a == "--trap-unknown-imports") {
+      opts->trap_unknown_imports = true;
+      continue;
+    }
     if (a == "--") {
       ++i;
       break;
@@ -218,6 +256,23 @@ std::optional<int> parse_options(const std::vector<std::string>& args, RunOption
         return 1;
       }
       opts->max_memory = *size;
+    } else if ((r = value_of(a, "--fuel", &v)) != 0) {
+      if (r < 0) return 1;
+      uint64_t fuel = 0;
+      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), fuel);
+      if (ec != std::errc() || end != v.data() + v.size()) {
+        report("run: --fuel takes a number of instructions, not '" + v + "'");
+        return 1;
+      }
+      opts->fuel = fuel;
+    } else if ((r = value_of(a, "--timeout", &v)) != 0) {
+      if (r < 0) return 1;
+      auto timeout = parse_duration(v);
+      if (!timeout || timeout->count() == 0) {
+        report("run: --timeout takes a duration such as 10s or 500ms, not '" + v + "'");
+        return 1;
+      }
+      opts->timeout = *timeout;
     } else if ((r = value_of(a, "--tcplisten", &v)) != 0) {
       if (r < 0) return 1;
       opts->tcp_listen.push_back(v);
@@ -235,6 +290,25 @@ std::optional<int> parse_options(const std::vector<std::string>& args, RunOption
   opts->file = args[i++];
   opts->guest_args.assign(args.begin() + static_cast<ptrdiff_t>(i), args.end());
   return std::nullopt;
+}
+
+// --trap-unknown-imports: every function import the linker lacks becomes a
+// host function that traps, naming it, when called. (Imports whose types
+// name the module's own types cannot be host functions; they still fail to
+// link.)
+void define_trapping_imports(api::Linker& linker, api::Store& store, const api::Module& module) {
+  auto concrete = [](const std::vector<ValType>& types) {
+    return std::any_of(types.begin(), types.end(),
+                       [](ValType t) { return t.is_ref() && t.heap.is_index(); });
+  };
+  for (const api::ImportType& import : module.imports()) {
+    if (import.type.kind != ExternKind::Func || linker.get(import.module, import.name)) continue;
+    if (concrete(import.type.func.params) || concrete(import.type.func.results)) continue;
+    const std::string message = "called unknown import " + import.module + "." + import.name;
+    linker.define(import.module, import.name,
+                  api::Func::host(store, import.type.func,
+                                  [message](auto, auto) -> Status { return Error{message}; }));
+  }
 }
 
 // Calls `name` with command-line arguments parsed by its signature and
@@ -289,8 +363,12 @@ int run_command(const std::vector<std::string>& args) {
   engine_config.lazy_validation = opts.lazy_validation;
   engine_config.guard_pages = opts.guard_pages;
   engine_config.max_total_bytes = opts.max_memory;
+  engine_config.consume_fuel = opts.fuel.has_value();
+  engine_config.interruptible = opts.timeout.has_value();
   api::Engine engine(engine_config);
   api::Store store(engine);
+  if (opts.fuel) (void)store.set_fuel(*opts.fuel);       // on: consume_fuel
+  if (opts.timeout) (void)store.set_timeout(*opts.timeout); // on: interruptible
   auto module = compile_file(engine, file, std::move(*bytes));
   if (!module.ok()) {
     report(file, module.error());
@@ -316,6 +394,7 @@ int run_command(const std::vector<std::string>& args) {
 
   api::Linker linker;
   (*wasi)->define(linker, store);
+  if (opts.trap_unknown_imports) define_trapping_imports(linker, store, *module);
   auto instance = linker.instantiate(store, *module);
   if (!instance.ok()) {
     if (auto code = (*wasi)->exit_code()) return static_cast<int>(*code);

@@ -30,6 +30,21 @@ struct StoreLimits {
   // checks are free (faults become traps). Off: explicit checks and
   // memories no larger than their size (tools like valgrind need this).
   bool guard_pages = true;
+  // Translate code with execution checks (ExecutionChecks): at every loop
+  // head and function entry, stop on an interrupt and charge fuel. Off (the
+  // default), the code has no checks at all and cannot be stopped.
+  bool execution_checks = false;
+};
+
+// What checked code (StoreLimits::execution_checks) looks at, at every loop
+// head and function entry: an interrupt request from any thread ("interrupted"),
+// and the fuel left, charged about one unit per wasm instruction ("all fuel
+// consumed" when it runs out). Without fuel set it starts so high that it
+// never runs out.
+struct ExecutionChecks {
+  // Shared with interrupt handles, which may outlive the store.
+  std::shared_ptr<std::atomic<uint32_t>> interrupt = std::make_shared<std::atomic<uint32_t>>(0);
+  int64_t fuel = INT64_MAX;
 };
 
 // KITE_GC_STRESS=1 in the environment: collect at every GC allocation (for
@@ -71,6 +86,7 @@ struct Store {
 
   const StoreLimits limits;
   StorageBudget budget;
+  ExecutionChecks checks;
 
 private:
   StorageBudget heap_budget_; // max_gc_heap_bytes

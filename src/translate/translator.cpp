@@ -24,6 +24,7 @@
 
 #include "binary/instr_reader.h"
 #include "gc/ops.h"
+#include "runtime/store.h"
 #include "translate/accumulator.h"
 #include "translate/ir.h"
 #include "validate/validate.h"
@@ -1183,6 +1184,25 @@ private:
     return slots;
   }
   Status translate_gc(const Instr& in);
+  // ---- execution checks (StoreLimits::execution_checks) ----
+  // A Check here (a loop head, the function's entry) when the store asks for
+  // them. Its fuel cost is the number of wasm instructions translated from it
+  // to the next check point, so a loop iteration or a call costs about its
+  // instructions, and never less than one.
+  void emit_check() {
+    if (!inst_.store->limits.execution_checks) return;
+    close_check();
+    begin(IrOp::Check);
+    check_instr_ = cur_start_;
+    u32(1);
+    ptr(&inst_.store->checks);
+  }
+  void close_check() {
+    if (check_instr_ == kNone) return;
+    end_instr();
+    set_unit(check_instr_, 0, std::max<uint32_t>(1, ops_since_check_));
+    ops_since_check_ = 0;
+  }
   Status do_call(const Instr& in);
 
   static constexpr uint32_t kNone = ~0u;
@@ -1218,6 +1238,10 @@ private:
   std::vector<EntryAccess> entry_access_;
   bool entry_done_ = false;
   std::vector<bool> ref_slot_; // per local slot: it holds a reference
+  // Execution checks: the last Check emitted (its cost is patched in when
+  // the next one starts) and the wasm instructions translated since.
+  uint32_t check_instr_ = kNone;
+  uint32_t ops_since_check_ = 0;
 };
 
 Result<std::unique_ptr<Code>> Translator::run() {
@@ -1279,9 +1303,11 @@ Result<std::unique_ptr<Code>> Translator::run() {
   func.num_results = code_->num_result_slots;
   ctrls_.push_back(std::move(func));
 
+  emit_check();
   InstrReader reader(module_.data_at(decl_.body), decl_.body.size, decl_.body.offset);
   while (!ctrls_.empty()) {
     KITE_TRY(reader.next(in));
+    ++ops_since_check_;
     if (!entry_done_ && !entry_access_.empty()) note_entry_access(in);
     if (ctrls_.back().unreachable) {
       KITE_TRY(skip_unreachable(in));
@@ -1289,6 +1315,7 @@ Result<std::unique_ptr<Code>> Translator::run() {
       KITE_TRY(translate_instr(in));
     }
   }
+  close_check();
   end_instr();
   entry_zero_range();
   code_->frame_slots = max_slot_;
@@ -1647,6 +1674,7 @@ Status Translator::translate_instr(const Instr& in) {
     push_ctrl(CtrlKind::Loop, in.block);
     label();
     ctrls_.back().loop_start = here();
+    emit_check();
     return {};
   case Op::If: {
     Cond cond = pop_cond();

@@ -220,6 +220,25 @@ TEST(BadInputCli, MaxMemoryCapsTheGcHeap) {
   EXPECT_NE(r.err.find("hoard"), std::string::npos) << r.err; // the backtrace
 }
 
+TEST(BadInputCli, FuelTimeoutAndUnknownImports) {
+  const std::string wat = R"((module (import "env" "missing" (func $missing))
+    (func (export "spin") (loop $l (br $l)))
+    (func (export "missing") (call $missing))))";
+  const std::string path = write_temp("spin.wat", std::vector<uint8_t>(wat.begin(), wat.end()));
+  CliResult r = run_kite("run --trap-unknown-imports --fuel 100000 --invoke spin " + path);
+  EXPECT_EQ(r.status, 134) << r.err;
+  EXPECT_NE(r.err.find("all fuel consumed"), std::string::npos) << r.err;
+  r = run_kite("run --trap-unknown-imports --timeout 200ms --invoke spin " + path);
+  EXPECT_EQ(r.status, 134) << r.err;
+  EXPECT_NE(r.err.find("interrupted"), std::string::npos) << r.err;
+  r = run_kite("run --trap-unknown-imports --invoke missing " + path);
+  EXPECT_EQ(r.status, 134) << r.err;
+  EXPECT_NE(r.err.find("called unknown import env.missing"), std::string::npos) << r.err;
+  expect_one_line_error(run_kite("run --invoke missing " + path), "missing");
+  expect_one_line_error(run_kite("run --fuel lots " + path), "--fuel");
+  expect_one_line_error(run_kite("run --timeout 5parsecs " + path), "--timeout");
+}
+
 TEST(Cli, InspectPrintsTheIrOfAWasiProgram) {
   // Instantiating for --ir runs nothing; WASI's imports are defined, so a
   // WASI program's functions can be shown, and an unknown import still names
