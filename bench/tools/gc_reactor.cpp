@@ -72,7 +72,8 @@ int main(int argc, char** argv) {
     if (i % (calls / 10 > 0 ? calls / 10 : 1) == 0) {
       const Store::GcStats gc = store.gc_stats();
       std::printf("calls %ld: rss %ld KiB, GC heap %llu KiB (%llu KiB live), %llu collections\n", i,
-                  resident_kib(), static_cast<unsigned long long>(gc.heap_bytes >> 10), static_cast<unsigned long long>(gc.live_bytes >> 10),
+                  resident_kib(), static_cast<unsigned long long>(gc.heap_bytes >> 10),
+                  static_cast<unsigned long long>(gc.live_bytes >> 10),
                   static_cast<unsigned long long>(gc.collections));
     }
   }

@@ -47,8 +47,7 @@ struct Store::Watchdog {
 };
 
 Store::Store(const Engine& engine)
-    : consume_fuel_(engine.config().consume_fuel),
-      interruptible_(engine.config().interruptible),
+    : consume_fuel_(engine.config().consume_fuel), interruptible_(engine.config().interruptible),
       store_(std::make_unique<kite::Store>(
           StoreLimits{.max_memory_bytes = engine.config().max_memory_bytes,
                       .max_table_elements = engine.config().max_table_elements,

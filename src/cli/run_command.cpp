@@ -170,9 +170,8 @@ std::optional<std::chrono::nanoseconds> parse_duration(const std::string& text) 
   if (ec != std::errc() || end == text.data()) return std::nullopt;
   const std::string unit(end, text.data() + text.size());
   static constexpr std::pair<const char*, uint64_t> kUnits[] = {
-      {"ns", 1},           {"us", 1'000},          {"ms", 1'000'000},
-      {"s", 1'000'000'000}, {"", 1'000'000'000},   {"m", 60'000'000'000},
-      {"h", 3'600'000'000'000}};
+      {"ns", 1},           {"us", 1'000},         {"ms", 1'000'000},       {"s", 1'000'000'000},
+      {"", 1'000'000'000}, {"m", 60'000'000'000}, {"h", 3'600'000'000'000}};
   for (const auto& [name, ns] : kUnits)
     if (unit == name) {
       if (value > INT64_MAX / ns) return std::nullopt;
@@ -367,7 +366,7 @@ int run_command(const std::vector<std::string>& args) {
   engine_config.interruptible = opts.timeout.has_value();
   api::Engine engine(engine_config);
   api::Store store(engine);
-  if (opts.fuel) (void)store.set_fuel(*opts.fuel);       // on: consume_fuel
+  if (opts.fuel) (void)store.set_fuel(*opts.fuel);          // on: consume_fuel
   if (opts.timeout) (void)store.set_timeout(*opts.timeout); // on: interruptible
   auto module = compile_file(engine, file, std::move(*bytes));
   if (!module.ok()) {

@@ -22,8 +22,7 @@ struct Heap::Chunk {
   uint32_t capacity; // cells
 };
 
-Heap::Heap(StorageBudget& own, StorageBudget& shared)
-    : own_budget_(own), shared_budget_(shared) {
+Heap::Heap(StorageBudget& own, StorageBudget& shared) : own_budget_(own), shared_budget_(shared) {
   for (size_t c = 0; c < kClassSizes.size(); ++c)
     classes_[c].cell_size = kClassSizes[c];
 }

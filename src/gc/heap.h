@@ -7,9 +7,9 @@
 // collection marks from the roots its caller reports (mark_root), traces
 // through the objects' layouts with an explicit stack, then sweeps: each
 // unmarked cell goes on its class's free list, chunks left empty go back to
-// the system (but for a few spares kept for reuse). A collection is due when the bytes allocated since the last
-// one reach the live bytes it left (at least kMinTrigger): the heap grows to
-// about twice its live data before it collects again.
+// the system (but for a few spares kept for reuse). A collection is due when the bytes allocated
+// since the last one reach the live bytes it left (at least kMinTrigger): the heap grows to about
+// twice its live data before it collects again.
 //
 // Thread-safe: allocation and collection take the heap's lock. Whoever
 // collects must know that no other thread is reading or writing references
@@ -117,7 +117,7 @@ public:
 private:
   // Cell sizes: every 8 bytes to 128, then four classes per doubling.
   static constexpr std::array<uint32_t, 31> kClassSizes = {
-      16,  24,  32,  40,  48,  56,  64,  72,  80,  88,   96,   104,  112,  120,  128, 160,
+      16,  24,  32,  40,  48,  56,  64,  72,  80,  88,  96,   104,  112,  120,  128, 160,
       192, 224, 256, 320, 384, 448, 512, 640, 768, 896, 1024, 1280, 1536, 1792, 2048};
   static constexpr auto kClassOf = [] { // by size / 8, rounded up
     std::array<uint8_t, kMaxSmall / 8 + 1> table{};
@@ -156,9 +156,9 @@ private:
   }
   void unlock() { locked_.store(false, std::memory_order_release); }
   void note_allocated(uint64_t bytes) {
-    allocated_since_collection_.store(
-        allocated_since_collection_.load(std::memory_order_relaxed) + bytes,
-        std::memory_order_relaxed);
+    allocated_since_collection_.store(allocated_since_collection_.load(std::memory_order_relaxed) +
+                                          bytes,
+                                      std::memory_order_relaxed);
   }
   void* allocate_slow(size_t bytes, ObjectKind kind, uint32_t type_id, bool zero);
   void* carve(SizeClass& c);

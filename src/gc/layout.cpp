@@ -47,9 +47,8 @@ std::unique_ptr<TypeLayout> compute_layout(uint32_t type_id) {
     offset += rep_size(rep);
   }
   layout->size = (offset + 7) & ~7u;
-  layout->slot_fields = std::all_of(layout->fields.begin(), layout->fields.end(), [](auto& f) {
-    return f.rep == Rep::I64 || f.rep == Rep::Ref;
-  });
+  layout->slot_fields = std::all_of(layout->fields.begin(), layout->fields.end(),
+                                    [](auto& f) { return f.rep == Rep::I64 || f.rep == Rep::Ref; });
   return layout;
 }
 

@@ -29,9 +29,9 @@ enum class ObjectKind : uint8_t { Function, Extern, Struct, Array, Exception, Fr
 
 struct ObjectHeader {
   ObjectKind kind;
-  uint8_t marked = 0;         // GC heap objects: reached in the current collection
-  uint16_t size_class = 0;    // GC heap objects: the cell size class (heap.cpp)
-  uint32_t type_id = 0;       // canonical type id (TypeRegistry): functions, structs, arrays
+  uint8_t marked = 0;      // GC heap objects: reached in the current collection
+  uint16_t size_class = 0; // GC heap objects: the cell size class (heap.cpp)
+  uint32_t type_id = 0;    // canonical type id (TypeRegistry): functions, structs, arrays
 };
 static_assert(sizeof(ObjectHeader) == 8);
 

@@ -92,8 +92,7 @@ inline Ref new_struct(Heap& heap, const TypeLayout& l, const Slot* values) {
 // (also when it could never fit: 2^32 16-byte elements).
 inline ArrayObject* new_array(Heap& heap, const TypeLayout& l, uint32_t length, bool zero = true) {
   const uint64_t bytes = kArrayElementsOffset + uint64_t{length} * l.elem_size;
-  auto* array =
-      static_cast<ArrayObject*>(heap.allocate(bytes, ObjectKind::Array, l.type_id, zero));
+  auto* array = static_cast<ArrayObject*>(heap.allocate(bytes, ObjectKind::Array, l.type_id, zero));
   if (array) array->length = length;
   return array;
 }

@@ -302,8 +302,7 @@ void report_frames(ExecState* st, Slot* fp, const uint64_t* ip, const Store& sto
   }
 }
 
-[[gnu::noinline]] void collect_garbage(ExecState* st, Slot* fp, const uint64_t* ip,
-                                       Store& store) {
+[[gnu::noinline]] void collect_garbage(ExecState* st, Slot* fp, const uint64_t* ip, Store& store) {
   if (threads_in_wasm.load(std::memory_order_acquire) > 1) return;
   store.heap.collect([&](gc::Heap& heap) {
     store.report_roots(heap);

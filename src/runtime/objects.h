@@ -16,8 +16,8 @@
 
 #include "gc/object.h"
 #include "model/module.h"
-#include "support/storage_budget.h"
 #include "support/result.h"
+#include "support/storage_budget.h"
 
 namespace kite {
 

@@ -1568,8 +1568,7 @@ void Translator::do_local_set(uint32_t local, bool tee) {
     emit_entry(local, value);
   }
   stack_.pop_back();
-  if (tee)
-    stack_.push_back(value.kind == EntryKind::Const ? value : local_entry(local));
+  if (tee) stack_.push_back(value.kind == EntryKind::Const ? value : local_entry(local));
 }
 
 Status Translator::do_call(const Instr& in) {
@@ -1787,7 +1786,7 @@ Status Translator::translate_instr(const Instr& in) {
     uint32_t a = pop_slot();
     begin(IrOp::Select);
     dst_operand(in.op == Op::SelectT && in.select_types[0].is_ref() ? push_ref_temp()
-                                                                       : push_temp());
+                                                                    : push_temp());
     u32(cond);
     u32(a);
     u32(b);
