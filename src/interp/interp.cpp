@@ -71,6 +71,9 @@ struct ExecState {
   Slot* host_fp = nullptr;
   const uint64_t* host_ip = nullptr;
   std::vector<const uint64_t*> host_call_ips;
+  // The stores whose code this thread is running, and how many invokes deep
+  // (Store::threads_in_wasm counts the thread once).
+  std::vector<std::pair<Store*, uint32_t>> stores_entered;
 
   ThreadLimits limits;
   std::unique_ptr<Slot[]> stack;
@@ -267,12 +270,29 @@ const uint64_t* exit_code();
 
 // ---- garbage collection ----
 
-// Threads inside an invoke() (of any store). A collection runs only when the
-// collecting thread is the only one: another thread running wasm could be
-// holding references in registers or frames the collector cannot see
-// consistently. Otherwise the allocation goes ahead and the heap grows until
-// a collection can run (or its limit is reached).
-std::atomic<int> threads_in_wasm{0};
+// A collection runs only when the collecting thread is the only one running
+// the store's code (Store::threads_in_wasm): another could be holding
+// references in registers or frames the collector cannot see consistently.
+// Otherwise the allocation goes ahead and the heap grows until a collection
+// can run (or its limit is reached). Threads of other stores do not matter:
+// a store's objects are reachable only from its own code and host.
+void enter_store(ExecState& st, Store* store) {
+  for (auto& [s, depth] : st.stores_entered)
+    if (s == store) {
+      ++depth;
+      return;
+    }
+  st.stores_entered.emplace_back(store, 1);
+  store->threads_in_wasm.fetch_add(1, std::memory_order_acq_rel);
+}
+void leave_store(ExecState& st, Store* store) {
+  for (size_t i = 0; i < st.stores_entered.size(); ++i)
+    if (st.stores_entered[i].first == store && --st.stores_entered[i].second == 0) {
+      st.stores_entered.erase(st.stores_entered.begin() + static_cast<ptrdiff_t>(i));
+      store->threads_in_wasm.fetch_sub(1, std::memory_order_acq_rel);
+      return;
+    }
+}
 
 // Reports the references of this thread's frames that belong to `store`:
 // each wasm frame's reference locals and the reference temps of the stack map
@@ -303,7 +323,7 @@ void report_frames(ExecState* st, Slot* fp, const uint64_t* ip, const Store& sto
 }
 
 [[gnu::noinline]] void collect_garbage(ExecState* st, Slot* fp, const uint64_t* ip, Store& store) {
-  if (threads_in_wasm.load(std::memory_order_acquire) > 1) return;
+  if (store.threads_in_wasm.load(std::memory_order_acquire) > 1) return;
   store.heap.collect([&](gc::Heap& heap) {
     store.report_roots(heap);
     report_frames(st, fp, ip, store, heap);
@@ -856,7 +876,9 @@ Status invoke(Function& fn, const Slot* args, Slot* results) {
   if (nested) st.host_call_ips.push_back(st.host_ip);
 
   sigjmp_buf jump;
-  if (st.active_invokes++ == 0) threads_in_wasm.fetch_add(1, std::memory_order_acq_rel);
+  ++st.active_invokes;
+  Store* store = fn.instance->store;
+  enter_store(st, store);
   st.fault_jump = &jump;
   if (sigsetjmp(jump, 0) == 0) {
     st.in_wasm = 1;
@@ -866,7 +888,8 @@ Status invoke(Function& fn, const Slot* args, Slot* results) {
   }
   st.in_wasm = saved_in_wasm;
   st.fault_jump = saved_jump;
-  if (--st.active_invokes == 0) threads_in_wasm.fetch_sub(1, std::memory_order_acq_rel);
+  --st.active_invokes;
+  leave_store(st, store);
   if (nested) st.host_call_ips.pop_back();
 
   if (st.trap) {

@@ -87,6 +87,10 @@ struct Store {
   const StoreLimits limits;
   StorageBudget budget;
   ExecutionChecks checks;
+  // Threads running this store's wasm code (the interpreter counts a thread
+  // once however deeply it re-enters): a collection runs only when the
+  // collecting thread is the only one.
+  std::atomic<int> threads_in_wasm{0};
 
 private:
   StorageBudget heap_budget_; // max_gc_heap_bytes

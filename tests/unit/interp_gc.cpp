@@ -212,6 +212,21 @@ TEST(InterpGc, ThreadsAllocateInOneStore) {
   EXPECT_EQ(c, 100 * 99 / 2);
 }
 
+TEST(InterpGc, StoresOnOtherThreadsDoNotStopCollections) {
+  // Two stores churning on two threads at once: each collects its own heap.
+  constexpr const char* kChurn = R"((module (type $a (array (mut i64)))
+    (func (export "churn") (param $n i32)
+      (loop $l
+        (drop (array.new_default $a (i32.const 1000)))
+        (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))))";
+  Running a(kChurn), b(kChurn);
+  std::thread other([&] { EXPECT_TRUE(a.func("churn").call({Value::i32(20000)}).ok()); });
+  EXPECT_TRUE(b.func("churn").call({Value::i32(20000)}).ok());
+  other.join();
+  EXPECT_GT(a.store.gc_stats().collections, 0u);
+  EXPECT_GT(b.store.gc_stats().collections, 0u);
+}
+
 TEST(InterpGc, GcOpsPrintInTheIr) {
   Running r(R"((module (type $p (struct (field (mut i32)) (field anyref)))
     (func $g (param i32) (result i32) (local.get 0))
