@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <pthread.h>
 #include <string>
 #include <type_traits>
 #include <unordered_map>
@@ -83,6 +84,11 @@ struct ExecState {
   std::vector<std::string> backtrace;
   std::vector<const Function*> backtrace_functions; // the same frames
   std::unique_ptr<char[]> alt_stack;
+  // The lowest native stack address a nested invoke() may start below: wasm
+  // calls do not use the native stack, but a host function calling back into
+  // wasm does, and an endless host -> wasm -> host cycle must end as "call
+  // stack exhausted", not overflow it.
+  const char* native_floor = nullptr;
   uint32_t active_invokes = 0;
 };
 
@@ -797,8 +803,24 @@ void install_fault_handler() {
 }
 
 // Allocates the thread's stacks on its first outermost invoke.
+// Room kept on the native stack below the last nested invoke(): what one
+// host -> wasm -> host round takes, many times over (ASan's frames included).
+constexpr size_t kNativeStackReserve = size_t{256} << 10;
+
 void prepare_thread(ExecState& st) {
   install_fault_handler();
+  if (!st.native_floor) {
+    pthread_attr_t attr;
+    void* low = nullptr;
+    size_t size = 0;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+      pthread_attr_getstack(&attr, &low, &size);
+      pthread_attr_destroy(&attr);
+    }
+    // Unknown bounds: fall back to a floor 1 MiB below here.
+    st.native_floor = low ? static_cast<const char*>(low) + std::min(size / 2, kNativeStackReserve)
+                          : static_cast<const char*>(__builtin_frame_address(0)) - (1 << 20);
+  }
   if (!st.alt_stack) {
     stack_t current{};
     sigaltstack(nullptr, &current);
@@ -862,7 +884,8 @@ Status invoke(Function& fn, const Slot* args, Slot* results) {
   sigjmp_buf* saved_jump = st.fault_jump;
   sig_atomic_t saved_in_wasm = st.in_wasm;
   const size_t np = code->num_param_slots, nr = code->num_result_slots;
-  if (frame + std::max<size_t>(code->frame_slots, nr) > st.stack_limit || st.csp == st.cs_limit) {
+  if (frame + std::max<size_t>(code->frame_slots, nr) > st.stack_limit || st.csp == st.cs_limit ||
+      static_cast<const char*>(__builtin_frame_address(0)) < st.native_floor) {
     st.backtrace.assign(1, function_name(fn));
     st.backtrace_functions.assign(1, &fn);
     return Error{kStackExhausted};

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -116,6 +117,37 @@ TEST(ExecutionLimits, TimeoutStopsRunawayCode) {
   ASSERT_TRUE(r.store.set_timeout(0ns).ok());
   std::this_thread::sleep_for(100ms);
   EXPECT_TRUE(r.func("count").call({Value::i32(3)}).ok());
+}
+
+TEST(ExecutionLimits, EndlessReentryThroughTheHostIsBounded) {
+  // wasm -> host -> wasm -> host ... without end: each round takes native
+  // stack (wasm calls alone do not), so it must stop as a trap.
+  Engine engine;
+  Store store(engine);
+  Linker linker;
+  std::optional<Instance> instance;
+  uint64_t rounds = 0;
+  linker.define("env", "again", Func::host(store, FuncType{}, [&](auto, auto) -> Status {
+                  ++rounds;
+                  auto r = instance->func("enter")->call({});
+                  if (!r.ok()) return r.error();
+                  return {};
+                }));
+  auto module = Module::compile(engine, R"((module (import "env" "again" (func $again))
+    (func (export "enter") (call $again))))");
+  ASSERT_TRUE(module.ok());
+  auto inst = linker.instantiate(store, *module);
+  ASSERT_TRUE(inst.ok());
+  instance = std::move(*inst);
+  auto v = instance->func("enter")->call({});
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.error().message, "call stack exhausted");
+  EXPECT_GT(rounds, 100u);
+  // The thread can run wasm again afterwards.
+  linker.define("env", "again", Func::host(store, FuncType{}, [](auto, auto) { return Status{}; }));
+  auto fresh = linker.instantiate(store, *module);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_TRUE(fresh->func("enter")->call({}).ok());
 }
 
 } // namespace
