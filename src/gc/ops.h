@@ -113,6 +113,19 @@ inline void store_all(ArrayObject* a, Rep rep, uint32_t from, uint32_t n, const 
     store(rep, p, values);
 }
 
+// array.new: `length` copies of `init`; array.new_fixed: `count` values
+// (as store_all reads them). Null when the heap refuses the memory.
+inline Ref new_array_filled(Heap& heap, const TypeLayout& l, uint32_t length, const Slot* init) {
+  ArrayObject* a = new_array(heap, l, length, /*zero=*/false);
+  if (a) fill(a, l.elem, 0, length, init);
+  return reinterpret_cast<Ref>(a);
+}
+inline Ref new_array_fixed(Heap& heap, const TypeLayout& l, uint32_t count, const Slot* values) {
+  ArrayObject* a = new_array(heap, l, count, /*zero=*/false);
+  if (a) store_all(a, l.elem, 0, count, values);
+  return reinterpret_cast<Ref>(a);
+}
+
 // Elements [from, from + n) from little-endian bytes (array.new_data, array.init_data).
 inline void copy_bytes(ArrayObject* a, const TypeLayout& l, uint32_t from, uint32_t n,
                        const uint8_t* bytes) {

@@ -275,22 +275,17 @@ Result<Ref> new_object(const Instance& instance, const Instr& instr,
   case Op::ArrayNewDefault: {
     const auto length = static_cast<uint32_t>(stack.back()[0]);
     stack.pop_back();
-    gc::ArrayObject* a = nullptr;
     if (instr.op == Op::ArrayNew) {
       std::vector<Slot> init = pop_slots(1, [&](size_t) { return layout.elem; });
-      a = gc::new_array(heap, layout, length);
-      if (a) gc::fill(a, layout.elem, 0, length, init.data());
+      r = gc::new_array_filled(heap, layout, length, init.data());
     } else {
-      a = gc::new_array(heap, layout, length);
+      r = reinterpret_cast<Ref>(gc::new_array(heap, layout, length));
     }
-    r = reinterpret_cast<Ref>(a);
     break;
   }
   default: { // array.new_fixed
     std::vector<Slot> values = pop_slots(instr.b, [&](size_t) { return layout.elem; });
-    gc::ArrayObject* a = gc::new_array(heap, layout, instr.b);
-    if (a) gc::store_all(a, layout.elem, 0, instr.b, values.data());
-    r = reinterpret_cast<Ref>(a);
+    r = gc::new_array_fixed(heap, layout, instr.b, values.data());
     break;
   }
   }
