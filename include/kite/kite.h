@@ -90,6 +90,11 @@ struct EngineConfig {
   // checks trap "interrupted" once another thread asks. Off, running code
   // cannot be stopped (but by the host killing the process).
   bool interruptible = false;
+  // Nested wasm calls before "call stack exhausted", and the value stack
+  // (the frames of all active calls) in bytes, at least 4 KiB. A thread's limits change for
+  // the calls it starts afterwards, not for one already running on it.
+  uint32_t max_call_depth = 100000;
+  uint64_t max_stack_bytes = uint64_t{8} << 20;
 };
 
 // Configuration shared by stores and modules.
@@ -253,6 +258,9 @@ public:
   Result<std::vector<Value>> call(std::initializer_list<Value> args) const {
     return call(std::span<const Value>(args.begin(), args.size()));
   }
+  // kite's register IR of a wasm function as text, one instruction per line
+  // (translating it if it has not run yet); an Error for host functions.
+  Result<std::string> dump_ir() const;
 
   kite::Function* raw() const { return fn_; }
   explicit operator bool() const { return fn_ != nullptr; }

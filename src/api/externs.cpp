@@ -1,5 +1,6 @@
 // Store, and the extern handles: Func (including host functions and calls into the
 // interpreter), Table, Memory, Global, Tag.
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -92,6 +93,12 @@ Result<std::vector<Value>> Func::call(std::span<const Value> args) const {
   for (ValType t : sig.results)
     result_slots += slot_count(t);
   std::vector<Slot> out(result_slots + 1); // +1: never hand out a null pointer
+  if (fn_->instance) {                     // a host function's own calls into wasm set theirs
+    const StoreLimits& limits = fn_->instance->store->limits;
+    interp::set_thread_limits(
+        {.stack_slots = std::max<size_t>(limits.max_stack_bytes / sizeof(Slot), 512),
+         .max_call_depth = limits.max_call_depth});
+  }
   Status status = interp::invoke(*fn_, in.data(), out.data());
   if (!status.ok()) {
     Error e = std::move(status).error();
@@ -106,6 +113,11 @@ Result<std::vector<Value>> Func::call(std::span<const Value> args) const {
     p += slot_count(t);
   }
   return results;
+}
+
+Result<std::string> Func::dump_ir() const {
+  if (fn_->host) return failure(ErrorKind::Other, "a host function has no IR");
+  return interp::dump_ir(*fn_);
 }
 
 // ---- Table ----

@@ -54,7 +54,9 @@ Store::Store(const Engine& engine)
                       .max_total_bytes = engine.config().max_total_bytes,
                       .max_gc_heap_bytes = engine.config().max_gc_heap_bytes,
                       .guard_pages = engine.config().guard_pages,
-                      .execution_checks = consume_fuel_ || interruptible_})) {
+                      .execution_checks = consume_fuel_ || interruptible_,
+                      .max_call_depth = engine.config().max_call_depth,
+                      .max_stack_bytes = engine.config().max_stack_bytes})) {
   if (consume_fuel_) store_->checks.fuel = 0;
 }
 

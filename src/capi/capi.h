@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "kite.h"
 #include "kite/kite.h"
 #include "wasm.h"
 
@@ -242,6 +243,10 @@ wasm_ref_t* ref_to_c(const std::shared_ptr<StoreBox>& box, const api::Value& v);
 // A trap from a kite error (message and the frames of the last trap).
 wasm_trap_t* trap_from(const std::shared_ptr<StoreBox>& box, const Error& e);
 wasm_trap_t* trap_new(const std::shared_ptr<StoreBox>& box, std::string message);
+
+// kite.h's errors: a new one, or null for a success.
+kite_error_t* error_new(std::string message);
+kite_error_t* error_from(const Status& s);
 
 // Byte and name vectors from C++ data.
 void bytes_new(wasm_byte_vec_t* out, const void* data, size_t size);

@@ -34,6 +34,11 @@ struct StoreLimits {
   // head and function entry, stop on an interrupt and charge fuel. Off (the
   // default), the code has no checks at all and cannot be stopped.
   bool execution_checks = false;
+  // Calls into the store's code (the API's Func::call) run with these: nested
+  // wasm calls before "call stack exhausted", and the value stack holding
+  // the frames of all active calls.
+  uint32_t max_call_depth = 100000;
+  uint64_t max_stack_bytes = uint64_t{8} << 20;
 };
 
 // What checked code (StoreLimits::execution_checks) looks at, at every loop

@@ -63,6 +63,33 @@ TEST(ExecutionLimits, FuelRunsOutAndCanBeAdded) {
   EXPECT_LE(used, 1'500u);
 }
 
+TEST(ExecutionLimits, CallDepthAndStackFollowTheEngine) {
+  EngineConfig shallow;
+  shallow.max_call_depth = 300;
+  Running r(kLoops, shallow);
+  auto fits = r.func("deep").call({Value::i32(250)});
+  ASSERT_TRUE(fits.ok()) << fits.error().describe();
+  auto deep = r.func("deep").call({Value::i32(350)});
+  ASSERT_FALSE(deep.ok());
+  EXPECT_EQ(deep.error().message, "call stack exhausted");
+
+  // A store of another engine on the same thread runs with its own limits.
+  EngineConfig small_stack;
+  small_stack.max_stack_bytes = 64 << 10;
+  Running other(kLoops, small_stack);
+  EXPECT_FALSE(other.func("deep").call({Value::i32(20'000)}).ok());
+  EXPECT_TRUE(Running(kLoops).func("deep").call({Value::i32(20'000)}).ok());
+}
+
+TEST(ExecutionLimits, IrOfWasmFunctionsOnly) {
+  Running r(kLoops);
+  auto ir = r.func("count").dump_ir();
+  ASSERT_TRUE(ir.ok()) << ir.error().describe();
+  EXPECT_NE(ir->find('\n'), std::string::npos);
+  Func host = Func::host(r.store, FuncType{}, [](auto, auto) { return Status{}; });
+  EXPECT_FALSE(host.dump_ir().ok());
+}
+
 TEST(ExecutionLimits, FuelStopsRecursionWithoutLoops) {
   Running r(kLoops, with_fuel());
   ASSERT_TRUE(r.store.set_fuel(1'000'000).ok());
