@@ -2,11 +2,12 @@
 # Installs what building and testing kite needs, when it is missing, on
 # Debian bookworm: clang-19 + lld-19 (kite and the test/benchmark programs)
 # and its sanitizer runtimes (the asan preset, the fuzzers),
-# the wasm32-wasi sysroot, CMake, Ninja, GoogleTest, and Node.js with npm
+# the wasm32-wasi sysroot, CMake, Ninja, pkg-config (the install test),
+# GoogleTest, and Node.js with npm
 # (the program tests).
 set -euo pipefail
 
-packages=(clang-19 lld-19 cmake ninja-build libgtest-dev wasi-libc libclang-rt-19-dev-wasm32
+packages=(clang-19 lld-19 cmake ninja-build pkg-config libgtest-dev wasi-libc libclang-rt-19-dev-wasm32
   libclang-rt-19-dev)
 missing=()
 for p in "${packages[@]}"; do
