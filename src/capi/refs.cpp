@@ -248,6 +248,20 @@ wasm_trap_t* trap_new(const std::shared_ptr<StoreBox>& box, std::string message)
   return t;
 }
 
+namespace {
+// A module offset relative to the function's start in the code section (its
+// local declarations, after the body's size), as wasm_frame_func_offset
+// reports it.
+size_t function_relative(const kite::Function& fn, uint32_t module_offset) {
+  const kite::Module& m = *fn.instance->module;
+  size_t start = m.functions[fn.index].code_offset;
+  while (start < m.bytes.size() && (m.bytes.data()[start] & 0x80))
+    ++start;
+  ++start; // the size's last byte
+  return module_offset >= start ? module_offset - start : 0;
+}
+} // namespace
+
 wasm_trap_t* trap_from(const std::shared_ptr<StoreBox>& box, const Error& e) {
   wasm_trap_t* t = trap_new(
       box, e.kind == ErrorKind::Exception && e.message.empty() ? "uncaught exception" : e.message);
@@ -255,12 +269,13 @@ wasm_trap_t* trap_from(const std::shared_ptr<StoreBox>& box, const Error& e) {
   // (segment initialisation and link errors have none).
   if (e.kind != ErrorKind::Trap && e.kind != ErrorKind::Exception) return t;
   if (e.backtrace.empty()) return t;
-  for (const kite::Function* fn : interp::last_trap_functions()) {
+  const std::vector<const kite::Function*>& functions = interp::last_trap_functions();
+  const std::vector<uint32_t>& offsets = interp::last_trap_offsets();
+  for (size_t i = 0; i < functions.size(); ++i) {
+    const kite::Function* fn = functions[i];
     if (!fn->instance) continue; // host functions have no wasm frame
-    const kite::Module& m = *fn->instance->module;
-    FrameData f{fn->instance, fn->index, 0, 0};
-    if (fn->index < m.functions.size()) f.module_offset = m.functions[fn->index].code_offset;
-    t->trap->frames.push_back(f);
+    t->trap->frames.push_back(
+        FrameData{fn->instance, fn->index, function_relative(*fn, offsets[i]), offsets[i]});
   }
   return t;
 }

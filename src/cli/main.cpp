@@ -1,5 +1,6 @@
 // kite: run, validate and inspect WebAssembly modules; run spec scripts.
 #include <cerrno>
+#include <cinttypes>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -114,7 +115,14 @@ Result<api::Module> compile_file(const api::Engine& engine, const std::string& p
 
 void print_trap(const std::string& path, const Error& error) {
   std::fprintf(stderr, "kite: %s: trap: %s\n", path.c_str(), error.message.c_str());
-  const auto& frames = error.backtrace;
+  // "name @ 0x2c": the function and the module offset of the wasm
+  // instruction it was at; a run of identical frames (recursion) is one line.
+  std::vector<std::string> frames = error.backtrace;
+  for (size_t i = 0; i < frames.size() && i < error.backtrace_offsets.size(); ++i) {
+    char at[32];
+    std::snprintf(at, sizeof at, " @ 0x%" PRIx64, error.backtrace_offsets[i]);
+    if (error.backtrace_offsets[i] != Error::kNoOffset) frames[i] += at;
+  }
   for (size_t i = 0; i < frames.size();) {
     size_t run = 1;
     while (i + run < frames.size() && frames[i + run] == frames[i])

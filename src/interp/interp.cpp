@@ -56,6 +56,9 @@ struct ExecState {
   // The trap that stopped execution (static text, or trap_text's buffer).
   const char* trap = nullptr;
   std::string trap_text;
+  // Where in the innermost frame's code it trapped, when known (a handler's
+  // TRAP, or a guard-page fault whose registers hold the position).
+  const uint64_t* trap_ip = nullptr;
   // First free value-stack slot while a host function runs (re-entrancy).
   Slot* value_top = nullptr;
   sigjmp_buf* fault_jump = nullptr;
@@ -83,6 +86,7 @@ struct ExecState {
   size_t calls_size = 0;
   std::vector<std::string> backtrace;
   std::vector<const Function*> backtrace_functions; // the same frames
+  std::vector<uint32_t> backtrace_offsets;          // and where in them (module offsets)
   std::unique_ptr<char[]> alt_stack;
   // The lowest native stack address a nested invoke() may start below: wasm
   // calls do not use the native stack, but a host function calling back into
@@ -435,6 +439,7 @@ typedef void (*Handler)(KITE_HANDLER_PARAMS) __attribute__((preserve_none));
 #define TRAP(message)                                                                              \
   {                                                                                                \
     st->trap = (message);                                                                          \
+    st->trap_ip = ip;                                                                              \
     return;                                                                                        \
   }
 #define TRAP_PENDING() return
@@ -694,6 +699,7 @@ void run(const uint64_t* ip, Slot* fp, uint8_t* mem, ExecState* st) {
 #define TRAP(message)                                                                              \
   {                                                                                                \
     st->trap = (message);                                                                          \
+    st->trap_ip = ip;                                                                              \
     return;                                                                                        \
   }
 #define TRAP_PENDING() return
@@ -773,10 +779,36 @@ bool is_guarded_fault(ExecState* st, const void* address) {
   return false;
 }
 
+// The handler that faulted keeps its IR position in a register: the one
+// register pointing into the innermost function's code (none when its code
+// is not at hand, or on another architecture: the frame then reports where
+// its function starts).
+const uint64_t* faulting_ip(const ExecState* st, const void* context) {
+  const auto* code = static_cast<const ir::Code*>((st->csp - 1)->fn->code);
+  if (!code) return nullptr;
+  const auto first = reinterpret_cast<uintptr_t>(code->words.data());
+  const auto end = reinterpret_cast<uintptr_t>(code->words.data() + code->words.size());
+  const auto& registers = static_cast<const ucontext_t*>(context)->uc_mcontext;
+#if defined(__x86_64__)
+  for (greg_t r : registers.gregs) {
+    const auto value = static_cast<uintptr_t>(r);
+#elif defined(__aarch64__)
+  for (uint64_t value : registers.regs) {
+#else
+  for (uintptr_t value : std::array<uintptr_t, 0>{}) {
+#endif
+    if (value >= first && value < end && (value - first) % sizeof(uint64_t) == 0)
+      return reinterpret_cast<const uint64_t*>(value);
+  }
+  return nullptr;
+}
+
 void on_fault(int sig, siginfo_t* info, void* context) {
   ExecState* st = tls_state;
-  if (st && st->in_wasm && st->fault_jump && is_guarded_fault(st, info->si_addr))
+  if (st && st->in_wasm && st->fault_jump && is_guarded_fault(st, info->si_addr)) {
+    st->trap_ip = faulting_ip(st, context);
     siglongjmp(*st->fault_jump, 1);
+  }
   // Not ours: hand over to whoever was installed before, or crash as usual.
   const struct sigaction& previous = sig == SIGSEGV ? previous_segv : previous_bus;
   if (previous.sa_flags & SA_SIGINFO) {
@@ -847,6 +879,19 @@ void prepare_thread(ExecState& st) {
   st.value_top = st.stack.get();
 }
 
+// The module offset of the wasm instruction a frame of `fn` is at: `ip`
+// inside its code (`in_call`: a return address, just past the call), else
+// the function body's start.
+uint32_t trap_frame_offset(const Function& fn, const uint64_t* ip, bool in_call) {
+  if (!fn.instance) return 0;
+  const auto* code = static_cast<const ir::Code*>(fn.code);
+  const uint64_t body = fn.instance->module->functions[fn.index].body.offset;
+  if (!code || !ip || ip < code->words.data() || ip > code->words.data() + code->words.size())
+    return static_cast<uint32_t>(body);
+  const auto pos = static_cast<uint32_t>(ip - code->words.data());
+  return code->wasm_offset_at(in_call && pos > 0 ? pos - 1 : pos);
+}
+
 Status host_entry(Function& fn, const Slot* args, Slot* results) {
   HostContext ctx{nullptr, nullptr};
   Status s = fn.host->callback(ctx, args, results);
@@ -868,6 +913,8 @@ const std::vector<std::string>& last_trap_backtrace() { return thread_state().ba
 const std::vector<const Function*>& last_trap_functions() {
   return thread_state().backtrace_functions;
 }
+
+const std::vector<uint32_t>& last_trap_offsets() { return thread_state().backtrace_offsets; }
 
 Status invoke(Function& fn, const Slot* args, Slot* results) {
   if (fn.host) return host_entry(fn, args, results);
@@ -918,14 +965,22 @@ Status invoke(Function& fn, const Slot* args, Slot* results) {
   if (st.trap) {
     st.backtrace.clear();
     st.backtrace_functions.clear();
+    st.backtrace_offsets.clear();
+    // A frame is at its trap (the innermost) or in a call, just before the
+    // return address its callee's entry holds.
+    const uint64_t* ip = st.trap_ip;
     for (CallEntry* e = st.csp; e > saved_csp; --e) {
       if (st.backtrace.size() == kMaxBacktraceFrames) {
         st.backtrace.push_back("... " + std::to_string(e - saved_csp) + " more frames");
         break;
       }
-      st.backtrace.push_back(function_name(*e[-1].fn));
-      st.backtrace_functions.push_back(e[-1].fn);
+      const Function* fn = e[-1].fn;
+      st.backtrace.push_back(function_name(*fn));
+      st.backtrace_functions.push_back(fn);
+      st.backtrace_offsets.push_back(trap_frame_offset(*fn, ip, e != st.csp));
+      ip = e[-1].ret_ip;
     }
+    st.trap_ip = nullptr;
     st.csp = saved_csp;
     st.value_top = saved_value_top;
     Error error{st.trap};

@@ -40,6 +40,10 @@ const std::vector<std::string>& last_trap_backtrace();
 // The functions of those frames (without the "more frames" entry), for
 // embedders that report frames by function index (the C API's wasm_frame_t).
 const std::vector<const Function*>& last_trap_functions();
+// For each of those frames, the module offset of the wasm instruction it was
+// at: the one that trapped (innermost), or a call. A frame whose position is
+// unknown (a fault outside a handler's reach) gives its body's start.
+const std::vector<uint32_t>& last_trap_offsets();
 
 // Translates `fn` if needed and renders its register IR as text, one
 // instruction per line (for `kite inspect --ir`). Fails for host functions

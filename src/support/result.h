@@ -31,8 +31,12 @@ struct Error {
   uint32_t line = 0;           // 1-based text position, if known (0 = none)
   uint32_t column = 0;
   ErrorKind kind = ErrorKind::Other;
-  // For traps: the functions active when it happened, innermost first.
+  // For traps: the functions active when it happened, innermost first, and
+  // for each the module offset of the wasm instruction it was at (the one
+  // that trapped, or a call; host functions and the "more frames" line
+  // have kNoOffset).
   std::vector<std::string> backtrace = {};
+  std::vector<uint64_t> backtrace_offsets = {};
 
   // "offset 0x1a: message" / "3:14: message" / "message".
   std::string describe() const;

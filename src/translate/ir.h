@@ -358,6 +358,9 @@ struct Code : FunctionCode {
   uint32_t num_local_slots = 0;       // parameters included
   std::vector<uint32_t> instr_starts; // word index of every instruction, in order
   std::vector<IrOp> instr_ops;        // and its op (kept for printing)
+  // And the module offset of the wasm instruction it was translated from
+  // (trap frames report it, as wasm_frame_func_offset does).
+  std::vector<uint32_t> instr_wasm_offsets;
   // The unit each instruction reads from the accumulator, or kNoAccUnit
   // (once linked: the interpreter keeps only those it has a handler for).
   std::vector<uint8_t> instr_acc_units;
@@ -376,6 +379,8 @@ struct Code : FunctionCode {
   // `pos` - 1 (a caller's return address, or an allocating op's ip + 1),
   // besides ref_locals.
   std::span<const uint32_t> stack_map_at(uint32_t pos) const;
+  // The module offset of the wasm instruction whose IR contains word `pos`.
+  uint32_t wasm_offset_at(uint32_t pos) const;
 
   // Before linking: gives instruction i the op `op` (a fused or other
   // variant of the same first op: the layout is unchanged).

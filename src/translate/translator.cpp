@@ -152,6 +152,7 @@ private:
     cur_start_ = here();
     code_->instr_starts.push_back(cur_start_);
     code_->instr_ops.push_back(op);
+    code_->instr_wasm_offsets.push_back(wasm_offset_);
     code_->words.push_back(static_cast<uint64_t>(op));
     units_.clear();
     open_ = true;
@@ -201,6 +202,7 @@ private:
     code_->words.resize(last_start_);
     code_->instr_starts.pop_back();
     code_->instr_ops.pop_back();
+    code_->instr_wasm_offsets.pop_back();
     last_start_ = kNone;
   }
 
@@ -687,10 +689,12 @@ private:
     const uint32_t entries = table_entries_unit(code_->instr_ops[last]);
     if (unit(&code_->words[starts[last]], entries - 1) + 1 > kMaxCopiedEntries) return false;
     ++head_copies_;
+    const uint32_t branch_offset = wasm_offset_;
     for (size_t k = first; k <= last; ++k) {
       const uint32_t orig = starts[k];
       const uint32_t end = k + 1 < starts.size() ? starts[k + 1] : here();
       const IrOp op = code_->instr_ops[k];
+      wasm_offset_ = code_->instr_wasm_offsets[k];
       begin(op);
       for (uint32_t w = orig + 1; w < end; ++w) {
         u32(static_cast<uint32_t>(code_->words[w]));
@@ -710,6 +714,7 @@ private:
       }
     }
     end_instr();
+    wasm_offset_ = branch_offset;
     return true;
   }
   // A branch to a block whose end is followed by a few plain instructions
@@ -742,8 +747,10 @@ private:
       return false;
     ++tail_copies_;
     stack_.resize(block.height);
+    const uint32_t branch_offset = wasm_offset_;
     for (const Instr& plain : tail)
       (void)translate_instr(plain); // plain_tail_op's ops translate without error
+    wasm_offset_ = branch_offset;
     emit_br(loop_depth);
     return true;
   }
@@ -1226,6 +1233,9 @@ private:
   bool open_ = false;
   uint32_t cur_start_ = 0;
   uint32_t last_start_ = kNone;
+  // The wasm instruction being translated (its module offset), which each
+  // IR instruction records.
+  uint32_t wasm_offset_ = 0;
   IrOp last_op_ = IrOp::Unreachable;
   uint32_t last_dst_ = kNoDst;
   uint32_t head_copies_ = 0;    // loop heads copied so far (copy_dispatch_head)
@@ -1303,6 +1313,7 @@ Result<std::unique_ptr<Code>> Translator::run() {
   func.num_results = code_->num_result_slots;
   ctrls_.push_back(std::move(func));
 
+  wasm_offset_ = static_cast<uint32_t>(decl_.body.offset);
   emit_check();
   InstrReader reader(module_.data_at(decl_.body), decl_.body.size, decl_.body.offset);
   while (!ctrls_.empty()) {
@@ -1653,6 +1664,7 @@ Status Translator::do_call(const Instr& in) {
 }
 
 Status Translator::translate_instr(const Instr& in) {
+  wasm_offset_ = static_cast<uint32_t>(in.offset);
   switch (in.op) {
   // ---- control ----
   case Op::Nop: return {};

@@ -1,6 +1,6 @@
 // kite.h, the C extensions: fuel, interrupts from another thread, timeouts,
-// limits, GC statistics, the IR dump, errors, WASI, and bounded host <-> wasm
-// re-entry.
+// limits, GC statistics, the IR dump, errors, WASI, bounded host <-> wasm
+// re-entry; and trap frames' offsets with and without guard pages.
 #define _POSIX_C_SOURCE 200809L // nanosleep, mkdtemp
 #include <pthread.h>
 #include <stdint.h>
@@ -447,12 +447,77 @@ static void test_wasi(void) {
   wasm_engine_delete(engine);
 }
 
+// Frames name the wasm instruction each one is at: the one that trapped, and
+// the calls below it. A module in binary, so that the offsets are known.
+static const unsigned char kOffsets[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,                   // 0: header
+    0x01, 0x04, 0x01, 0x60, 0x00, 0x00,                               // 8: type () -> ()
+    0x03, 0x04, 0x03, 0x00, 0x00, 0x00,                               // 14: three functions
+    0x05, 0x03, 0x01, 0x00, 0x00,                                     // 20: memory 0 pages
+    0x07, 0x0f, 0x02, 0x05, 'o',  'u',  't',  'e',  'r',  0x00, 0x01, // 25: exports
+    0x03, 'd',  'i',  'v',  0x00, 0x02,                               //
+    0x0a, 0x19, 0x03,                                                 // 42: code
+    0x08, 0x00, 0x41, 0x00, 0x28, 0x02, 0x00, 0x1a, 0x0b,             // 45: i32.load at 49
+    0x05, 0x00, 0x01, 0x10, 0x00, 0x0b,                               // 54: call 0 at 57
+    0x08, 0x00, 0x41, 0x01, 0x41, 0x00, 0x6d, 0x1a, 0x0b};            // 60: i32.div_s at 66
+
+static void check_frame(const wasm_frame_t* frame, uint32_t func, size_t func_offset,
+                        size_t module_offset) {
+  if (wasm_frame_func_index(frame) != func || wasm_frame_func_offset(frame) != func_offset ||
+      wasm_frame_module_offset(frame) != module_offset) {
+    fprintf(stderr, "frame: func %u at %zu (module %zu), expected func %u at %zu (module %zu)\n",
+            wasm_frame_func_index(frame), wasm_frame_func_offset(frame),
+            wasm_frame_module_offset(frame), func, func_offset, module_offset);
+    exit(1);
+  }
+}
+
+static void trap_offsets(bool guard_pages) {
+  wasm_config_t* config = wasm_config_new();
+  kite_config_guard_pages_set(config, guard_pages);
+  wasm_engine_t* offsets_engine = wasm_engine_new_with_config(config);
+  wasm_store_t* store = wasm_store_new(offsets_engine);
+  wasm_byte_vec_t binary;
+  wasm_byte_vec_new(&binary, sizeof kOffsets, (const char*)kOffsets);
+  wasm_module_t* module = wasm_module_new(store, &binary);
+  wasm_byte_vec_delete(&binary);
+  CHECK(module != NULL);
+  wasm_instance_t* instance = instantiate(store, module, NULL, 0);
+  wasm_extern_vec_t exports;
+  wasm_instance_exports(instance, &exports);
+  wasm_val_vec_t none = WASM_EMPTY_VEC;
+
+  wasm_trap_t* t = wasm_func_call(export_func(&exports, 0), &none, &none);
+  CHECK(t != NULL);
+  wasm_frame_vec_t trace;
+  wasm_trap_trace(t, &trace);
+  CHECK(trace.size == 2);
+  check_frame(trace.data[0], 0, 3, 49); // the load (a guard-page fault, or a checked access)
+  check_frame(trace.data[1], 1, 2, 57); // the call
+  wasm_frame_vec_delete(&trace);
+  check_trap(t, "out of bounds memory access");
+
+  t = wasm_func_call(export_func(&exports, 1), &none, &none);
+  wasm_frame_t* origin = wasm_trap_origin(t);
+  check_frame(origin, 2, 5, 66);
+  wasm_frame_delete(origin);
+  check_trap(t, "integer divide by zero");
+
+  wasm_extern_vec_delete(&exports);
+  wasm_instance_delete(instance);
+  wasm_module_delete(module);
+  wasm_store_delete(store);
+  wasm_engine_delete(offsets_engine);
+}
+
 int main(void) {
   test_fuel();
   test_interrupts();
   test_limits();
   test_reentry();
   test_wasi();
+  trap_offsets(true);
+  trap_offsets(false);
   puts("ok");
   return 0;
 }
