@@ -107,7 +107,7 @@ Result<std::vector<Value>> Func::call(std::span<const Value> args) const {
     const std::vector<const kite::Function*>& frames = interp::last_trap_functions();
     const std::vector<uint32_t>& offsets = interp::last_trap_offsets();
     e.backtrace_offsets.assign(e.backtrace.size(), Error::kNoOffset);
-    for (size_t i = 0; i < frames.size() && i < e.backtrace.size(); ++i)
+    for (size_t i = 0; i < frames.size() && i < offsets.size() && i < e.backtrace.size(); ++i)
       if (frames[i]->instance) e.backtrace_offsets[i] = offsets[i];
     return e;
   }

@@ -271,7 +271,7 @@ wasm_trap_t* trap_from(const std::shared_ptr<StoreBox>& box, const Error& e) {
   if (e.backtrace.empty()) return t;
   const std::vector<const kite::Function*>& functions = interp::last_trap_functions();
   const std::vector<uint32_t>& offsets = interp::last_trap_offsets();
-  for (size_t i = 0; i < functions.size(); ++i) {
+  for (size_t i = 0; i < functions.size() && i < offsets.size(); ++i) {
     const kite::Function* fn = functions[i];
     if (!fn->instance) continue; // host functions have no wasm frame
     t->trap->frames.push_back(

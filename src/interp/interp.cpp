@@ -892,14 +892,22 @@ uint32_t trap_frame_offset(const Function& fn, const uint64_t* ip, bool in_call)
   return code->wasm_offset_at(in_call && pos > 0 ? pos - 1 : pos);
 }
 
+// The backtrace of a call that failed before running any code: `fn` alone
+// (at its start), or nothing.
+void set_entry_backtrace(ExecState& st, Function* fn) {
+  st.backtrace.clear();
+  st.backtrace_functions.clear();
+  st.backtrace_offsets.clear();
+  if (!fn) return;
+  st.backtrace.push_back(function_name(*fn));
+  st.backtrace_functions.push_back(fn);
+  st.backtrace_offsets.push_back(trap_frame_offset(*fn, nullptr, false));
+}
+
 Status host_entry(Function& fn, const Slot* args, Slot* results) {
   HostContext ctx{nullptr, nullptr};
   Status s = fn.host->callback(ctx, args, results);
-  if (!s.ok()) {
-    ExecState& st = thread_state();
-    st.backtrace.assign(1, function_name(fn));
-    st.backtrace_functions.assign(1, &fn);
-  }
+  if (!s.ok()) set_entry_backtrace(thread_state(), &fn);
   return s;
 }
 
@@ -923,7 +931,10 @@ Status invoke(Function& fn, const Slot* args, Slot* results) {
   st.trap = nullptr;
   st.uncaught = nullptr;
   const ir::Code* code = code_of(&fn, &st);
-  if (!code) return Error{st.trap_text};
+  if (!code) {
+    set_entry_backtrace(st, nullptr);
+    return Error{st.trap_text};
+  }
 
   Slot* frame = st.value_top;
   CallEntry* saved_csp = st.csp;
@@ -933,8 +944,7 @@ Status invoke(Function& fn, const Slot* args, Slot* results) {
   const size_t np = code->num_param_slots, nr = code->num_result_slots;
   if (frame + std::max<size_t>(code->frame_slots, nr) > st.stack_limit || st.csp == st.cs_limit ||
       static_cast<const char*>(__builtin_frame_address(0)) < st.native_floor) {
-    st.backtrace.assign(1, function_name(fn));
-    st.backtrace_functions.assign(1, &fn);
+    set_entry_backtrace(st, &fn);
     return Error{kStackExhausted};
   }
   if (np) std::memcpy(frame, args, np * sizeof(Slot)); // args may be null when np == 0

@@ -29,7 +29,8 @@ cmake -S "$work" -B "$work/build" -G Ninja -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_
 cmake --build "$work/build" >/dev/null
 check "cmake, C, kite::kite (shared)" "$work/build/hello_c"
 check "cmake, C++, kite::kite_static" "$work/build/hello_cpp"
-if ldd "$work/build/hello_c" | grep -q "libkite.so.0 => $prefix"; then
+libs=$(ldd "$work/build/hello_c") # not piped into grep -q: pipefail would see ldd's SIGPIPE
+if [[ $libs == *"libkite.so.0 => $prefix/"* ]]; then
   echo "hello_c uses $prefix/lib/libkite.so.0"
 else
   echo "hello_c does not load the installed libkite.so.0" >&2

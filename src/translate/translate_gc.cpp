@@ -1,8 +1,11 @@
-// Translation of the GC instructions (structs, arrays, i31, casts), included
-// by translator.cpp inside its namespace: a part of class Translator. Field
+// Translation of the GC instructions (structs, arrays, i31, casts), members of
+// class Translator (translator.h). Field
 // and element accesses pick the IR op of their storage width from the
 // type's layout (src/gc/layout.h); allocations are safe points whose stack
 // maps include the operands they store (begin_safe_point).
+#include "translate/translator.h"
+
+namespace kite::ir::translation {
 
 namespace gc_ops {
 
@@ -242,3 +245,5 @@ Status Translator::translate_gc(const Instr& in) {
   default: return error_at(in.offset, "unsupported instruction " + std::string(op_name(in.op)));
   }
 }
+
+} // namespace kite::ir::translation
