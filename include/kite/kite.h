@@ -57,8 +57,9 @@ using Ref = uintptr_t;
 namespace kite::api {
 
 struct EngineConfig {
-  // Upper bound for any one memory, in bytes (memory.grow past it fails with -1).
-  uint64_t max_memory_bytes = uint64_t{1} << 32;
+  // Upper bound for any one memory, in bytes (memory.grow past it fails with
+  // -1). 32-bit memories stop at 4 GiB anyway; a memory64 may grow to 1 TiB.
+  uint64_t max_memory_bytes = uint64_t{1} << 40;
   // Upper bound for any one table, in elements.
   uint64_t max_table_elements = 10'000'000;
   // Upper bound for all memories and tables of a store together, in bytes

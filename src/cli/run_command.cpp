@@ -48,7 +48,8 @@ options (before FILE):
                         invalid body is only found (as a trap) when its
                         function runs, after the program may have acted
   --max-memory SIZE     cap all the guest's memories, tables and GC heap together
-                        at SIZE bytes (suffix K, M or G: KiB, MiB, GiB);
+                        at SIZE bytes (suffix K, M, G or T: KiB ... TiB;
+                        without it one memory64 may grow to 1 TiB);
                         memory.grow past it returns -1, a GC allocation
                         traps (out of memory: GC heap limit), a module
                         that needs more at start fails to instantiate
@@ -157,6 +158,8 @@ std::optional<uint64_t> parse_size(const std::string& text) {
     shift = 20;
   else if (suffix == "G" || suffix == "g")
     shift = 30;
+  else if (suffix == "T" || suffix == "t")
+    shift = 40;
   else if (!suffix.empty())
     return std::nullopt;
   if (value > (~uint64_t{0} >> shift)) return std::nullopt;
@@ -362,6 +365,10 @@ int run_command(const std::vector<std::string>& args) {
   engine_config.lazy_validation = opts.lazy_validation;
   engine_config.guard_pages = opts.guard_pages;
   engine_config.max_total_bytes = opts.max_memory;
+  // One memory64 may then use all of it, also past the default 1 TiB.
+  if (opts.max_memory != ~uint64_t{0}) {
+    engine_config.max_memory_bytes = std::max(engine_config.max_memory_bytes, opts.max_memory);
+  }
   engine_config.consume_fuel = opts.fuel.has_value();
   engine_config.interruptible = opts.timeout.has_value();
   api::Engine engine(engine_config);

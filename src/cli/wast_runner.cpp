@@ -5,8 +5,11 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "cli/cli.h"
 #include "kite/kite.h"
@@ -66,17 +69,70 @@ bool match_lane(const Expected& e, uint64_t bits, size_t bytes) {
   }
 }
 
+// What every thread of a script shares: the engine and store, the counts,
+// and the report budget (threads report under one lock).
+struct ScriptContext {
+  ScriptContext(std::string path, uint32_t max_reports, const api::EngineConfig& config)
+      : path(std::move(path)), max_reports(max_reports), engine(config), store(engine) {}
+
+  void report(uint32_t line, const std::string& what) {
+    std::lock_guard lock(mutex);
+    if (reports++ < max_reports)
+      std::fprintf(stderr, "%s:%u: %s\n", path.c_str(), line, what.c_str());
+  }
+  void count(bool passed, bool is_assertion) {
+    std::lock_guard lock(mutex);
+    if (!is_assertion) {
+      ++counts.failed_commands;
+      return;
+    }
+    ++counts.total;
+    if (passed) ++counts.passed;
+  }
+
+  const std::string path;
+  const uint32_t max_reports;
+  api::Engine engine;
+  api::Store store;
+  std::mutex mutex;
+  uint32_t reports = 0;
+  WastCounts counts;
+};
+
+// Runs commands in one scope: the script's top level, or one (thread ...).
+// A scope has its own registry (the linker), named instances and current
+// module. A thread starts with a copy of its parent's registry, the parent's
+// current module and the instances it names as shared; what it registers or
+// defines stays inside it. Each thread runs on its own OS thread, at once
+// with the others; (wait $t) joins it.
 class ScriptRunner {
 public:
-  ScriptRunner(std::string path, uint32_t max_reports, const api::EngineConfig& config)
-      : path_(std::move(path)), max_reports_(max_reports), engine_(config), store_(engine_) {
+  explicit ScriptRunner(ScriptContext& context)
+      : context_(context), engine_(context.engine), store_(context.store) {
     linker_.define_spectest(store_);
   }
 
-  WastCounts run(const wast::Script& script) {
-    for (const Command& c : script.commands)
+  ScriptRunner(ScriptContext& context, const ScriptRunner& parent,
+               const std::vector<std::string>& shared_modules)
+      : context_(context), engine_(context.engine), store_(context.store), linker_(parent.linker_),
+        current_(parent.current_) {
+    for (const std::string& id : shared_modules) {
+      auto it = parent.instances_.find(id);
+      if (it != parent.instances_.end()) instances_.insert(*it);
+    }
+  }
+
+  ScriptRunner(const ScriptRunner&) = delete;
+  ScriptRunner& operator=(const ScriptRunner&) = delete;
+  // A thread the script never waited for is joined at the end of its scope.
+  ~ScriptRunner() {
+    for (auto& [id, thread] : threads_)
+      thread.join();
+  }
+
+  void run(const std::vector<Command>& commands) {
+    for (const Command& c : commands)
       execute(c);
-    return counts_;
   }
 
 private:
@@ -90,25 +146,43 @@ private:
       if (!r.ok()) command_failed(c.line, "action failed: " + r.error().describe());
       break;
     }
-    case Command::Kind::Thread:
-      // Threads run in order, to completion, as they are declared; the
-      // shared modules are already visible by id.
-      for (const Command& inner : c.commands)
-        execute(inner);
-      break;
-    case Command::Kind::Wait: break;
+    case Command::Kind::Thread: start_thread(c); break;
+    case Command::Kind::Wait: wait_thread(c); break;
     default: assertion(c); break;
     }
   }
 
-  void report(uint32_t line, const std::string& what) {
-    if (reports_++ < max_reports_) {
-      std::fprintf(stderr, "%s:%u: %s\n", path_.c_str(), line, what.c_str());
+  void start_thread(const Command& c) {
+    for (const std::string& id : c.shared_modules) {
+      if (!instances_.contains(id)) command_failed(c.line, "thread shares unknown module " + id);
     }
+    if (threads_.contains(c.thread_id)) {
+      command_failed(c.line, "thread " + c.thread_id + " is already running");
+      return;
+    }
+    auto scope = std::make_shared<ScriptRunner>(context_, *this, c.shared_modules);
+    // The thread's own scope is destroyed on the thread, after joining the
+    // threads it started itself.
+    threads_.emplace(c.thread_id, std::thread([scope, &c]() mutable {
+                       scope->run(c.commands);
+                       scope.reset();
+                     }));
   }
 
+  void wait_thread(const Command& c) {
+    auto it = threads_.find(c.thread_id);
+    if (it == threads_.end()) {
+      command_failed(c.line, "wait: no running thread " + c.thread_id);
+      return;
+    }
+    it->second.join();
+    threads_.erase(it);
+  }
+
+  void report(uint32_t line, const std::string& what) { context_.report(line, what); }
+
   void command_failed(uint32_t line, const std::string& what) {
-    ++counts_.failed_commands;
+    context_.count(false, false);
     report(line, what);
   }
 
@@ -379,24 +453,19 @@ private:
   }
 
   void assertion(const Command& c) {
-    ++counts_.total;
-    if (auto failure = check(c)) {
-      report(c.line, *failure);
-    } else {
-      ++counts_.passed;
-    }
+    auto failure = check(c);
+    if (failure) report(c.line, *failure);
+    context_.count(!failure, true);
   }
 
-  std::string path_;
-  uint32_t max_reports_;
-  uint32_t reports_ = 0;
-  api::Engine engine_;
-  api::Store store_;
+  ScriptContext& context_;
+  const api::Engine& engine_;
+  api::Store& store_;
   api::Linker linker_;
   std::optional<api::Instance> current_;
   std::map<std::string, api::Instance> instances_;
   std::map<std::string, api::Module> definitions_;
-  WastCounts counts_;
+  std::map<std::string, std::thread> threads_;
 };
 
 } // namespace
@@ -422,8 +491,12 @@ WastCounts run_wast_file(const std::string& path, uint32_t max_reports,
     counts.failed_commands = 1;
     return counts;
   }
-  ScriptRunner runner(path, max_reports, config);
-  return runner.run(*script);
+  ScriptContext context(path, max_reports, config);
+  {
+    ScriptRunner top(context);
+    top.run(script->commands);
+  } // joins every thread
+  return context.counts;
 }
 
 } // namespace kite::cli

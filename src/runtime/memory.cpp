@@ -50,7 +50,9 @@ Status init_memory(Memory& memory, const MemoryType& type, const StoreLimits& st
   memory.max_pages = max_pages;
   memory.guarded =
       store_limits.guard_pages && !limits.is64 && (uint64_t{1} << log2) % os_page_size() == 0;
-  memory.movable = !store_limits.guard_pages && !limits.shared;
+  // An unshared memory64 is never guarded, so nothing gains from a fixed base:
+  // it maps its current size and moves when it grows, whatever its maximum.
+  memory.movable = (!store_limits.guard_pages || limits.is64) && !limits.shared;
   uint64_t initial = limits.min << log2;
   if (memory.budget && !memory.budget->charge(initial)) {
     return Error{"memory size exceeds the store's memory limit"};

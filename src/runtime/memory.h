@@ -8,7 +8,10 @@
 // turns the fault into a trap. Growing commits pages with mprotect.
 // memory64 memories (and memories whose page size is smaller than the OS
 // page, where a fault would not fire at the exact byte) are bounds-checked
-// explicitly by the interpreter (guarded == false).
+// explicitly by the interpreter (guarded == false); an unshared memory64
+// maps just its current size and moves when it grows (Memory::movable), so
+// it may grow to the implementation limit (StoreLimits::max_memory_bytes)
+// without reserving it.
 // Without guard pages (StoreLimits::guard_pages off, e.g. to run under
 // valgrind), no memory is guarded, and unshared memories map just their
 // current size and move when they grow (Memory::movable): whoever caches

@@ -16,8 +16,13 @@
 
 namespace kite {
 
+// The default implementation limit for one memory: 32-bit memories stop at
+// 4 GiB anyway; a memory64 may grow to 1 TiB (it is mapped as it grows, so
+// the limit costs nothing until used).
+inline constexpr uint64_t kDefaultMaxMemoryBytes = uint64_t{1} << 40;
+
 struct StoreLimits {
-  uint64_t max_memory_bytes = uint64_t{1} << 32; // per memory
+  uint64_t max_memory_bytes = kDefaultMaxMemoryBytes; // per memory
   uint64_t max_table_elements = 10'000'000;      // per table
   // All memories and tables of the store together, in bytes (a table
   // element counts as one pointer).

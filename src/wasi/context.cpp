@@ -183,59 +183,62 @@ ResolvedPath::~ResolvedPath() {
     ::close(fd);
 }
 
-Context::~Context() {
-  for (auto& [num, entry] : fds_)
-    if (entry.owned) ::close(entry.host_fd);
+FdEntry::~FdEntry() {
+  if (owned && host_fd >= 0) ::close(host_fd);
 }
+
+Context::~Context() = default;
 
 Status Context::open() {
   const int stdio[3] = {config_.stdin_fd, config_.stdout_fd, config_.stderr_fd};
   for (uint32_t i = 0; i < 3; ++i) {
-    FdEntry e;
-    e.host_fd = stdio[i];
-    e.owned = false;
-    e.type = file_type_of(e.host_fd);
-    e.rights_base = rights_for(e.type);
+    auto e = std::make_shared<FdEntry>();
+    e->host_fd = stdio[i];
+    e->owned = false;
+    e->type = file_type_of(e->host_fd);
+    e->rights_base = rights_for(e->type);
     fds_[i] = std::move(e);
   }
   for (const Preopen& p : config_.preopens) {
     int fd = ::open(p.host_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
       return Error{"cannot open directory '" + p.host_path + "': " + std::strerror(errno)};
-    FdEntry e;
-    e.host_fd = fd;
-    e.type = kDirectory;
-    e.rights_base = rights::kDirectory;
-    e.rights_inheriting = rights::kAll;
-    e.preopen_name = p.guest_path;
+    auto e = std::make_shared<FdEntry>();
+    e->host_fd = fd;
+    e->type = kDirectory;
+    e->rights_base = rights::kDirectory;
+    e->rights_inheriting = rights::kAll;
+    e->preopen_name = p.guest_path;
     insert(std::move(e));
   }
   for (const std::string& address : config_.tcp_listen) {
     KITE_TRY_ASSIGN(int fd, listen_on(address));
-    FdEntry e;
-    e.host_fd = fd;
-    e.type = kSocketStream;
-    e.rights_base = rights::kSocket;
-    e.rights_inheriting = rights::kSocket & ~rights::kSockAccept;
+    auto e = std::make_shared<FdEntry>();
+    e->host_fd = fd;
+    e->type = kSocketStream;
+    e->rights_base = rights::kSocket;
+    e->rights_inheriting = rights::kSocket & ~rights::kSockAccept;
     insert(std::move(e));
   }
   return {};
 }
 
-FdEntry* Context::get(uint32_t fd) {
+FdHandle Context::get(uint32_t fd) const {
+  std::lock_guard lock(mutex_);
   auto it = fds_.find(fd);
-  return it == fds_.end() ? nullptr : &it->second;
+  return it == fds_.end() ? nullptr : it->second;
 }
 
-uint16_t Context::lookup(uint32_t fd, uint64_t needed, FdEntry** out) {
-  FdEntry* e = get(fd);
+uint16_t Context::lookup(uint32_t fd, uint64_t needed, FdHandle* out) const {
+  FdHandle e = get(fd);
   if (!e) return kBadf;
   if ((e->rights_base & needed) != needed) return kNotcapable;
-  *out = e;
+  *out = std::move(e);
   return kSuccess;
 }
 
-uint32_t Context::insert(FdEntry entry) {
+uint32_t Context::insert(FdHandle entry) {
+  std::lock_guard lock(mutex_);
   uint32_t fd = 0;
   for (const auto& [num, e] : fds_) {
     if (num != fd) break;
@@ -246,22 +249,26 @@ uint32_t Context::insert(FdEntry entry) {
 }
 
 uint16_t Context::close(uint32_t fd) {
+  FdHandle closed; // released after the lock
+  std::lock_guard lock(mutex_);
   auto it = fds_.find(fd);
   if (it == fds_.end()) return kBadf;
-  if (it->second.owned) ::close(it->second.host_fd);
+  closed = std::move(it->second);
   fds_.erase(it);
   return kSuccess;
 }
 
 uint16_t Context::renumber(uint32_t from, uint32_t to) {
+  FdHandle replaced; // released after the lock
+  std::lock_guard lock(mutex_);
   // Both must be open (as in wasmtime); `to` is closed and replaced.
   auto src = fds_.find(from);
-  if (src == fds_.end() || !fds_.count(to)) return kBadf;
+  auto dst = fds_.find(to);
+  if (src == fds_.end() || dst == fds_.end()) return kBadf;
   if (from == to) return kSuccess;
-  FdEntry moved = std::move(src->second);
+  replaced = std::move(dst->second);
+  dst->second = std::move(src->second);
   fds_.erase(src);
-  close(to);
-  fds_[to] = std::move(moved);
   return kSuccess;
 }
 

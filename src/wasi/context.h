@@ -5,9 +5,11 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -117,18 +119,30 @@ struct DirEntry {
   std::string name;
 };
 
+// One open guest fd. Entries are shared (FdHandle): a WASI call holds its
+// entry while it works, so another thread closing or renumbering the fd
+// meanwhile does not pull the host descriptor from under it; the host
+// descriptor is closed when the last holder lets go.
 struct FdEntry {
+  FdEntry() = default;
+  FdEntry(const FdEntry&) = delete;
+  FdEntry& operator=(const FdEntry&) = delete;
+  ~FdEntry();
+
   int host_fd = -1;
   bool owned = true; // false for the embedder's stdio descriptors
   uint8_t type = kUnknown;
-  uint64_t rights_base = 0;
-  uint64_t rights_inheriting = 0;
+  // Read by calls on any thread; fd_fdstat_set_rights only drops bits.
+  std::atomic<uint64_t> rights_base = 0;
+  std::atomic<uint64_t> rights_inheriting = 0;
   // Set for preopened directories: the name the guest sees.
   std::optional<std::string> preopen_name;
   // fd_readdir: the directory listing taken when a scan starts at cookie 0;
-  // a cookie is an index into it.
+  // a cookie is an index into it. Guarded by listing_mutex.
+  std::mutex listing_mutex;
   std::vector<DirEntry> listing;
 };
+using FdHandle = std::shared_ptr<FdEntry>;
 
 // A path resolved inside a preopen: `name` (one component, never a
 // symlink to follow) relative to the directory `dir_fd`, which stays open
@@ -162,14 +176,24 @@ public:
   Status open();
 
   const Config& config() const { return config_; }
-  std::optional<uint32_t> exit_code;
 
-  FdEntry* get(uint32_t fd);
+  // The status the guest exited with (proc_exit, a fatal proc_raise), from
+  // whichever of its threads did.
+  std::optional<uint32_t> exit_code() const {
+    const int64_t code = exit_code_.load();
+    return code < 0 ? std::nullopt : std::optional<uint32_t>(static_cast<uint32_t>(code));
+  }
+  void set_exit_code(uint32_t code) { exit_code_.store(code); }
+  void clear_exit_code() { exit_code_.store(-1); }
+
+  // The fd table may be used from several threads at once (wasi-threads).
+  FdHandle get(uint32_t fd) const;
   // Checks that `fd` exists and holds every right in `needed`.
-  uint16_t lookup(uint32_t fd, uint64_t needed, FdEntry** out);
+  uint16_t lookup(uint32_t fd, uint64_t needed, FdHandle* out) const;
   // Places `entry` at the lowest free number.
-  uint32_t insert(FdEntry entry);
-  // Closes `fd` (its host descriptor too if owned).
+  uint32_t insert(FdHandle entry);
+  // Removes `fd` (its host descriptor is closed, if owned, once no call
+  // uses it any more).
   uint16_t close(uint32_t fd);
   uint16_t renumber(uint32_t from, uint32_t to);
 
@@ -183,7 +207,9 @@ public:
 
 private:
   Config config_;
-  std::map<uint32_t, FdEntry> fds_;
+  std::atomic<int64_t> exit_code_ = -1;
+  mutable std::mutex mutex_; // guards fds_
+  std::map<uint32_t, FdHandle> fds_;
 };
 
 } // namespace kite::wasi

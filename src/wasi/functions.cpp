@@ -103,8 +103,8 @@ bool host_clock(uint32_t id, clockid_t* out) {
 // Resolves guest path (ptr, len) relative to directory fd `fd`, which must
 // hold `needed` rights.
 uint16_t resolve_path(Call& c, uint32_t fd, uint64_t needed, uint32_t ptr, uint32_t len,
-                      bool follow, ResolvedPath* out, FdEntry** dir = nullptr) {
-  FdEntry* e = c.ctx.get(fd);
+                      bool follow, ResolvedPath* out, FdHandle* dir = nullptr) {
+  FdHandle e = c.ctx.get(fd);
   if (!e) return kBadf;
   if (e->type != kDirectory) return kNotdir;
   if ((e->rights_base & needed) != needed) return kNotcapable;
@@ -215,7 +215,7 @@ uint32_t sched_yield_(Call&) {
 }
 
 uint32_t proc_exit(Call& c) {
-  c.ctx.exit_code = c.u32(0);
+  c.ctx.set_exit_code(c.u32(0));
   return kExit;
 }
 
@@ -237,14 +237,14 @@ uint32_t proc_raise(Call& c) {
   case 22: // URG
   case 27: // WINCH
     return kSuccess;
-  default: c.ctx.exit_code = 128 + sig; return kExit;
+  default: c.ctx.set_exit_code(128 + sig); return kExit;
   }
 }
 
 // ---- file descriptors ----
 
 uint32_t fd_advise(Call& c) {
-  FdEntry* e;
+  FdHandle e;
   if (uint16_t err = c.ctx.lookup(c.u32(0), rights::kFdAdvise, &e)) return err;
   static constexpr int kAdvice[] = {POSIX_FADV_NORMAL,   POSIX_FADV_SEQUENTIAL, POSIX_FADV_RANDOM,
                                     POSIX_FADV_WILLNEED, POSIX_FADV_DONTNEED,   POSIX_FADV_NOREUSE};
@@ -256,7 +256,7 @@ uint32_t fd_advise(Call& c) {
 }
 
 uint32_t fd_allocate(Call& c) {
-  FdEntry* e;
+  FdHandle e;
   if (uint16_t err = c.ctx.lookup(c.u32(0), rights::kFdAllocate, &e)) return err;
   int rc = posix_fallocate(e->host_fd, static_cast<off_t>(c.u64(1)), static_cast<off_t>(c.u64(2)));
   return errno_from_host(rc);
@@ -265,13 +265,13 @@ uint32_t fd_allocate(Call& c) {
 uint32_t fd_close(Call& c) { return c.ctx.close(c.u32(0)); }
 
 uint32_t fd_datasync(Call& c) {
-  FdEntry* e;
+  FdHandle e;
   if (uint16_t err = c.ctx.lookup(c.u32(0), rights::kFdDatasync, &e)) return err;
   return fdatasync(e->host_fd) == 0 ? kSuccess : host_error();
 }
 
 uint32_t fd_sync(Call& c) {
-  FdEntry* e;
+  FdHandle e;
   if (uint16_t err = c.ctx.lookup(c.u32(0), rights::kFdSync, &e)) return err;
   return fsync(e->host_fd) == 0 ? kSuccess : host_error();
 }
@@ -280,7 +280,7 @@ uint32_t fd_sync(Call& c) {
 
 // witx fdstat: filetype u8, fs_flags u16 @2, rights_base @8, rights_inheriting @16.
 uint32_t fd_fdstat_get(Call& c) {
-  FdEntry* e;
+  FdHandle e;
   if (uint16_t err = c.ctx.lookup(c.u32(0), 0, &e)) return err;
   const uint32_t ptr = c.u32(1);
   if (!c.mem.fits(ptr, 24)) return kFault;
@@ -303,7 +303,7 @@ namespace {
 
 // Only APPEND and NONBLOCK can change on an open Linux descriptor.
 uint32_t fd_fdstat_set_flags(Call& c) {
-  FdEntry* e;
+  FdHandle e;
   if (uint16_t err = c.ctx.lookup(c.u32(0), rights::kFdFdstatSetFlags, &e)) return err;
   const uint32_t flags = c.u32(1);
   if (flags & ~0x1Fu) return kInval;
@@ -318,7 +318,7 @@ uint32_t fd_fdstat_set_flags(Call& c) {
 
 // Rights can only be dropped.
 uint32_t fd_fdstat_set_rights(Call& c) {
-  FdEntry* e;
+  FdHandle e;
   if (uint16_t err = c.ctx.lookup(c.u32(0), 0, &e)) return err;
   const uint64_t base = c.u64(1), inheriting = c.u64(2);
   if ((base & ~e->rights_base) || (inheriting & ~e->rights_inheriting)) return kNotcapable;
@@ -330,7 +330,7 @@ uint32_t fd_fdstat_set_rights(Call& c) {
 } // namespace
 
 uint32_t fd_filestat_get_as(Call& c, FilestatLayout layout) {
-  FdEntry* e;
+  FdHandle e;
   if (uint16_t err = c.ctx.lookup(c.u32(0), rights::kFdFilestatGet, &e)) return err;
   struct stat st;
   if (fstat(e->host_fd, &st) != 0) return host_error();
@@ -342,14 +342,14 @@ namespace {
 uint32_t fd_filestat_get(Call& c) { return fd_filestat_get_as(c, FilestatLayout::kPreview1); }
 
 uint32_t fd_filestat_set_size(Call& c) {
-  FdEntry* e;
+  FdHandle e;
   if (uint16_t err = c.ctx.lookup(c.u32(0), rights::kFdFilestatSetSize, &e)) return err;
   if (c.u64(1) > static_cast<uint64_t>(INT64_MAX)) return kInval;
   return ftruncate(e->host_fd, static_cast<off_t>(c.u64(1))) == 0 ? kSuccess : host_error();
 }
 
 uint32_t fd_filestat_set_times(Call& c) {
-  FdEntry* e;
+  FdHandle e;
   if (uint16_t err = c.ctx.lookup(c.u32(0), rights::kFdFilestatSetTimes, &e)) return err;
   timespec times[2];
   if (uint16_t err = times_from(c.u64(1), c.u64(2), c.u32(3), times)) return err;
@@ -359,7 +359,7 @@ uint32_t fd_filestat_set_times(Call& c) {
 // fd_read / fd_write: scatter-gather I/O between the guest's iovecs (args 1,
 // 2) and the fd (arg 0), the byte count stored at arg 3.
 uint32_t vectored_io(Call& c, uint64_t right, ssize_t (*io)(int, const iovec*, int)) {
-  FdEntry* e;
+  FdHandle e;
   if (uint16_t err = c.ctx.lookup(c.u32(0), right, &e)) return err;
   std::vector<iovec> iov;
   if (uint16_t err = gather(c.mem, c.u32(1), c.u32(2), &iov)) return err;
@@ -373,7 +373,7 @@ uint32_t vectored_io(Call& c, uint64_t right, ssize_t (*io)(int, const iovec*, i
 // fd_pread / fd_pwrite: the same at the file offset in arg 3 (the file
 // position is untouched), the byte count stored at arg 4.
 uint32_t positioned_io(Call& c, uint64_t right, ssize_t (*io)(int, const iovec*, int, off_t)) {
-  FdEntry* e;
+  FdHandle e;
   if (uint16_t err = c.ctx.lookup(c.u32(0), right | rights::kFdSeek, &e)) return err;
   std::vector<iovec> iov;
   if (uint16_t err = gather(c.mem, c.u32(1), c.u32(2), &iov)) return err;
@@ -392,7 +392,7 @@ uint32_t fd_read(Call& c) { return vectored_io(c, rights::kFdRead, readv); }
 uint32_t fd_write(Call& c) { return vectored_io(c, rights::kFdWrite, writev); }
 
 uint32_t fd_prestat_get(Call& c) {
-  FdEntry* e = c.ctx.get(c.u32(0));
+  FdHandle e = c.ctx.get(c.u32(0));
   if (!e || !e->preopen_name) return kBadf;
   const uint32_t ptr = c.u32(1);
   if (!c.mem.fits(ptr, 8)) return kFault;
@@ -403,7 +403,7 @@ uint32_t fd_prestat_get(Call& c) {
 }
 
 uint32_t fd_prestat_dir_name(Call& c) {
-  FdEntry* e = c.ctx.get(c.u32(0));
+  FdHandle e = c.ctx.get(c.u32(0));
   if (!e || !e->preopen_name) return kBadf;
   const uint32_t ptr = c.u32(1), len = c.u32(2);
   if (len < e->preopen_name->size()) return kNametoolong;
@@ -453,11 +453,12 @@ uint16_t list_directory(FdEntry& e) {
 // not fit are cut off and the buffer is reported full, so the caller
 // retries with a larger buffer (the wasi-libc protocol).
 uint32_t fd_readdir(Call& c) {
-  FdEntry* e;
+  FdHandle e;
   if (uint16_t err = c.ctx.lookup(c.u32(0), rights::kFdReaddir, &e)) return err;
   const uint32_t buf = c.u32(1), buf_len = c.u32(2), used_ptr = c.u32(4);
   const uint64_t cookie = c.u64(3);
   if (!c.mem.fits(buf, buf_len) || !c.mem.fits(used_ptr, 4)) return kFault;
+  std::lock_guard listing_lock(e->listing_mutex);
   if (cookie == 0 || e->listing.empty())
     if (uint16_t err = list_directory(*e)) return err;
   uint32_t used = 0;
@@ -490,7 +491,7 @@ uint32_t fd_seek(Call& c) {
   const uint32_t whence = c.u32(2), out = c.u32(3);
   // A pure position query needs only the tell right (wasi-libc's ftell).
   const uint64_t needed = (offset == 0 && whence == 1) ? rights::kFdTell : rights::kFdSeek;
-  FdEntry* e;
+  FdHandle e;
   if (uint16_t err = c.ctx.lookup(c.u32(0), needed, &e)) return err;
   if (whence > 2) return kInval;
   if (!c.mem.fits(out, 8)) return kFault;
@@ -504,7 +505,7 @@ uint32_t fd_seek(Call& c) {
 namespace {
 
 uint32_t fd_tell(Call& c) {
-  FdEntry* e;
+  FdHandle e;
   if (uint16_t err = c.ctx.lookup(c.u32(0), rights::kFdTell, &e)) return err;
   if (!c.mem.fits(c.u32(1), 8)) return kFault;
   off_t pos = lseek(e->host_fd, 0, SEEK_CUR);
@@ -581,7 +582,7 @@ uint32_t path_open(Call& c) {
   if (oflags & 8) needed |= rights::kPathFilestatSetSize;
   if (!c.mem.fits(out, 4)) return kFault;
   ResolvedPath p;
-  FdEntry* dir = nullptr;
+  FdHandle dir;
   if (uint16_t err = resolve_path(c, c.u32(0), needed, c.u32(2), c.u32(3), c.u32(1) & 1, &p, &dir))
     return err;
   const uint64_t granted_base = want_base & dir->rights_inheriting;
@@ -604,13 +605,13 @@ uint32_t path_open(Call& c) {
   if (fd < 0 && errno == EISDIR && access != O_RDONLY && !(want_base & rights::kFdWrite))
     fd = openat(p.dir_fd, p.name.c_str(), flags | O_RDONLY, 0666);
   if (fd < 0) return host_error();
-  FdEntry e;
-  e.host_fd = fd;
+  auto e = std::make_shared<FdEntry>();
+  e->host_fd = fd;
   struct stat st;
-  e.type = fstat(fd, &st) == 0 ? file_type_of_mode(st.st_mode, fd) : kUnknown;
-  const uint64_t possible = e.type == kDirectory ? rights::kDirectory : rights::kFile;
-  e.rights_base = granted_base & possible;
-  e.rights_inheriting = e.type == kDirectory ? granted_inheriting : 0;
+  e->type = fstat(fd, &st) == 0 ? file_type_of_mode(st.st_mode, fd) : kUnknown;
+  const uint64_t possible = e->type == kDirectory ? rights::kDirectory : rights::kFile;
+  e->rights_base = granted_base & possible;
+  e->rights_inheriting = e->type == kDirectory ? granted_inheriting : 0;
   c.mem.store<uint32_t>(out, c.ctx.insert(std::move(e)));
   return kSuccess;
 }
@@ -718,6 +719,7 @@ uint32_t poll_oneoff_as(Call& c, const SubscriptionLayout& layout) {
   std::vector<Event> events;
   std::vector<Clock> clocks;
   std::vector<FdWait> waits;
+  std::vector<FdHandle> held;
   const uint64_t start = monotonic_now();
   for (uint32_t i = 0; i < count; ++i) {
     const uint32_t s = in + i * layout.size;
@@ -748,12 +750,13 @@ uint32_t poll_oneoff_as(Call& c, const SubscriptionLayout& layout) {
     } else if (tag == 1 || tag == 2) {
       uint32_t fd;
       c.mem.load(s + 16, &fd);
-      FdEntry* e;
+      FdHandle e;
       if (uint16_t err = c.ctx.lookup(fd, rights::kPollFdReadwrite, &e)) {
         events.push_back({userdata, err, tag, 0, 0});
         continue;
       }
       waits.push_back({userdata, tag, e->host_fd});
+      held.push_back(std::move(e)); // the host fd stays open while polled
     } else {
       return kInval;
     }
@@ -826,32 +829,32 @@ uint32_t poll_oneoff(Call& c) { return poll_oneoff_as(c, {48, 16}); }
 
 // The socket behind `fd` holding `needed`: EBADF when there is no such fd,
 // ENOTSOCK (as wasmtime) when it is not a socket, before any rights check.
-uint16_t lookup_socket(Call& c, uint64_t needed, FdEntry** out) {
-  FdEntry* e = c.ctx.get(c.u32(0));
+uint16_t lookup_socket(Call& c, uint64_t needed, FdHandle* out) {
+  FdHandle e = c.ctx.get(c.u32(0));
   if (!e) return kBadf;
   if (e->type != kSocketStream && e->type != kSocketDgram) return kNotsock;
   return c.ctx.lookup(c.u32(0), needed, out);
 }
 
 uint32_t sock_accept(Call& c) {
-  FdEntry* e;
+  FdHandle e;
   if (uint16_t err = lookup_socket(c, rights::kSockAccept, &e)) return err;
   const uint32_t flags = c.u32(1), out = c.u32(2);
   if (flags & ~4u) return kInval; // only fdflags.nonblock
   if (!c.mem.fits(out, 4)) return kFault;
   int fd = accept4(e->host_fd, nullptr, nullptr, SOCK_CLOEXEC | ((flags & 4) ? SOCK_NONBLOCK : 0));
   if (fd < 0) return host_error();
-  FdEntry conn;
-  conn.host_fd = fd;
-  conn.type = kSocketStream;
-  conn.rights_base = rights::kSocket & ~rights::kSockAccept;
+  auto conn = std::make_shared<FdEntry>();
+  conn->host_fd = fd;
+  conn->type = kSocketStream;
+  conn->rights_base = rights::kSocket & ~rights::kSockAccept;
   c.mem.store<uint32_t>(out, c.ctx.insert(std::move(conn)));
   return kSuccess;
 }
 
 // sock_recv(fd, ri_data, ri_data_len, ri_flags, *ro_datalen, *ro_flags).
 uint32_t sock_recv(Call& c) {
-  FdEntry* e;
+  FdHandle e;
   if (uint16_t err = lookup_socket(c, rights::kFdRead, &e)) return err;
   const uint32_t ri_flags = c.u32(3), len_ptr = c.u32(4), flags_ptr = c.u32(5);
   if (ri_flags & ~3u) return kInval;
@@ -872,7 +875,7 @@ uint32_t sock_recv(Call& c) {
 // sock_send(fd, si_data, si_data_len, si_flags, *so_datalen). MSG_NOSIGNAL:
 // a closed peer is EPIPE for the guest, not a SIGPIPE for the host.
 uint32_t sock_send(Call& c) {
-  FdEntry* e;
+  FdHandle e;
   if (uint16_t err = lookup_socket(c, rights::kFdWrite, &e)) return err;
   if (c.u32(3) != 0) return kInval; // no siflags are defined
   std::vector<iovec> iov;
@@ -888,7 +891,7 @@ uint32_t sock_send(Call& c) {
 }
 
 uint32_t sock_shutdown(Call& c) {
-  FdEntry* e;
+  FdHandle e;
   if (uint16_t err = lookup_socket(c, rights::kSockShutdown, &e)) return err;
   const uint32_t how = c.u32(1);
   if (how == 0 || how > 3) return kInval;
@@ -971,7 +974,8 @@ void define_module(api::Linker& linker, api::Store& store, const std::shared_ptr
       GuestMemory mem(memory.base, memory.size);
       Call call{*context, mem, args};
       const uint32_t result = fn(call);
-      if (result == kExit) return Error{"exit with status " + std::to_string(*context->exit_code)};
+      if (result == kExit)
+        return Error{"exit with status " + std::to_string(*context->exit_code())};
       results[0] = result;
       return {};
     };
@@ -994,7 +998,7 @@ Result<std::shared_ptr<Wasi>> Wasi::create(Config config) {
   return std::shared_ptr<Wasi>(new Wasi(std::move(context)));
 }
 
-std::optional<uint32_t> Wasi::exit_code() const { return context_->exit_code; }
+std::optional<uint32_t> Wasi::exit_code() const { return context_->exit_code(); }
 
 // Both versions share the one Context, so a program may mix them (no
 // toolchain does, but nothing is lost by allowing it).
@@ -1006,10 +1010,10 @@ void Wasi::define(api::Linker& linker, api::Store& store) {
 Result<uint32_t> Wasi::run_start(const api::Instance& instance) {
   auto start = instance.func("_start");
   if (!start) return 0u;
-  context_->exit_code.reset();
+  context_->clear_exit_code();
   auto result = start->call({});
   if (result.ok()) return 0u;
-  if (context_->exit_code) return *context_->exit_code;
+  if (auto code = context_->exit_code()) return *code;
   return std::move(result).error();
 }
 

@@ -86,9 +86,23 @@ TEST(RuntimeMemory, Memory64IsExplicitlyChecked) {
   Memory& m = **store.new_memory(memory_type(1, 4, /*is64=*/true));
   EXPECT_FALSE(m.guarded);
   EXPECT_TRUE(m.is64);
-  EXPECT_EQ(m.reserved, 4u * 65536);
+  // Unshared, it maps only its size and moves as it grows.
+  EXPECT_TRUE(m.movable);
+  EXPECT_EQ(m.reserved, 65536u);
   EXPECT_EQ(grow_memory(m, 3), 1);
   m.base[4 * 65536 - 1] = 1;
+}
+
+TEST(RuntimeMemory, Memory64GrowsPast4GiBWithoutReservingIt) {
+  Store store;
+  Memory& m = **store.new_memory(memory_type(65537, std::nullopt, /*is64=*/true));
+  EXPECT_EQ(m.size, (uint64_t{1} << 32) + 65536);
+  EXPECT_EQ(m.reserved, m.size);
+  EXPECT_EQ(m.max_pages, kDefaultMaxMemoryBytes >> 16);
+  m.base[m.size - 1] = 1;
+  EXPECT_EQ(grow_memory(m, 65535), 65537);
+  EXPECT_EQ(m.base[(uint64_t{1} << 32) + 65535], 1);
+  EXPECT_EQ(grow_memory(m, m.max_pages), -1);
 }
 
 TEST(RuntimeMemory, OneBytePages) {
