@@ -16,12 +16,25 @@
 // `exit_code()` tells a proc_exit apart from a trap.
 //
 // WASI functions use the linear memory of the calling instance (its memory
-// 0), so one Wasi may serve several instances of a store, one at a time.
+// 0), so one Wasi may serve several instances of a store, also at once from
+// several threads (the fd table is shared and locked).
+//
+// wasi-threads (programs built for wasm32-wasip1-threads): after define(),
+//   (*wasi)->enable_threads(module, linker, store, on_exit);
+// before instantiating. `wasi` "thread-spawn" then starts each new thread as
+// a new instance of `module` (same imports, so the same shared memory)
+// running `wasi_thread_start(tid, arg)` on its own OS thread. As in the
+// proposal, the program is one process: when a spawned thread calls
+// proc_exit or traps, `on_exit(code, trap)` runs once (trap is null for
+// proc_exit) and the process exits with `code` (134 after a trap). When
+// `_start` returns, the other threads are not waited for: the embedder ends
+// the process (as `kite run` does), and the store must outlive them.
 // A Wasi owns its file descriptors and closes them when destroyed; the host
 // functions keep it alive as long as the store holds them.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,7 +79,9 @@ public:
   Wasi& operator=(const Wasi&) = delete;
 
   // Defines every wasi_snapshot_preview1 and every wasi_unstable function
-  // in `linker`, as host functions of `store` (both on this Wasi's fds).
+  // in `linker`, as host functions of `store` (both on this Wasi's fds),
+  // and wasi-threads' `wasi` "thread-spawn" (which spawns nothing, returning
+  // -1, until enable_threads).
   void define(api::Linker& linker, api::Store& store);
 
   // The guest's exit status once it called proc_exit (or a proc_raise
@@ -78,11 +93,23 @@ public:
   // of kind Trap with its backtrace.
   Result<uint32_t> run_start(const api::Instance& instance);
 
+  // wasi-threads (see above). Defines, from their import types, the shared
+  // memories `module` imports that `linker` lacks. Errors: a memory that
+  // cannot be made.
+  using ExitHandler = std::function<void(uint32_t code, const Error* trap)>;
+  Status enable_threads(const api::Module& module, api::Linker& linker, api::Store& store,
+                        ExitHandler on_exit = {});
+  // How many threads thread-spawn has started.
+  uint32_t threads_spawned() const;
+
   Context& context() { return *context_; }
+  struct Threads; // wasi-threads state (src/wasi/threads.h)
 
 private:
   explicit Wasi(std::shared_ptr<Context> context);
+  void define_thread_spawn(api::Linker& linker, api::Store& store);
   std::shared_ptr<Context> context_; // shared with the host functions
+  std::shared_ptr<Threads> threads_; // shared with thread-spawn and its threads
 };
 
 } // namespace kite::wasi

@@ -24,7 +24,9 @@ using api::Value;
 constexpr const char* kRunHelp = R"(usage: kite run [OPTIONS] FILE [ARGS...]
 
 Instantiates FILE (.wasm binary or .wat text) with WASI preview 1
-(wasi_snapshot_preview1) and snapshot 0 (wasi_unstable) and runs it:
+(wasi_snapshot_preview1), snapshot 0 (wasi_unstable) and wasi-threads
+(a program's threads run on OS threads; proc_exit or a trap in any thread
+ends it) and runs it:
   - a command: its `_start` export, with ARGS as the guest's argv[1..]
     (argv[0] is FILE as given);
   - with --invoke NAME: `_initialize` first if exported (reactors), then
@@ -349,6 +351,14 @@ int invoke_export(const std::string& file, const api::Instance& instance, const 
   return 0;
 }
 
+// Ends the process once the guest has run. Threads the guest spawned end
+// with it, so static destructors must not run under them.
+[[noreturn]] void exit_program(int status, const wasi::Wasi& host) {
+  if (host.threads_spawned() == 0) std::exit(status);
+  std::fflush(nullptr);
+  std::_Exit(status);
+}
+
 } // namespace
 
 int run_command(const std::vector<std::string>& args) {
@@ -401,6 +411,15 @@ int run_command(const std::vector<std::string>& args) {
   api::Linker linker;
   (*wasi)->define(linker, store);
   if (opts.trap_unknown_imports) define_trapping_imports(linker, store, *module);
+  // wasi-threads: a trap in a spawned thread is reported like one in _start.
+  auto threads =
+      (*wasi)->enable_threads(*module, linker, store, [&file](uint32_t, const Error* trap) {
+        if (trap) print_trap(file, *trap);
+      });
+  if (!threads.ok()) {
+    report(file, threads.error());
+    return 1;
+  }
   auto instance = linker.instantiate(store, *module);
   if (!instance.ok()) {
     if (auto code = (*wasi)->exit_code()) return static_cast<int>(*code);
@@ -418,11 +437,8 @@ int run_command(const std::vector<std::string>& args) {
   // still flushes stdio and runs static destructors.
   if (opts.invoke.empty() && instance->func("_start")) {
     auto status = (*wasi)->run_start(*instance);
-    if (!status.ok()) {
-      print_trap(file, status.error());
-      std::exit(134);
-    }
-    std::exit(static_cast<int>(*status));
+    if (!status.ok()) print_trap(file, status.error());
+    exit_program(status.ok() ? static_cast<int>(*status) : 134, **wasi);
   }
   // A reactor is initialised before any of its exports is used.
   if (auto init = instance->func("_initialize")) {
@@ -434,7 +450,7 @@ int run_command(const std::vector<std::string>& args) {
     }
   }
   if (opts.invoke.empty()) return 0; // no _start: instantiating was the run
-  std::exit(invoke_export(file, *instance, opts.invoke, opts.guest_args, **wasi));
+  exit_program(invoke_export(file, *instance, opts.invoke, opts.guest_args, **wasi), **wasi);
 }
 
 } // namespace kite::cli

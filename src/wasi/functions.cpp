@@ -22,6 +22,7 @@
 #include "runtime/type_match.h"
 #include "wasi/context.h"
 #include "wasi/host_call.h"
+#include "wasi/threads.h"
 
 namespace kite::wasi {
 namespace {
@@ -989,7 +990,8 @@ std::span<const FunctionSpec> preview1_functions() { return kFunctions; }
 
 // ---- Wasi ----
 
-Wasi::Wasi(std::shared_ptr<Context> context) : context_(std::move(context)) {}
+Wasi::Wasi(std::shared_ptr<Context> context)
+    : context_(std::move(context)), threads_(std::make_shared<Threads>()) {}
 Wasi::~Wasi() = default;
 
 Result<std::shared_ptr<Wasi>> Wasi::create(Config config) {
@@ -1005,6 +1007,7 @@ std::optional<uint32_t> Wasi::exit_code() const { return context_->exit_code(); 
 void Wasi::define(api::Linker& linker, api::Store& store) {
   define_module(linker, store, context_, "wasi_snapshot_preview1", preview1_functions());
   define_module(linker, store, context_, "wasi_unstable", snapshot0_functions());
+  define_thread_spawn(linker, store);
 }
 
 Result<uint32_t> Wasi::run_start(const api::Instance& instance) {

@@ -98,6 +98,40 @@ case $name in
       grep -q 'unknown import "wasi_unstable" "sock_accept"' err || fail "sock_accept linked"
     fi
     ;;
+  threads_*)
+    # wasi-threads: threads/threads.wat (WAT written as wasi-libc's pthreads
+    # work), one scenario per test, run a few times (they race by design).
+    program="$wasm_dir/threads/threads.wat"
+    case ${name#threads_} in
+      sum) for _ in 1 2 3; do expect_run 0 "^sum 80000200000$" "$program" sum; done ;;
+      mutex) for _ in 1 2 3; do expect_run 0 "^counter 400000$" "$program" mutex; done ;;
+      queue)
+        for _ in 1 2 3; do
+          expect_run 0 "^total 50005000$" "$program" queue
+          grep -qx "consumed 10000" out || fail "the consumers did not take every item"
+        done
+        ;;
+      files)
+        expect_run 0 "^files done$" --dir sandbox::/ "$program" files
+        for k in 0 1 2 3; do
+          [[ $(grep -cx "thread $k" "sandbox/t$k.txt") == 100 && $(wc -l <"sandbox/t$k.txt") == 100 ]] ||
+            fail "t$k.txt does not hold 100 lines 'thread $k'"
+        done
+        ;;
+      exit)
+        # proc_exit in a spawned thread ends the program (main is waiting).
+        expect_run 7 "" "$program" exit
+        ;;
+      trap)
+        # A trap in a spawned thread ends the program: status 134, the trap
+        # and its backtrace printed once.
+        expect_run 134 "" "$program" trap
+        [[ $(grep -c "trap: unreachable" err) == 1 ]] || { cat err >&2; fail "the trap is not printed once"; }
+        grep -q "wasi_thread_start" err || fail "no backtrace through wasi_thread_start"
+        ;;
+      *) fail "unknown threads scenario" ;;
+    esac
+    ;;
   reactor)
     expect_run 0 "initialized=1" --invoke add "$wasm" 2 3
     grep -qx 5 out || fail "add(2, 3) printed no 5"
