@@ -8,6 +8,7 @@
 #include "kite/kite.h"
 #include "runtime/instantiate.h"
 #include "runtime/store.h"
+#include "support/phase_timer.h"
 #include "text/text.h"
 #include "validate/validate.h"
 
@@ -75,9 +76,11 @@ Result<Module> Module::from_binary(const Engine& engine, ByteBuffer&& bytes) {
   auto decoded = decode_module(std::move(bytes));
   if (!decoded.ok()) return with_kind(std::move(decoded).error(), ErrorKind::Malformed);
   std::shared_ptr<kite::Module> module = std::move(decoded).value();
+  phase_timer::mark("decode");
   Status valid = validate_module(*module, engine.config().lazy_validation ? BodyValidation::Lazy
                                                                           : BodyValidation::Eager);
   if (!valid.ok()) return with_kind(std::move(valid).error(), ErrorKind::Invalid);
+  phase_timer::mark("validate");
   return Module(std::move(module));
 }
 

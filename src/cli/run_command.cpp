@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "kite/kite.h"
 #include "kite/wasi.h"
+#include "support/phase_timer.h"
 
 namespace kite::cli {
 
@@ -62,6 +63,9 @@ options (before FILE):
                         of wall time: 10s, 500ms, 2m, 100us, or seconds;
                         checked where --fuel is (a host call in progress,
                         such as a blocking read, finishes first)
+  --timings             print to stderr how long each start-up phase took
+                        (read, decode, validate, instantiate; the time to
+                        the first instruction; total); also KITE_TIMINGS=1
   --trap-unknown-imports
                         link each function import that nothing provides to
                         a function that traps, naming the import, when it
@@ -137,6 +141,7 @@ struct RunOptions {
   std::optional<uint64_t> fuel;
   std::optional<std::chrono::nanoseconds> timeout;
   bool trap_unknown_imports = false;
+  bool timings = false;
   std::vector<std::string> env;
   std::vector<wasi::Preopen> preopens;
   std::vector<std::string> tcp_listen;
@@ -221,6 +226,10 @@ std::optional<int> parse_options(const std::vector<std::string>& args, RunOption
     }
     if (a == "--trap-unknown-imports") {
       opts->trap_unknown_imports = true;
+      continue;
+    }
+    if (a == "--timings") {
+      opts->timings = true;
       continue;
     }
     if (a == "--") {
@@ -352,12 +361,15 @@ int run_command(const std::vector<std::string>& args) {
   RunOptions opts;
   if (auto done = parse_options(args, &opts)) return *done;
   const std::string& file = opts.file;
+  if (const char* t = std::getenv("KITE_TIMINGS"); opts.timings || (t && *t && std::strcmp(t, "0")))
+    phase_timer::enable();
 
   auto bytes = read_file(file);
   if (!bytes.ok()) {
     report(file, bytes.error());
     return 1;
   }
+  phase_timer::mark("read");
   api::EngineConfig engine_config;
   engine_config.lazy_validation = opts.lazy_validation;
   engine_config.guard_pages = opts.guard_pages;
@@ -394,6 +406,7 @@ int run_command(const std::vector<std::string>& args) {
   api::Linker linker;
   (*wasi)->define(linker, store);
   if (opts.trap_unknown_imports) define_trapping_imports(linker, store, *module);
+  phase_timer::mark("wasi");
   auto instance = linker.instantiate(store, *module);
   if (!instance.ok()) {
     if (auto code = (*wasi)->exit_code()) return static_cast<int>(*code);
@@ -404,6 +417,8 @@ int run_command(const std::vector<std::string>& args) {
     report(file, instance.error());
     return 1;
   }
+
+  phase_timer::ready("instantiate");
 
   // Once the guest has run, the process exits from here without tearing
   // down the module, store and instance: freeing a big module's structures
