@@ -27,7 +27,9 @@ namespace kite {
 
 enum class BodyValidation : uint8_t { Eager, Lazy };
 
-Status validate_module(Module& m, BodyValidation bodies = BodyValidation::Eager);
+// Eager body validation runs on up to `max_threads` threads (0: one per core).
+Status validate_module(Module& m, BodyValidation bodies = BodyValidation::Eager,
+                       unsigned max_threads = 0);
 
 // Validates the body of function `func_index` of a module whose bodies were
 // deferred (Module::deferred_bodies), once: later calls for a valid body are
