@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "binary/decoder.h"
+#include "cache/module_cache.h"
 #include "kite/kite.h"
 #include "runtime/instantiate.h"
 #include "runtime/store.h"
@@ -14,6 +15,10 @@
 
 namespace kite::api {
 namespace {
+
+// The options a cache entry's facts depend on: none yet (validity does not
+// depend on the engine's configuration); bump when one does.
+constexpr uint32_t kCacheOptions = 0;
 
 Error with_kind(Error e, ErrorKind kind) {
   // A lower layer may know better (the validator reports malformed bodies).
@@ -72,15 +77,37 @@ Result<Module> Module::from_binary(const Engine& engine, std::span<const uint8_t
   return from_binary(engine, ByteBuffer(std::vector<uint8_t>(bytes.begin(), bytes.end())));
 }
 
+Engine::Engine(EngineConfig config) : config_(std::move(config)) {
+  if (!config_.cache_dir.empty())
+    cache_ = cache::ModuleCache::open(config_.cache_dir, config_.cache_max_bytes);
+}
+
 Result<Module> Module::from_binary(const Engine& engine, ByteBuffer&& bytes) {
+  // With a cache: an entry saying these bytes validated spares the bodies;
+  // else they are validated (eagerly, unless lazy validation is asked for)
+  // and, once valid, recorded.
+  const cache::ModuleCache* cache = engine.cache();
+  std::optional<cache::Key> key;
+  BodyValidation bodies =
+      engine.config().lazy_validation ? BodyValidation::Lazy : BodyValidation::Eager;
+  if (cache) {
+    key = cache::ModuleCache::key_of(bytes, kCacheOptions);
+    phase_timer::mark("hash");
+    if (auto facts = cache->lookup(*key); facts && facts->validated)
+      bodies = BodyValidation::Proven;
+    phase_timer::mark("cache");
+  }
   auto decoded = decode_module(std::move(bytes));
   if (!decoded.ok()) return with_kind(std::move(decoded).error(), ErrorKind::Malformed);
   std::shared_ptr<kite::Module> module = std::move(decoded).value();
   phase_timer::mark("decode");
-  Status valid = validate_module(*module, engine.config().lazy_validation ? BodyValidation::Lazy
-                                                                          : BodyValidation::Eager);
+  Status valid = validate_module(*module, bodies);
   if (!valid.ok()) return with_kind(std::move(valid).error(), ErrorKind::Invalid);
   phase_timer::mark("validate");
+  if (key && bodies == BodyValidation::Eager) {
+    cache->store(*key, cache::Facts{.validated = true});
+    phase_timer::mark("cache store");
+  }
   return Module(std::move(module));
 }
 

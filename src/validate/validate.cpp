@@ -1198,6 +1198,7 @@ Status validate_module(Module& m, BodyValidation bodies, unsigned max_threads) {
   m.deferred_bodies.reset();
   KITE_TRY(v.check_module(m.canonical_types));
   if (bodies == BodyValidation::Eager) return check_bodies(m, deferred->facts, max_threads);
+  if (bodies == BodyValidation::Proven) return {};
   deferred->validated = std::make_unique<std::atomic<bool>[]>(m.functions.size());
   m.deferred_bodies = std::move(deferred);
   return {};

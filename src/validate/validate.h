@@ -25,7 +25,10 @@
 
 namespace kite {
 
-enum class BodyValidation : uint8_t { Eager, Lazy };
+// Proven: the bodies are known valid (a module cache entry, authenticated,
+// says these exact bytes validated eagerly with this validator); only the
+// module level is checked.
+enum class BodyValidation : uint8_t { Eager, Lazy, Proven };
 
 // Eager body validation runs on up to `max_threads` threads (0: one per core).
 Status validate_module(Module& m, BodyValidation bodies = BodyValidation::Eager,
