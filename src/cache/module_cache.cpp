@@ -207,10 +207,13 @@ void ModuleCache::store(const Key& key, const Facts& facts) const {
   put(entry, kHeaderSize, flags);
   const Digest mac = blake3_keyed(secret_, entry);
   entry.insert(entry.end(), mac.begin(), mac.end());
-  if (write_file_atomically(dir_, entry_path(key), entry, /*exclusive=*/false)) evict();
+  const std::string path = entry_path(key);
+  if (write_file_atomically(dir_, path, entry, /*exclusive=*/false)) evict(path);
 }
 
-void ModuleCache::evict() const {
+// Removes the least recently used entries (but `keep`, just written) until
+// the rest fit the limit.
+void ModuleCache::evict(const std::string& keep) const {
   DIR* d = ::opendir(dir_.c_str());
   if (!d) return;
   struct Entry {
@@ -237,7 +240,7 @@ void ModuleCache::evict() const {
             [](const Entry& a, const Entry& b) { return a.mtime_ns < b.mtime_ns; });
   for (const Entry& e : entries) {
     if (total <= max_bytes_) break;
-    if (::unlink(e.path.c_str()) == 0) total -= e.size;
+    if (e.path != keep && ::unlink(e.path.c_str()) == 0) total -= e.size;
   }
 }
 

@@ -62,7 +62,7 @@ public:
 private:
   ModuleCache(std::string dir, Digest secret, uint64_t max_bytes)
       : dir_(std::move(dir)), secret_(secret), max_bytes_(max_bytes) {}
-  void evict() const;
+  void evict(const std::string& keep) const;
 
   std::string dir_;
   Digest secret_;
