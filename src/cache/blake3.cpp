@@ -139,9 +139,60 @@ constexpr auto kSchedule = [] {
   return s;
 }();
 
-// Eight whole chunks at once, one per 32-bit lane of AVX2 vectors (the
-// specification's "hash_many" parallelism): their chaining values go to
-// out[0..7].
+// One compression of eight independent blocks, one per 32-bit lane of AVX2
+// vectors (the specification's "hash_many" parallelism): lane j's block is
+// the 64 bytes at data + j * stride; `h` holds the eight chaining values,
+// word-sliced, in and out.
+KITE_AVX2 void compress8(__m256i* h, const uint8_t* data, size_t stride, __m256i counter_lo,
+                         __m256i counter_hi, uint32_t flags) {
+  __m256i m[16];
+  for (size_t j = 0; j < 8; ++j) {
+    const uint8_t* p = data + j * stride;
+    m[j] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    m[8 + j] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
+  }
+  transpose_avx2(m);
+  transpose_avx2(m + 8);
+  __m256i v[16];
+  for (int i = 0; i < 8; ++i)
+    v[i] = h[i];
+  for (int i = 0; i < 4; ++i)
+    v[8 + i] = _mm256_set1_epi32(static_cast<int>(kIv[i]));
+  v[12] = counter_lo;
+  v[13] = counter_hi;
+  v[14] = _mm256_set1_epi32(static_cast<int>(kBlockLen));
+  v[15] = _mm256_set1_epi32(static_cast<int>(flags));
+  for (const auto& s : kSchedule) {
+    g_avx2(v, 0, 4, 8, 12, m[s[0]], m[s[1]]);
+    g_avx2(v, 1, 5, 9, 13, m[s[2]], m[s[3]]);
+    g_avx2(v, 2, 6, 10, 14, m[s[4]], m[s[5]]);
+    g_avx2(v, 3, 7, 11, 15, m[s[6]], m[s[7]]);
+    g_avx2(v, 0, 5, 10, 15, m[s[8]], m[s[9]]);
+    g_avx2(v, 1, 6, 11, 12, m[s[10]], m[s[11]]);
+    g_avx2(v, 2, 7, 8, 13, m[s[12]], m[s[13]]);
+    g_avx2(v, 3, 4, 9, 14, m[s[14]], m[s[15]]);
+  }
+  for (int i = 0; i < 8; ++i)
+    h[i] = _mm256_xor_si256(v[i], v[i + 8]);
+}
+
+KITE_AVX2 void broadcast_key(__m256i* h, const Words& key) {
+  for (int i = 0; i < 8; ++i)
+    h[i] = _mm256_set1_epi32(static_cast<int>(key[i]));
+}
+
+// Word-sliced chaining values -> out[0..7].
+KITE_AVX2 void store8(const __m256i* h, Words* out) {
+  uint32_t words[8][8];
+  for (int i = 0; i < 8; ++i)
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(words[i]), h[i]);
+  for (int j = 0; j < 8; ++j)
+    for (int i = 0; i < 8; ++i)
+      out[j][i] = words[i][j];
+}
+
+// The chaining values of eight whole chunks (1024 bytes each, from
+// `counter` on).
 __attribute__((target("avx2"))) void
 chunks8_avx2(const Words& key, uint32_t flags, const uint8_t* data, uint64_t counter, Words* out) {
   uint32_t lo[8], hi[8];
@@ -152,47 +203,25 @@ chunks8_avx2(const Words& key, uint32_t flags, const uint8_t* data, uint64_t cou
   const __m256i counter_lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(lo));
   const __m256i counter_hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(hi));
   __m256i h[8];
-  for (int i = 0; i < 8; ++i)
-    h[i] = _mm256_set1_epi32(static_cast<int>(key[i]));
+  broadcast_key(h, key);
   for (size_t block = 0; block < kChunkLen / kBlockLen; ++block) {
-    __m256i m[16];
-    for (size_t j = 0; j < 8; ++j) {
-      const uint8_t* p = data + j * kChunkLen + block * kBlockLen;
-      m[j] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-      m[8 + j] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
-    }
-    transpose_avx2(m);
-    transpose_avx2(m + 8);
     const uint32_t f = flags | (block == 0 ? kChunkStart : 0) |
                        (block == kChunkLen / kBlockLen - 1 ? kChunkEnd : 0);
-    __m256i v[16];
-    for (int i = 0; i < 8; ++i)
-      v[i] = h[i];
-    for (int i = 0; i < 4; ++i)
-      v[8 + i] = _mm256_set1_epi32(static_cast<int>(kIv[i]));
-    v[12] = counter_lo;
-    v[13] = counter_hi;
-    v[14] = _mm256_set1_epi32(static_cast<int>(kBlockLen));
-    v[15] = _mm256_set1_epi32(static_cast<int>(f));
-    for (const auto& s : kSchedule) {
-      g_avx2(v, 0, 4, 8, 12, m[s[0]], m[s[1]]);
-      g_avx2(v, 1, 5, 9, 13, m[s[2]], m[s[3]]);
-      g_avx2(v, 2, 6, 10, 14, m[s[4]], m[s[5]]);
-      g_avx2(v, 3, 7, 11, 15, m[s[6]], m[s[7]]);
-      g_avx2(v, 0, 5, 10, 15, m[s[8]], m[s[9]]);
-      g_avx2(v, 1, 6, 11, 12, m[s[10]], m[s[11]]);
-      g_avx2(v, 2, 7, 8, 13, m[s[12]], m[s[13]]);
-      g_avx2(v, 3, 4, 9, 14, m[s[14]], m[s[15]]);
-    }
-    for (int i = 0; i < 8; ++i)
-      h[i] = _mm256_xor_si256(v[i], v[i + 8]);
+    compress8(h, data + block * kBlockLen, kChunkLen, counter_lo, counter_hi, f);
   }
-  uint32_t words[8][8];
-  for (int i = 0; i < 8; ++i)
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(words[i]), h[i]);
-  for (int j = 0; j < 8; ++j)
-    for (int i = 0; i < 8; ++i)
-      out[j][i] = words[i][j];
+  store8(h, out);
+}
+
+// Eight parents (none the root) of the sixteen chaining values at `children`
+// (each pair is one 64-byte block, as the parent's message).
+__attribute__((target("avx2"))) void parents8_avx2(const Words& key, uint32_t flags,
+                                                   const Words* children, Words* out) {
+  static_assert(sizeof(Words) == 32);
+  __m256i h[8];
+  broadcast_key(h, key);
+  const __m256i zero = _mm256_setzero_si256();
+  compress8(h, reinterpret_cast<const uint8_t*>(children), kBlockLen, zero, zero, flags | kParent);
+  store8(h, out);
 }
 
 const bool kHaveAvx2 = __builtin_cpu_supports("avx2");
@@ -239,9 +268,16 @@ struct Hasher {
     for (size_t i = 0; i < n; i += 8)
       chunks8_avx2(key, flags, data + i * kChunkLen, counter + i, cvs + i);
 #endif
-    for (; n > 2; n /= 2)
-      for (size_t i = 0; i < n / 2; ++i)
+    for (; n > 2; n /= 2) {
+      size_t i = 0;
+#if defined(__x86_64__)
+      // (parents8 reads all sixteen children before writing its eight.)
+      for (; i + 8 <= n / 2; i += 8)
+        parents8_avx2(key, flags, cvs + 2 * i, cvs + i);
+#endif
+      for (; i < n / 2; ++i)
         cvs[i] = parent(cvs[2 * i], cvs[2 * i + 1], 0);
+    }
     return parent(cvs[0], cvs[1], root);
   }
 
