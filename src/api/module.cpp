@@ -3,6 +3,7 @@
 // interpreter). The calls into the text, binary and validate layers are here.
 #include <cstring>
 #include <string_view>
+#include <thread>
 
 #include "binary/decoder.h"
 #include "cache/module_cache.h"
@@ -85,22 +86,29 @@ Engine::Engine(EngineConfig config) : config_(std::move(config)) {
 Result<Module> Module::from_binary(const Engine& engine, ByteBuffer&& bytes) {
   // With a cache: an entry saying these bytes validated spares the bodies;
   // else they are validated (eagerly, unless lazy validation is asked for)
-  // and, once valid, recorded.
+  // and, once valid, recorded. The key (a hash of all the bytes) is
+  // computed while the module is decoded, which needs no key.
   const cache::ModuleCache* cache = engine.cache();
   std::optional<cache::Key> key;
-  BodyValidation bodies =
-      engine.config().lazy_validation ? BodyValidation::Lazy : BodyValidation::Eager;
+  std::thread hashing;
   if (cache) {
-    key = cache::ModuleCache::key_of(bytes, kCacheOptions);
-    phase_timer::mark("hash");
-    if (auto facts = cache->lookup(*key); facts && facts->validated)
-      bodies = BodyValidation::Proven;
-    phase_timer::mark("cache");
+    hashing = std::thread([&key, span = std::span<const uint8_t>(bytes)] {
+      key = cache::ModuleCache::key_of(span, kCacheOptions);
+    });
   }
+  // (Moving the buffer into the module keeps its bytes where they are.)
   auto decoded = decode_module(std::move(bytes));
+  if (hashing.joinable()) hashing.join();
   if (!decoded.ok()) return with_kind(std::move(decoded).error(), ErrorKind::Malformed);
   std::shared_ptr<kite::Module> module = std::move(decoded).value();
-  phase_timer::mark("decode");
+  phase_timer::mark(cache ? "decode+hash" : "decode");
+  BodyValidation bodies =
+      engine.config().lazy_validation ? BodyValidation::Lazy : BodyValidation::Eager;
+  if (key) {
+    if (auto facts = cache->lookup(*key); facts && facts->validated)
+      bodies = BodyValidation::Proven;
+    phase_timer::mark("cache lookup");
+  }
   Status valid = validate_module(*module, bodies);
   if (!valid.ok()) return with_kind(std::move(valid).error(), ErrorKind::Invalid);
   phase_timer::mark("validate");
