@@ -174,6 +174,19 @@ bool exact_num(ValKind k) { return k != ValKind::Ref && k != ValKind::Bot; }
 
 } // namespace
 
+// A constant expression that is one number constant of the expected type
+// (`i32.const N end`, as a segment's offset usually is: a Go module has a
+// hundred thousand data segments).
+bool Validator::fast_const(ConstExpr e, ValType expected) const {
+  const uint8_t* p = m_.data_at(e);
+  const uint8_t* const end = p + e.size;
+  if (e.size < 3 || !(expected == kI32 || expected == kI64)) return false;
+  const bool i32 = expected == kI32;
+  if (*p++ != (i32 ? 0x41 : 0x42)) return false;
+  if (!(i32 ? skip_signed_leb<32>(p, end) : skip_signed_leb<64>(p, end))) return false;
+  return end - p == 1 && *p == 0x0B;
+}
+
 // The operand stack holds, `below` entries under its top, exactly the
 // number types `ts` (all inside the current frame).
 bool Validator::top_matches(std::span<const ValType> ts, size_t below) const {

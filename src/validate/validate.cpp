@@ -452,6 +452,7 @@ Status Validator::check_mem_arg(const MemArg& ma, Op op) {
 // ---------------------------------------------------------------- expressions
 
 Status Validator::validate_const(ConstExpr e, ValType expected, uint32_t visible_globals) {
+  if (fast_const(e, expected)) return {};
   const_mode_ = true;
   visible_globals_ = visible_globals;
   stack_.clear();

@@ -111,6 +111,7 @@ private:
   Status validate_function(uint32_t func_index);
   Status run_body(InstrReader& in, uint64_t body_end);
   bool fast_instruction(const uint8_t*& p, const uint8_t* end);
+  bool fast_const(ConstExpr e, ValType expected) const;
   bool top_matches(std::span<const ValType> ts, size_t below = 0) const;
   Error missing_end(uint64_t at) const;
   Error in_function(uint32_t func_index, Error e) const;
