@@ -128,18 +128,20 @@ bool write_file_atomically(const std::string& dir, const std::string& path,
 }
 
 // The directory's secret, made on first use by whichever process gets there
-// first.
+// first (a damaged one is replaced: the entries made under it are then
+// rejected, which only costs their speed-up).
 std::optional<Digest> load_secret(const std::string& dir) {
   const std::string path = dir + "/secret";
-  for (int attempt = 0; attempt < 2; ++attempt) {
+  for (int attempt = 0; attempt < 3; ++attempt) {
     if (auto bytes = read_small_file(path, 64); bytes && bytes->size() == 32) {
       Digest d;
       std::copy(bytes->begin(), bytes->end(), d.begin());
       return d;
     }
+    if (attempt == 2) break;
     Digest fresh;
     if (::getrandom(fresh.data(), fresh.size(), 0) != static_cast<ssize_t>(fresh.size())) break;
-    write_file_atomically(dir, path, fresh, /*exclusive=*/true);
+    write_file_atomically(dir, path, fresh, /*exclusive=*/attempt == 0);
   }
   return std::nullopt;
 }

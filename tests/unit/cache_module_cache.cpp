@@ -253,6 +253,24 @@ TEST(ModuleCache, UnusableDirectoryOnlyLosesTheSpeedUp) {
   }
 }
 
+TEST(ModuleCache, DamagedSecretIsReplacedAndOldEntriesRejected) {
+  TempDir dir;
+  const auto bytes = wat(kAdd);
+  const Key key = ModuleCache::key_of(bytes, 0);
+  {
+    auto engine = engine_with(dir.path());
+    ASSERT_TRUE(kite::api::Module::compile(engine, bytes).ok());
+    ASSERT_TRUE(engine.cache()->lookup(key));
+  }
+  write_bytes(dir.path() + "/secret", {1, 2, 3});
+  auto engine = engine_with(dir.path());
+  ASSERT_NE(engine.cache(), nullptr);
+  EXPECT_EQ(fs::file_size(dir.path() + "/secret"), 32u);
+  EXPECT_FALSE(engine.cache()->lookup(key)); // made under the old secret
+  ASSERT_TRUE(kite::api::Module::compile(engine, bytes).ok());
+  EXPECT_TRUE(engine.cache()->lookup(key));
+}
+
 TEST(ModuleCache, ConcurrentWritersLeaveAGoodEntry) {
   TempDir dir;
   const auto bytes = wat(kAdd);
