@@ -244,7 +244,7 @@ struct Hasher {
       start = 0;
     }
     uint8_t last[kBlockLen] = {};
-    std::memcpy(last, data + off, len - off);
+    if (len > off) std::memcpy(last, data + off, len - off); // (empty input: data may be null)
     return compress(cv, last, counter, static_cast<uint32_t>(len - off),
                     flags | start | kChunkEnd | root);
   }
