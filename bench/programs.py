@@ -472,8 +472,11 @@ def startup(args, rts, wasm, cannot):
         variants = []
         for rt, cmd in rts:
             if rt == "kite":
-                variants.append(("kite", [cmd[0], "run", module] + args_))
-                variants.append(("kite --lazy-validation", [cmd[0], "run", "--lazy-validation", module] + args_))
+                # Without the module cache, as before it existed (bench/startup.py
+                # measures it): eager validation on every run.
+                variants.append(("kite", [cmd[0], "run", "--no-cache", module] + args_))
+                variants.append(("kite --lazy-validation",
+                                 [cmd[0], "run", "--no-cache", "--lazy-validation", module] + args_))
             elif rt == "node":
                 variants.append(("node", [cmd[0], os.path.join(PROGRAMS_DIR, "wasi-run.mjs"), module] + args_))
             else:

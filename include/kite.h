@@ -54,6 +54,14 @@ WASM_API_EXTERN void kite_config_interruptible_set(wasm_config_t*, bool enable);
 WASM_API_EXTERN void kite_config_lazy_validation_set(wasm_config_t*, bool enable);
 /* Guard pages (default) or explicit bounds checks for 32-bit memories. */
 WASM_API_EXTERN void kite_config_guard_pages_set(wasm_config_t*, bool enable);
+/* The module cache (off by default; NULL or "" turns it off): compiling a
+ * binary module records in `dir` that its bytes validated, so compiling the
+ * same bytes again (wasm_module_new, wasm_module_deserialize) skips function
+ * body validation with the same guarantee. Entries are keyed by a BLAKE3 of
+ * the bytes and authenticated; a damaged one is ignored; a directory that
+ * cannot be used only loses the speed-up. At most about `bytes` are kept. */
+WASM_API_EXTERN void kite_config_cache_dir_set(wasm_config_t*, const char* dir);
+WASM_API_EXTERN void kite_config_cache_max_bytes_set(wasm_config_t*, uint64_t bytes);
 
 /* Limits. memory.grow and table.grow past them return -1; creating a memory
  * or table past them fails; a GC allocation past the heap limit traps

@@ -52,6 +52,9 @@ struct Tag;
 struct Instance;
 struct Store;
 using Ref = uintptr_t;
+namespace cache {
+class ModuleCache; // cache/module_cache.h
+}
 } // namespace kite
 
 namespace kite::api {
@@ -96,16 +99,28 @@ struct EngineConfig {
   // the calls it starts afterwards, not for one already running on it.
   uint32_t max_call_depth = 100000;
   uint64_t max_stack_bytes = uint64_t{8} << 20;
+  // The module cache: a directory (created if missing) where compiling a
+  // binary module records that its bytes validated, so that compiling the
+  // same bytes again skips function body validation with the same
+  // guarantee. Entries are keyed by a BLAKE3 of the bytes and authenticated;
+  // a damaged or foreign entry is ignored. Empty: no cache. A directory that
+  // cannot be used only loses the speed-up. `kite run` uses
+  // $XDG_CACHE_HOME/kite or ~/.cache/kite by default.
+  std::string cache_dir;
+  uint64_t cache_max_bytes = uint64_t{64} << 20; // least recently used entries go first
 };
 
 // Configuration shared by stores and modules.
 class Engine {
 public:
-  explicit Engine(EngineConfig config = {}) : config_(config) {}
+  explicit Engine(EngineConfig config = {});
   const EngineConfig& config() const { return config_; }
+  // The module cache of config().cache_dir, or nullptr (none, or unusable).
+  const cache::ModuleCache* cache() const { return cache_.get(); }
 
 private:
   EngineConfig config_;
+  std::shared_ptr<const cache::ModuleCache> cache_;
 };
 
 // Owns all runtime objects. Not copyable; objects die with it.

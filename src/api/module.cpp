@@ -3,16 +3,23 @@
 // interpreter). The calls into the text, binary and validate layers are here.
 #include <cstring>
 #include <string_view>
+#include <thread>
 
 #include "binary/decoder.h"
+#include "cache/module_cache.h"
 #include "kite/kite.h"
 #include "runtime/instantiate.h"
 #include "runtime/store.h"
+#include "support/phase_timer.h"
 #include "text/text.h"
 #include "validate/validate.h"
 
 namespace kite::api {
 namespace {
+
+// The options a cache entry's facts depend on: none yet (validity does not
+// depend on the engine's configuration); bump when one does.
+constexpr uint32_t kCacheOptions = 0;
 
 Error with_kind(Error e, ErrorKind kind) {
   // A lower layer may know better (the validator reports malformed bodies).
@@ -71,13 +78,44 @@ Result<Module> Module::from_binary(const Engine& engine, std::span<const uint8_t
   return from_binary(engine, ByteBuffer(std::vector<uint8_t>(bytes.begin(), bytes.end())));
 }
 
+Engine::Engine(EngineConfig config) : config_(std::move(config)) {
+  if (!config_.cache_dir.empty())
+    cache_ = cache::ModuleCache::open(config_.cache_dir, config_.cache_max_bytes);
+}
+
 Result<Module> Module::from_binary(const Engine& engine, ByteBuffer&& bytes) {
+  // With a cache: an entry saying these bytes validated spares the bodies;
+  // else they are validated (eagerly, unless lazy validation is asked for)
+  // and, once valid, recorded. The key (a hash of all the bytes) is
+  // computed while the module is decoded, which needs no key.
+  const cache::ModuleCache* cache = engine.cache();
+  std::optional<cache::Key> key;
+  std::thread hashing;
+  if (cache) {
+    hashing = std::thread([&key, span = std::span<const uint8_t>(bytes)] {
+      key = cache::ModuleCache::key_of(span, kCacheOptions);
+    });
+  }
+  // (Moving the buffer into the module keeps its bytes where they are.)
   auto decoded = decode_module(std::move(bytes));
+  if (hashing.joinable()) hashing.join();
   if (!decoded.ok()) return with_kind(std::move(decoded).error(), ErrorKind::Malformed);
   std::shared_ptr<kite::Module> module = std::move(decoded).value();
-  Status valid = validate_module(*module, engine.config().lazy_validation ? BodyValidation::Lazy
-                                                                          : BodyValidation::Eager);
+  phase_timer::mark(cache ? "decode+hash" : "decode");
+  BodyValidation bodies =
+      engine.config().lazy_validation ? BodyValidation::Lazy : BodyValidation::Eager;
+  if (key) {
+    if (auto facts = cache->lookup(*key); facts && facts->validated)
+      bodies = BodyValidation::Proven;
+    phase_timer::mark("cache lookup");
+  }
+  Status valid = validate_module(*module, bodies);
   if (!valid.ok()) return with_kind(std::move(valid).error(), ErrorKind::Invalid);
+  phase_timer::mark("validate");
+  if (key && bodies == BodyValidation::Eager) {
+    cache->store(*key, cache::Facts{.validated = true});
+    phase_timer::mark("cache store");
+  }
   return Module(std::move(module));
 }
 

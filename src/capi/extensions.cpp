@@ -58,6 +58,12 @@ extern "C" void kite_config_lazy_validation_set(wasm_config_t* c, bool enable) {
 extern "C" void kite_config_guard_pages_set(wasm_config_t* c, bool enable) {
   set_option(c, &api::EngineConfig::guard_pages, enable);
 }
+extern "C" void kite_config_cache_dir_set(wasm_config_t* c, const char* dir) {
+  set_option(c, &api::EngineConfig::cache_dir, std::string(dir ? dir : ""));
+}
+extern "C" void kite_config_cache_max_bytes_set(wasm_config_t* c, uint64_t bytes) {
+  set_option(c, &api::EngineConfig::cache_max_bytes, bytes);
+}
 extern "C" void kite_config_max_memory_bytes_set(wasm_config_t* c, uint64_t bytes) {
   set_option(c, &api::EngineConfig::max_memory_bytes, bytes);
 }

@@ -11,9 +11,11 @@
 #include <optional>
 #include <unistd.h>
 
+#include "cache/module_cache.h"
 #include "cli/cli.h"
 #include "kite/kite.h"
 #include "kite/wasi.h"
+#include "support/phase_timer.h"
 
 namespace kite::cli {
 
@@ -65,6 +67,15 @@ options (before FILE):
                         of wall time: 10s, 500ms, 2m, 100us, or seconds;
                         checked where --fuel is (a host call in progress,
                         such as a blocking read, finishes first)
+  --cache DIR           keep the module cache in DIR (default: KITE_CACHE
+                        if set, else $XDG_CACHE_HOME/kite or ~/.cache/kite).
+                        It records that a module's bytes validated, so the
+                        next run of the same bytes skips validating the
+                        function bodies with the same guarantee
+  --no-cache            use no module cache (also KITE_CACHE=off)
+  --timings             print to stderr how long each start-up phase took
+                        (read, decode, validate, instantiate; the time to
+                        the first instruction; total); also KITE_TIMINGS=1
   --trap-unknown-imports
                         link each function import that nothing provides to
                         a function that traps, naming the import, when it
@@ -140,6 +151,8 @@ struct RunOptions {
   std::optional<uint64_t> fuel;
   std::optional<std::chrono::nanoseconds> timeout;
   bool trap_unknown_imports = false;
+  bool timings = false;
+  std::optional<std::string> cache_dir; // empty: no cache
   std::vector<std::string> env;
   std::vector<wasi::Preopen> preopens;
   std::vector<std::string> tcp_listen;
@@ -228,6 +241,14 @@ std::optional<int> parse_options(const std::vector<std::string>& args, RunOption
       opts->trap_unknown_imports = true;
       continue;
     }
+    if (a == "--timings") {
+      opts->timings = true;
+      continue;
+    }
+    if (a == "--no-cache") {
+      opts->cache_dir = "";
+      continue;
+    }
     if (a == "--") {
       ++i;
       break;
@@ -277,6 +298,13 @@ std::optional<int> parse_options(const std::vector<std::string>& args, RunOption
         return 1;
       }
       opts->timeout = *timeout;
+    } else if ((r = value_of(a, "--cache", &v)) != 0) {
+      if (r < 0) return 1;
+      if (v.empty()) {
+        report("run: --cache takes a directory (--no-cache turns the cache off)");
+        return 1;
+      }
+      opts->cache_dir = v;
     } else if ((r = value_of(a, "--tcplisten", &v)) != 0) {
       if (r < 0) return 1;
       opts->tcp_listen.push_back(v);
@@ -294,6 +322,16 @@ std::optional<int> parse_options(const std::vector<std::string>& args, RunOption
   opts->file = args[i++];
   opts->guest_args.assign(args.begin() + static_cast<ptrdiff_t>(i), args.end());
   return std::nullopt;
+}
+
+// The module cache without --cache/--no-cache: KITE_CACHE (a directory, or
+// "off"/"0"), else the per-user default.
+std::string default_cache_dir() {
+  if (const char* env = std::getenv("KITE_CACHE"); env && *env) {
+    const std::string v = env;
+    return v == "off" || v == "0" ? "" : v;
+  }
+  return cache::ModuleCache::default_dir();
 }
 
 // --trap-unknown-imports: every function import the linker lacks becomes a
@@ -365,12 +403,15 @@ int run_command(const std::vector<std::string>& args) {
   RunOptions opts;
   if (auto done = parse_options(args, &opts)) return *done;
   const std::string& file = opts.file;
+  if (const char* t = std::getenv("KITE_TIMINGS"); opts.timings || (t && *t && std::strcmp(t, "0")))
+    phase_timer::enable();
 
   auto bytes = read_file(file);
   if (!bytes.ok()) {
     report(file, bytes.error());
     return 1;
   }
+  phase_timer::mark("read");
   api::EngineConfig engine_config;
   engine_config.lazy_validation = opts.lazy_validation;
   engine_config.guard_pages = opts.guard_pages;
@@ -381,6 +422,7 @@ int run_command(const std::vector<std::string>& args) {
   }
   engine_config.consume_fuel = opts.fuel.has_value();
   engine_config.interruptible = opts.timeout.has_value();
+  engine_config.cache_dir = opts.cache_dir ? *opts.cache_dir : default_cache_dir();
   api::Engine engine(engine_config);
   api::Store store(engine);
   if (opts.fuel) (void)store.set_fuel(*opts.fuel);          // on: consume_fuel
@@ -420,6 +462,7 @@ int run_command(const std::vector<std::string>& args) {
     report(file, threads.error());
     return 1;
   }
+  phase_timer::mark("wasi");
   auto instance = linker.instantiate(store, *module);
   if (!instance.ok()) {
     if (auto code = (*wasi)->exit_code()) return static_cast<int>(*code);
@@ -430,6 +473,8 @@ int run_command(const std::vector<std::string>& args) {
     report(file, instance.error());
     return 1;
   }
+
+  phase_timer::ready("instantiate");
 
   // Once the guest has run, the process exits from here without tearing
   // down the module, store and instance: freeing a big module's structures

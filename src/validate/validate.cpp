@@ -8,21 +8,9 @@
 #include <thread>
 #include <unordered_set>
 
-#include "binary/instr_reader.h"
-#include "model/type_registry.h"
-#include "opcodes/opcodes.h"
+#include "validate/validator.h"
 
 namespace kite {
-
-// The module-level facts function bodies are checked against. Built by
-// validate_module; kept with the module (Module::deferred_bodies) when bodies
-// are validated lazily.
-struct BodyFacts {
-  // Canonicalised function types per type index (empty for non-function
-  // types), so operand types compare as canonical ValTypes.
-  std::vector<FuncType> funcs;
-  std::vector<bool> declared_refs; // C.refs: functions referenced outside bodies
-};
 
 struct DeferredBodies {
   BodyFacts facts;
@@ -31,154 +19,7 @@ struct DeferredBodies {
   std::unique_ptr<std::atomic<bool>[]> validated;
 };
 
-namespace {
-
-constexpr ValType kBot{ValKind::Bot, false, {}};
-constexpr ValType kI32{ValKind::I32, false, {}};
-constexpr ValType kI64{ValKind::I64, false, {}};
-
-bool is_defaultable(ValType t) { return !t.is_ref() || t.nullable; }
-ValType ref_of(HeapKind k, bool nullable) { return ValType::ref(HeapType::abstract(k), nullable); }
-
-// One entry of the control stack.
-struct Frame {
-  Op op;                 // Block, Loop, If, Else, Try, Catch, CatchAll, TryTable
-  const ValType* params; // block parameters
-  uint32_t num_params;
-  const ValType* results; // nullptr: the single result is `single`
-  uint32_t num_results;
-  ValType single;
-  uint32_t height;      // operand stack height at entry (after params popped)
-  uint32_t init_height; // length of the local-initialisation log at entry
-  bool unreachable;
-
-  std::span<const ValType> param_types() const { return {params, num_params}; }
-  std::span<const ValType> result_types() const {
-    return {results ? results : &single, num_results};
-  }
-  // The types a branch to this frame carries.
-  std::span<const ValType> label_types() const {
-    return op == Op::Loop ? param_types() : result_types();
-  }
-};
-
-class Validator {
-public:
-  // Module validation: fills `facts` while checking the module-level parts.
-  static Validator for_module(const Module& m, BodyFacts& facts) { return {m, facts, &facts}; }
-  // Body validation against the facts of a validated module.
-  static Validator for_bodies(const Module& m, const BodyFacts& facts) {
-    return {m, facts, nullptr};
-  }
-
-  // Everything but function bodies; `canonical_types` is m.canonical_types,
-  // filled here.
-  Status check_module(std::vector<uint32_t>& canonical_types);
-  // A defined function's body; the error names the function.
-  Status check_body(uint32_t func_index);
-
-private:
-  Validator(const Module& m, const BodyFacts& facts, BodyFacts* building)
-      : m_(m), reg_(TypeRegistry::global()), facts_(facts), building_(building) {}
-
-  // ---- module level ----
-  Status check_types(std::vector<uint32_t>& canonical_types);
-  Status check_imports();
-  Status check_functions();
-  Status check_tables();
-  Status check_memories();
-  Status check_tags();
-  Status check_globals();
-  Status check_exports();
-  Status check_start();
-  Status check_elems();
-  Status check_datas();
-  Status check_limits(const Limits& l, uint64_t max_size, const char* what, uint64_t at);
-  Status check_func_type_index(uint32_t type_index, uint64_t at);
-  Status check_val_type(ValType t, uint64_t at) const;
-  Status check_heap_type(HeapType h, uint64_t at) const;
-  ValType canon(ValType t) const {
-    if (t.is_ref() && t.heap.is_index()) t.heap.index = m_.canonical_types[t.heap.index];
-    return t;
-  }
-  HeapType canon(HeapType h) const {
-    if (h.is_index()) h.index = m_.canonical_types[h.index];
-    return h;
-  }
-  bool subtype(ValType a, ValType b) const { return reg_.val_subtype(a, b); }
-  ValType table_addr(uint32_t t) const { return m_.tables[t].type.limits.is64 ? kI64 : kI32; }
-  ValType mem_addr(uint32_t mi) const { return m_.memories[mi].limits.is64 ? kI64 : kI32; }
-
-  // ---- expressions ----
-  Status validate_const(ConstExpr e, ValType expected, uint32_t visible_globals);
-  Status validate_function(uint32_t func_index);
-  Status run_body(InstrReader& in, uint64_t body_end);
-  Error missing_end(uint64_t at) const;
-  Error in_function(uint32_t func_index, Error e) const;
-  Status instruction();
-  Status generic(const OpInfo& info);
-  Status check_const_instr();
-
-  // Operand stack.
-  [[gnu::always_inline]] void push(ValType t) { stack_.push_back(t); }
-  void push_all(std::span<const ValType> ts) {
-    for (ValType t : ts)
-      stack_.push_back(t);
-  }
-  Result<ValType> pop();
-  // Inline for the common case, a number of exactly the expected type on top.
-  [[gnu::always_inline]] Result<ValType> pop(ValType expected) {
-    if (expected.is_num() && stack_.size() > frames_.back().height &&
-        stack_.back().kind == expected.kind) {
-      stack_.pop_back();
-      return expected;
-    }
-    return pop_slow(expected);
-  }
-  Result<ValType> pop_slow(ValType expected);
-  Result<ValType> pop_ref();
-  Status pop_all(std::span<const ValType> ts);
-  void set_unreachable();
-  Status push_frame(Op op, const BlockType& bt);
-  Status pop_frame_results(const Frame& f);
-  void reset_locals_to(uint32_t init_height);
-  Status block_signature(const BlockType& bt, Frame& f);
-
-  // Immediates.
-  Result<const Frame*> label(uint32_t depth);
-  Status check_memory(uint32_t mi);
-  Status check_table(uint32_t ti);
-  Status check_func(uint32_t fi);
-  Status check_global(uint32_t gi);
-  Status check_tag(uint32_t ti);
-  Status check_elem(uint32_t ei);
-  Status check_data(uint32_t di);
-  Result<const FuncType*> func_type_at(uint32_t type_index);
-  Result<const CompositeType*> composite_at(uint32_t type_index, CompositeKind kind);
-  Status check_mem_arg(const MemArg& ma, Op op);
-  Status call(const FuncType& ft, bool tail);
-  Status br_on_cast(bool on_fail);
-
-  Error fail(std::string message) const { return error_at(in_.offset, std::move(message)); }
-  Error mismatch() const { return fail("type mismatch"); }
-
-  const Module& m_;
-  TypeRegistry& reg_;
-  const BodyFacts& facts_;
-  BodyFacts* building_; // the facts being filled (module validation only)
-
-  // Per-expression state, reused across functions (no allocation per instruction).
-  bool const_mode_ = false;
-  uint32_t visible_globals_ = 0;
-  std::vector<ValType> stack_;
-  std::vector<Frame> frames_;
-  std::vector<ValType> locals_;
-  std::vector<uint8_t> local_init_;
-  std::vector<uint32_t> init_log_;
-  std::vector<ValType> scratch_;
-  const FuncType* current_ = nullptr;
-  Instr in_;
-};
+namespace validation {
 
 // ---------------------------------------------------------------- types
 
@@ -611,6 +452,7 @@ Status Validator::check_mem_arg(const MemArg& ma, Op op) {
 // ---------------------------------------------------------------- expressions
 
 Status Validator::validate_const(ConstExpr e, ValType expected, uint32_t visible_globals) {
+  if (fast_const(e, expected)) return {};
   const_mode_ = true;
   visible_globals_ = visible_globals;
   stack_.clear();
@@ -647,17 +489,6 @@ Status Validator::validate_function(uint32_t func_index) {
   frames_.push_back(f);
   InstrReader in(m_.data_at(fd.body), fd.body.size, fd.body.offset);
   return run_body(in, uint64_t{fd.body.offset} + fd.body.size);
-}
-
-Status Validator::run_body(InstrReader& in, uint64_t body_end) {
-  while (!frames_.empty()) {
-    if (in.at_end()) return missing_end(in.offset());
-    KITE_TRY(in.next(in_));
-    if (const_mode_) KITE_TRY(check_const_instr());
-    KITE_TRY(instruction());
-  }
-  if (in.offset() != body_end) return error_at(in.offset(), "section size mismatch");
-  return {};
 }
 
 // A body ran out before its final `end`. The spec's reference decoder reads
@@ -703,15 +534,6 @@ Status Validator::check_const_instr() {
   }
 }
 
-// An opcodes.def signature ("ii>i"; 'a' is the memory's address type)
-// decoded once per op rather than parsed at every instruction.
-constexpr ValKind kAddress = ValKind::Bot;
-struct SigShape {
-  uint8_t num_params = 0;
-  uint8_t num_results = 0;
-  std::array<ValKind, 4> params{};
-  std::array<ValKind, 2> results{};
-};
 const SigShape& sig_shape(Op op) {
   static const auto* const shapes = [] {
     auto* table = new std::array<SigShape, kNumOps>();
@@ -1325,13 +1147,15 @@ Status Validator::instruction() {
   return fail("illegal opcode");
 }
 
-} // namespace
+} // namespace validation
+
+using validation::Validator;
 
 // Every defined function's body, on several threads when there is enough
 // code to pay for them (bodies are independent, and the type registry's
 // lookups are lock-free). The error is the one a single thread would meet
 // first: that of the lowest invalid function.
-static Status check_bodies(const Module& m, const BodyFacts& facts) {
+static Status check_bodies(const Module& m, const BodyFacts& facts, unsigned max_threads) {
   constexpr uint64_t kBytesPerThread = 1 << 20;
   const uint32_t first = m.num_imported_functions;
   const uint32_t end = static_cast<uint32_t>(m.functions.size());
@@ -1339,7 +1163,8 @@ static Status check_bodies(const Module& m, const BodyFacts& facts) {
   for (uint32_t i = first; i < end; ++i)
     code_bytes += m.functions[i].body.size;
   uint64_t threads = std::min<uint64_t>(
-      {std::max(1u, std::thread::hardware_concurrency()), code_bytes / kBytesPerThread + 1, 16});
+      {max_threads ? max_threads : std::max(1u, std::thread::hardware_concurrency()),
+       code_bytes / kBytesPerThread + 1, 16});
   // Chunks of about equal code size, one per thread; chunk t ends where the
   // bytes before it reach (t + 1) / threads of the total.
   std::vector<uint32_t> bounds{first};
@@ -1368,12 +1193,13 @@ static Status check_bodies(const Module& m, const BodyFacts& facts) {
   return {};
 }
 
-Status validate_module(Module& m, BodyValidation bodies) {
+Status validate_module(Module& m, BodyValidation bodies, unsigned max_threads) {
   auto deferred = std::make_shared<DeferredBodies>();
   Validator v = Validator::for_module(m, deferred->facts);
   m.deferred_bodies.reset();
   KITE_TRY(v.check_module(m.canonical_types));
-  if (bodies == BodyValidation::Eager) return check_bodies(m, deferred->facts);
+  if (bodies == BodyValidation::Eager) return check_bodies(m, deferred->facts, max_threads);
+  if (bodies == BodyValidation::Proven) return {};
   deferred->validated = std::make_unique<std::atomic<bool>[]>(m.functions.size());
   m.deferred_bodies = std::move(deferred);
   return {};

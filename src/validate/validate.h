@@ -25,9 +25,14 @@
 
 namespace kite {
 
-enum class BodyValidation : uint8_t { Eager, Lazy };
+// Proven: the bodies are known valid (a module cache entry, authenticated,
+// says these exact bytes validated eagerly with this validator); only the
+// module level is checked.
+enum class BodyValidation : uint8_t { Eager, Lazy, Proven };
 
-Status validate_module(Module& m, BodyValidation bodies = BodyValidation::Eager);
+// Eager body validation runs on up to `max_threads` threads (0: one per core).
+Status validate_module(Module& m, BodyValidation bodies = BodyValidation::Eager,
+                       unsigned max_threads = 0);
 
 // Validates the body of function `func_index` of a module whose bodies were
 // deferred (Module::deferred_bodies), once: later calls for a valid body are

@@ -510,7 +510,46 @@ static void trap_offsets(bool guard_pages) {
   wasm_engine_delete(offsets_engine);
 }
 
+// The module cache through the C API: a module compiled twice (the second
+// time from its entry) and an invalid one, in a fresh directory.
+static void test_cache(void) {
+  char dir[] = "/tmp/kite-capi-cache-XXXXXX";
+  CHECK(mkdtemp(dir) != NULL);
+  wasm_config_t* config = wasm_config_new();
+  kite_config_cache_dir_set(config, dir);
+  kite_config_cache_max_bytes_set(config, 1 << 20);
+  wasm_engine_t* engine = wasm_engine_new_with_config(config);
+  wasm_store_t* store = wasm_store_new(engine);
+  const char* wat = "(module (func (export \"f\") (param i32) (result i32) (i32.const 7)))";
+  for (int round = 0; round < 2; ++round) {
+    wasm_module_t* module = compile_wat(store, wat);
+    wasm_instance_t* instance = instantiate(store, module, NULL, 0);
+    wasm_extern_vec_t exports;
+    wasm_instance_exports(instance, &exports);
+    int32_t r = 0;
+    CHECK(call1(export_func(&exports, 0), 0, &r) == NULL && r == 7);
+    wasm_extern_vec_delete(&exports);
+    wasm_instance_delete(instance);
+    wasm_module_delete(module);
+  }
+  // An entry was written (the directory holds it and the secret).
+  char command[128];
+  snprintf(command, sizeof command, "ls %s/*.entry >/dev/null", dir);
+  CHECK(system(command) == 0);
+  const char* invalid = "(module (func (result i32) (i64.const 7)))";
+  wasm_byte_vec_t bytes;
+  wasm_byte_vec_new(&bytes, strlen(invalid), invalid);
+  CHECK(wasm_module_new(store, &bytes) == NULL);
+  wasm_byte_vec_delete(&bytes);
+  wasm_store_delete(store);
+  wasm_engine_delete(engine);
+  snprintf(command, sizeof command, "rm -rf %s", dir);
+  CHECK(system(command) == 0);
+  kite_config_cache_dir_set(NULL, "ignored");
+}
+
 int main(void) {
+  test_cache();
   test_fuel();
   test_interrupts();
   test_limits();

@@ -1,0 +1,62 @@
+#include "support/phase_timer.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+namespace kite::phase_timer {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Phase {
+  const char* name;
+  Clock::duration time;
+};
+
+// Few phases per run; later marks past the end are dropped.
+constexpr int kMaxPhases = 16;
+bool on = false;
+Clock::time_point start;
+Clock::time_point last;
+Clock::time_point first_instruction;
+Phase phases[kMaxPhases];
+int count = 0;
+
+double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+void print() {
+  mark("run");
+  std::fprintf(stderr, "kite: timings (ms):");
+  for (int i = 0; i < count; ++i)
+    std::fprintf(stderr, " %s %.2f,", phases[i].name, ms(phases[i].time));
+  if (first_instruction != Clock::time_point{})
+    std::fprintf(stderr, " first instruction at %.2f,", ms(first_instruction - start));
+  std::fprintf(stderr, " total %.2f\n", ms(last - start));
+}
+
+} // namespace
+
+void enable() {
+  if (on) return;
+  on = true;
+  start = last = Clock::now();
+  std::atexit(print);
+}
+
+bool enabled() { return on; }
+
+void mark(const char* phase) {
+  if (!on) return;
+  const Clock::time_point now = Clock::now();
+  if (count < kMaxPhases) phases[count++] = {phase, now - last};
+  last = now;
+}
+
+void ready(const char* phase) {
+  mark(phase);
+  if (on) first_instruction = last;
+}
+
+} // namespace kite::phase_timer

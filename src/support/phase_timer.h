@@ -1,0 +1,20 @@
+// Start-up phase timings (`kite run --timings`, KITE_TIMINGS=1): the layers
+// a run passes through mark the end of each phase; when enabled, the times
+// between marks and the total are printed to stderr at exit. Off, a mark is
+// one load and branch. Marks come from the thread that loads and starts the
+// module only.
+#pragma once
+
+namespace kite::phase_timer {
+
+// Starts timing now; the summary is printed when the process exits.
+void enable();
+bool enabled();
+// The time since the previous mark (or enable) is charged to `phase`, a
+// string literal.
+void mark(const char* phase);
+// Marks `phase` and records that the guest's first instruction is next (the
+// summary's "first instruction" time).
+void ready(const char* phase);
+
+} // namespace kite::phase_timer
