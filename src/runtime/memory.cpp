@@ -9,6 +9,8 @@
 #include <limits>
 #include <string>
 
+#include "support/platform.h"
+
 namespace kite {
 namespace {
 
@@ -48,9 +50,9 @@ Status init_memory(Memory& memory, const MemoryType& type, const StoreLimits& st
   memory.is64 = limits.is64;
   memory.shared = limits.shared;
   memory.max_pages = max_pages;
-  memory.guarded =
-      store_limits.guard_pages && !limits.is64 && (uint64_t{1} << log2) % os_page_size() == 0;
-  memory.movable = !store_limits.guard_pages && !limits.shared;
+  const bool guard_pages = store_limits.guard_pages && platform::kGuardPages;
+  memory.guarded = guard_pages && !limits.is64 && (uint64_t{1} << log2) % os_page_size() == 0;
+  memory.movable = !guard_pages && !limits.shared;
   uint64_t initial = limits.min << log2;
   if (memory.budget && !memory.budget->charge(initial)) {
     return Error{"memory size exceeds the store's memory limit"};
