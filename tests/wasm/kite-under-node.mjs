@@ -2,8 +2,9 @@
 //
 //   node kite-under-node.mjs KITE.wasm [KITE ARGS...]
 //
-// kite.wasm sees the host's file system ("/", and "." for the working
-// directory) and the environment; its exit code is the process's.
+// kite.wasm sees the host's file system as "/" (give it absolute paths:
+// wasi-libc 2022 resolves relative ones ambiguously when "." is preopened as
+// well) and the environment; its exit code is the process's.
 import fs from 'node:fs';
 import { WASI } from 'node:wasi';
 
@@ -13,7 +14,7 @@ const wasi = new WASI({
   version: 'preview1',
   args: ['kite', ...args],
   env: process.env,
-  preopens: { '/': '/', '.': process.cwd() },
+  preopens: { '/': '/' },
   returnOnExit: true,
 });
 const module = await WebAssembly.compile(fs.readFileSync(wasmPath));

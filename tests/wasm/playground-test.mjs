@@ -15,15 +15,6 @@ import os from 'node:os';
 import path from 'node:path';
 
 const [webDir, chromium, screenshot] = process.argv.slice(2);
-if (typeof WebSocket === 'undefined') {
-  // Node 20 has WebSocket behind a flag (on by default from Node 22).
-  const child = spawn(process.execPath, ['--experimental-websocket', ...process.argv.slice(1)], {
-    stdio: 'inherit',
-  });
-  child.on('exit', (code) => process.exit(code ?? 1));
-} else {
-  await main();
-}
 
 // What each example must print (the page's output panel, in order).
 const expectations = [
@@ -170,10 +161,22 @@ async function main() {
     }
     cdp.close();
   } finally {
+    const exited = new Promise((resolve) => browser.once('exit', resolve));
     browser.kill();
+    await exited; // before its profile directory is removed
     server.close();
     fs.rmSync(profile, { recursive: true, force: true });
   }
   console.log(failures ? `${failures} playground checks failed` : 'all playground checks passed');
   process.exitCode = failures ? 1 : 0;
+}
+
+if (typeof WebSocket === 'undefined') {
+  // Node 20 has WebSocket behind a flag (on by default from Node 22).
+  const child = spawn(process.execPath, ['--experimental-websocket', ...process.argv.slice(1)], {
+    stdio: 'inherit',
+  });
+  child.on('exit', (code) => process.exit(code ?? 1));
+} else {
+  await main();
 }

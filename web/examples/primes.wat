@@ -13,8 +13,10 @@
         (if (i32.eqz (i32.load8_u (local.get $i)))
           (then
             (local.set $count (i32.add (local.get $count) (i32.const 1)))
+            ;; i * i: past n (and i32) once i > 1024
             (local.set $j (i32.mul (local.get $i) (local.get $i)))
             (block $marked
+              (br_if $marked (i32.gt_u (local.get $i) (i32.const 1024)))
               (loop $mark
                 (br_if $marked (i32.ge_u (local.get $j) (local.get $n)))
                 (i32.store8 (local.get $j) (i32.const 1))

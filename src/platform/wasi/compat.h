@@ -36,6 +36,13 @@
 #include <unistd.h>
 #include <wasi/api.h>
 
+// ---- mmap: wasi-libc's is malloc'd memory, and refuses flags it does not
+// know; these hints mean nothing there ----
+#undef MAP_NORESERVE
+#define MAP_NORESERVE 0
+#undef MAP_POPULATE
+#define MAP_POPULATE 0
+
 // ---- signals: no handler is ever installed (no guard pages) ----
 #define SA_SIGINFO 4
 #define SA_ONSTACK 0x08000000
