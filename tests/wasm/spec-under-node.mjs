@@ -1,18 +1,14 @@
 // The spec suite's files (all but the threads proposal's: kite.wasm has one
-// thread) run by kite.wasm's `wast` command under Node's node:wasi, in one
-// Node process that compiles kite.wasm once and gives each file a fresh
-// instance. Each file must pass as many assertions as tests/spec/baseline.txt
+// thread) run by kite.wasm's `wast` command under Node's node:wasi
+// (kite-under-node.mjs). Each file must pass as many assertions as tests/spec/baseline.txt
 // records for native kite (the same rule as tests/spec/check_wast.sh).
 //
 //   node spec-under-node.mjs KITE.wasm TESTSUITE_DIR BASELINE
 import fs from 'node:fs';
-import os from 'node:os';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { WASI } from 'node:wasi';
 
-process.removeAllListeners('warning');
 const [wasmPath, suite, baselinePath] = process.argv.slice(2);
-const module = await WebAssembly.compile(fs.readFileSync(wasmPath));
 
 const baseline = new Map();
 for (const line of fs.readFileSync(baselinePath, 'utf8').split('\n')) {
@@ -34,32 +30,30 @@ const files = wastFiles(suite)
   .filter((rel) => !rel.startsWith('proposals/threads/'))
   .sort();
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kite-wasm-spec-'));
-const outPath = path.join(tmp, 'out');
-let failures = 0, assertions = 0;
-const start = Date.now();
-for (const rel of files) {
-  const outFd = fs.openSync(outPath, 'w');
-  const wasi = new WASI({
-    version: 'preview1',
-    args: ['kite', 'wast', `/suite/${rel}`],
-    preopens: { '/suite': suite },
-    stdout: outFd,
-    stderr: outFd,
-    returnOnExit: true,
+// `kite.wasm wast` on batches of files, one Node process per batch, two at
+// a time (kite.wasm's memory only grows: a batch keeps it small). A file
+// without its result line (its batch died: say, Node out of memory) is run
+// again alone, and then it must have one.
+const runner = path.join(path.dirname(new URL(import.meta.url).pathname), 'kite-under-node.mjs');
+const kBatch = 16;
+function run(batch) {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [runner, wasmPath, 'wast', ...batch.map((rel) => path.join(suite, rel))],
+      { maxBuffer: 256 << 20 }, (error, stdout, stderr) =>
+        resolve({ lines: (stdout + stderr).split('\n'), status: error ? error.code ?? error.signal : 0 }));
   });
-  let status;
-  try {
-    status = wasi.start(await WebAssembly.instantiate(module, wasi.getImportObject()));
-  } catch (e) {
-    status = `died: ${e}`;
-  }
-  fs.closeSync(outFd);
-  const output = fs.readFileSync(outPath, 'utf8');
-  const m = new RegExp(`^/suite/${rel.replace(/[.]/g, '[.]')}: (\\d+)/(\\d+)`, 'm').exec(output);
+}
+const resultLine = (lines, rel) => {
+  const prefix = `${path.join(suite, rel)}: `;
+  const line = lines.findLast((l) => l.startsWith(prefix));
+  return line && /^(\d+)\/(\d+)/.exec(line.slice(prefix.length));
+};
+let failures = 0, assertions = 0;
+function check(rel, lines, status) {
+  const m = resultLine(lines, rel);
   let problem = null;
   if (!m) {
-    problem = `no result line (exit status ${status})`;
+    problem = `no result line (kite.wasm's exit status ${status})`;
   } else {
     const [passed, total] = [Number(m[1]), Number(m[2])];
     const [wantPassed, wantTotal] = baseline.get(rel) ?? [total, total];
@@ -70,10 +64,26 @@ for (const rel of files) {
   if (problem) {
     ++failures;
     console.log(`FAIL ${rel}: ${problem}`);
-    console.log(output.split('\n').slice(-15).join('\n'));
+    console.log(lines.filter((l) => l.startsWith(path.join(suite, rel))).slice(-10).join('\n'));
+    if (!m) console.log(lines.slice(-8).join('\n'));
   }
 }
-fs.rmSync(tmp, { recursive: true, force: true });
+const start = Date.now();
+const queue = [];
+for (let k = 0; k < files.length; k += kBatch) queue.push(files.slice(k, k + kBatch));
+await Promise.all([0, 1].map(async () => {
+  while (queue.length) {
+    const batch = queue.shift();
+    const { lines, status } = await run(batch);
+    for (const rel of batch) {
+      if (resultLine(lines, rel)) check(rel, lines, status);
+      else {
+        const alone = await run([rel]);
+        check(rel, alone.lines, alone.status);
+      }
+    }
+  }
+}));
 const seconds = ((Date.now() - start) / 1000).toFixed(1);
 console.log(`kite.wasm under Node ${process.version}: ${files.length - failures}/${files.length} ` +
             `spec files as native kite (${assertions} assertions passed) in ${seconds} s`);
