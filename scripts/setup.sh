@@ -2,13 +2,13 @@
 # Installs what building and testing kite needs, when it is missing, on
 # Debian bookworm: clang-19 + lld-19 (kite and the test/benchmark programs)
 # and its sanitizer runtimes (the asan preset, the fuzzers),
-# the wasm32-wasi sysroot, CMake, Ninja, pkg-config (the install test),
-# GoogleTest, and Node.js with npm
-# (the program tests).
+# the wasm32-wasi sysroot with libc++ for wasm32 (the wasm preset: kite.wasm),
+# CMake, Ninja, pkg-config (the install test), GoogleTest, Chromium (the
+# playground's browser test) and Node.js with npm (the program tests).
 set -euo pipefail
 
 packages=(clang-19 lld-19 cmake ninja-build pkg-config libgtest-dev wasi-libc libclang-rt-19-dev-wasm32
-  libclang-rt-19-dev)
+  libclang-rt-19-dev libc++-19-dev-wasm32 libc++abi-19-dev-wasm32 chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

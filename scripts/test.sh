@@ -3,6 +3,7 @@
 # suite (one test per .wast), CLI and bad-input tests.
 #   scripts/test.sh                 release build
 #   scripts/test.sh asan portable   other presets (sanitizers, switch dispatch)
+#   scripts/test.sh release wasm    kite.wasm (its tests run it under the release build's kite)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh

@@ -8,6 +8,7 @@
 
 #include "kite/kite.h"
 #include "runtime/store.h"
+#include "support/platform.h"
 
 namespace kite::api {
 
@@ -70,6 +71,7 @@ Store::GcStats Store::gc_stats() const {
 namespace {
 constexpr const char* kNoFuel = "fuel is off: set EngineConfig::consume_fuel";
 constexpr const char* kNoInterrupts = "interrupts are off: set EngineConfig::interruptible";
+constexpr const char* kNoWatchdog = "timeouts need a thread, and this build of kite has none";
 constexpr uint64_t kMaxFuel = INT64_MAX;
 } // namespace
 
@@ -102,6 +104,7 @@ void Store::clear_interrupt() { store_->checks.interrupt->store(0, std::memory_o
 
 Status Store::set_timeout(std::chrono::nanoseconds timeout) {
   if (!interruptible_) return Error{kNoInterrupts};
+  if (!platform::kThreads) return Error{kNoWatchdog};
   if (!watchdog_) watchdog_ = std::make_unique<Watchdog>(store_->checks.interrupt);
   {
     std::lock_guard lock(watchdog_->mutex);

@@ -426,7 +426,12 @@ int run_command(const std::vector<std::string>& args) {
   api::Engine engine(engine_config);
   api::Store store(engine);
   if (opts.fuel) (void)store.set_fuel(*opts.fuel);          // on: consume_fuel
-  if (opts.timeout) (void)store.set_timeout(*opts.timeout); // on: interruptible
+  if (opts.timeout) {
+    if (Status s = store.set_timeout(*opts.timeout); !s.ok()) { // interruptible is on
+      report("run: --timeout: " + s.error().message);
+      return 1;
+    }
+  }
   auto module = compile_file(engine, file, std::move(*bytes));
   if (!module.ok()) {
     report(file, module.error());

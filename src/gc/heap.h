@@ -89,9 +89,10 @@ public:
   }
   // A root (during collect): null, i31 and store-owned objects are ignored.
   void mark_root(Ref r) { mark(r); }
-  void mark_roots(const Slot* slots, size_t count) {
+  // Slots or Refs (narrower than a Slot on 32-bit hosts: kite.wasm).
+  template <typename Word> void mark_roots(const Word* words, size_t count) {
     for (size_t i = 0; i < count; ++i)
-      mark(slots[i]);
+      mark(static_cast<Ref>(words[i]));
   }
 
   // While one exists, no collection runs: instantiation holds references

@@ -3,6 +3,7 @@
 // (src/runtime/instantiate.cpp) both use these.
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <cstring>
 
@@ -111,6 +112,16 @@ inline void store_all(ArrayObject* a, Rep rep, uint32_t from, uint32_t n, const 
   uint8_t* p = a->elements() + size_t{from} * size;
   for (uint32_t i = 0; i < n; ++i, p += size, values += rep_slots(rep))
     store(rep, p, values);
+}
+// The same from an element segment's references, where a Ref is narrower
+// than a Slot (32-bit hosts: kite.wasm); elsewhere the overload above.
+template <typename R>
+  requires(std::same_as<R, Ref> && !std::same_as<Ref, Slot>)
+inline void store_all(ArrayObject* a, Rep rep, uint32_t from, uint32_t n, const R* refs) {
+  for (uint32_t i = 0; i < n; ++i) {
+    const Slot value = refs[i];
+    store_all(a, rep, from + i, 1, &value);
+  }
 }
 
 // array.new: `length` copies of `init`; array.new_fixed: `count` values

@@ -788,7 +788,7 @@ const uint64_t* faulting_ip(const ExecState* st, const void* context) {
   if (!code) return nullptr;
   const auto first = reinterpret_cast<uintptr_t>(code->words.data());
   const auto end = reinterpret_cast<uintptr_t>(code->words.data() + code->words.size());
-  const auto& registers = static_cast<const ucontext_t*>(context)->uc_mcontext;
+  [[maybe_unused]] const auto& registers = static_cast<const ucontext_t*>(context)->uc_mcontext;
 #if defined(__x86_64__)
   for (greg_t r : registers.gregs) {
     const auto value = static_cast<uintptr_t>(r);

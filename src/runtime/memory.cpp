@@ -9,6 +9,8 @@
 #include <limits>
 #include <string>
 
+#include "support/platform.h"
+
 namespace kite {
 namespace {
 
@@ -48,11 +50,11 @@ Status init_memory(Memory& memory, const MemoryType& type, const StoreLimits& st
   memory.is64 = limits.is64;
   memory.shared = limits.shared;
   memory.max_pages = max_pages;
-  memory.guarded =
-      store_limits.guard_pages && !limits.is64 && (uint64_t{1} << log2) % os_page_size() == 0;
+  const bool guard_pages = store_limits.guard_pages && platform::kGuardPages;
+  memory.guarded = guard_pages && !limits.is64 && (uint64_t{1} << log2) % os_page_size() == 0;
   // An unshared memory64 is never guarded, so nothing gains from a fixed base:
   // it maps its current size and moves when it grows, whatever its maximum.
-  memory.movable = (!store_limits.guard_pages || limits.is64) && !limits.shared;
+  memory.movable = (!guard_pages || limits.is64) && !limits.shared;
   uint64_t initial = limits.min << log2;
   if (memory.budget && !memory.budget->charge(initial)) {
     return Error{"memory size exceeds the store's memory limit"};
