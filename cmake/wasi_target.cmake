@@ -13,13 +13,15 @@ foreach(layer IN LISTS KITE_LAYERS ITEMS kite)
   target_compile_options(${target} PUBLIC "SHELL:-include ${KITE_WASI_COMPAT}/compat.h"
     -fno-exceptions)
   target_compile_definitions(${target} PUBLIC _WASI_EMULATED_MMAN _WASI_EMULATED_SIGNAL
-    _WASI_EMULATED_PROCESS_CLOCKS)
+    _WASI_EMULATED_PROCESS_CLOCKS _WASI_EMULATED_GETPID)
 endforeach()
 target_sources(kite PRIVATE "${KITE_WASI_COMPAT}/libc_extras.cpp")
 # c-printscan-long-double: strtod rounds long hexadecimal literals in long
 # double, which the default libc.a leaves out (const.wast's f64 cases).
+# getpid: the module cache names its temporary files with it (a placeholder
+# under WASI, where the random part of the name keeps them apart).
 target_link_libraries(kite PUBLIC wasi-emulated-mman wasi-emulated-signal
-  wasi-emulated-process-clocks c-printscan-long-double)
+  wasi-emulated-process-clocks wasi-emulated-getpid c-printscan-long-double)
 # The default 64 KiB of C stack is too little for the text parser's nesting
 # (1000 folded levels) and the validator; the engine running kite.wasm
 # bounds it further.

@@ -267,6 +267,8 @@ struct Hasher {
 #if defined(__x86_64__)
     for (size_t i = 0; i < n; i += 8)
       chunks8_avx2(key, flags, data + i * kChunkLen, counter + i, cvs + i);
+#else
+    (void)data, (void)counter; // only reached with AVX2 (kHaveAvx2)
 #endif
     for (; n > 2; n /= 2) {
       size_t i = 0;

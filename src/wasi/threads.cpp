@@ -7,11 +7,11 @@
 // any thread ends it, once, with that status (134 for a trap).
 #include "wasi/threads.h"
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <cstdio>
-#include <system_error>
-#include <thread>
+#include <memory>
 
 #include "wasi/context.h"
 
@@ -19,8 +19,8 @@ namespace kite::wasi {
 
 void Wasi::Threads::end_program(uint32_t code, const Error* trap) {
   if (ending.exchange(true)) {
-    for (;;)
-      pause(); // another thread is ending the process
+    for (;;) // another thread is ending the process
+      ::sleep(3600);
   }
   if (on_exit) on_exit(code, trap);
   std::fflush(nullptr);
@@ -28,6 +28,25 @@ void Wasi::Threads::end_program(uint32_t code, const Error* trap) {
 }
 
 namespace {
+
+struct ThreadStart {
+  std::shared_ptr<Wasi::Threads> threads;
+  std::shared_ptr<Context> context;
+  api::Func entry;
+  uint32_t id;
+  int32_t arg;
+};
+
+// A spawned thread: wasi_thread_start(id, arg); ending by proc_exit or a
+// trap ends the program.
+void* run_thread(void* raw) {
+  std::unique_ptr<ThreadStart> start(static_cast<ThreadStart*>(raw));
+  auto result = start->entry.call(
+      {api::Value::i32(static_cast<int32_t>(start->id)), api::Value::i32(start->arg)});
+  if (result.ok()) return nullptr; // the thread is done; the program goes on
+  if (auto code = start->context->exit_code()) start->threads->end_program(*code, nullptr);
+  start->threads->end_program(134, &result.error());
+}
 
 // Spawns a thread running `start_arg` through wasi_thread_start; returns its
 // id, or -1 when it cannot (threads not enabled, no such export, the new
@@ -50,17 +69,15 @@ int32_t spawn(const std::shared_ptr<Wasi::Threads>& threads,
   if (!entry || entry->type().params != std::vector<ValType>{ValType::i32(), ValType::i32()} ||
       !entry->type().results.empty())
     return -1;
-  try {
-    std::thread([threads, context, entry = *entry, id, start_arg] {
-      auto result =
-          entry.call({api::Value::i32(static_cast<int32_t>(id)), api::Value::i32(start_arg)});
-      if (result.ok()) return; // the thread is done; the program goes on
-      if (auto code = context->exit_code()) threads->end_program(*code, nullptr);
-      threads->end_program(134, &result.error());
-    }).detach();
-  } catch (const std::system_error&) {
+  // A pthread, not a std::thread: failing to make one is a -1 for the
+  // guest, not an exception.
+  auto* start = new ThreadStart{threads, context, *entry, id, start_arg};
+  pthread_t thread;
+  if (pthread_create(&thread, nullptr, run_thread, start) != 0) {
+    delete start;
     return -1;
   }
+  pthread_detach(thread);
   threads->spawned.fetch_add(1);
   return static_cast<int32_t>(id);
 }
