@@ -92,8 +92,8 @@ Result<Module> Module::from_binary(const Engine& engine, ByteBuffer&& bytes) {
   std::optional<cache::Key> key;
   std::thread hashing;
   if (cache) {
-    hashing = std::thread([&key, span = std::span<const uint8_t>(bytes)] {
-      key = cache::ModuleCache::key_of(span, kCacheOptions);
+    hashing = std::thread([&key, cache, span = std::span<const uint8_t>(bytes)] {
+      key = cache->key_of(span, kCacheOptions);
     });
   }
   // (Moving the buffer into the module keeps its bytes where they are.)

@@ -1,5 +1,7 @@
 #include "cache/module_cache.h"
 
+#include "cache/aegis_mac.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -22,11 +24,13 @@ namespace {
 
 // Entry file layout (little-endian):
 //   0  magic "KITEMODC"      8  format version (u32)   12 options (u32)
-//  16  module size (u64)    24  module BLAKE3 (32)     56 validator id (32)
+//  16  module size (u64)    24  module MAC (32)        56 validator id (32)
 //  88  payload length (u32) 92  zero (u32)
 //  96  payload              ... keyed BLAKE3 of everything before it (32)
 constexpr char kMagic[8] = {'K', 'I', 'T', 'E', 'M', 'O', 'D', 'C'};
-constexpr uint32_t kFormat = 1;
+constexpr uint32_t kFormat = 2; // 1 keyed entries by the plain BLAKE3 of the module
+// In Key::options: the module MAC is AEGISMAC-128L (else keyed BLAKE3).
+constexpr uint32_t kKeyedByAegis = uint32_t{1} << 31;
 constexpr size_t kHeaderSize = 96;
 constexpr size_t kMacSize = 32;
 constexpr size_t kMaxPayload = 1 << 20;
@@ -173,8 +177,22 @@ std::string ModuleCache::default_dir() {
   return {};
 }
 
-Key ModuleCache::key_of(std::span<const uint8_t> module, uint32_t options) {
-  return Key{blake3(module), module.size(), options};
+ModuleCache::ModuleCache(std::string dir, Digest secret, uint64_t max_bytes)
+    : dir_(std::move(dir)), secret_(secret), max_bytes_(max_bytes) {
+  constexpr char kPurpose[] = "kite module cache: module MAC key";
+  module_key_ =
+      blake3_keyed(secret_, {reinterpret_cast<const uint8_t*>(kPurpose), sizeof kPurpose - 1});
+}
+
+Key ModuleCache::key_of(std::span<const uint8_t> module, uint32_t options) const {
+  if (aegis_mac_available()) {
+    // The MAC allows one (key, nonce) for every input; the key is the first
+    // half of module_key_, the nonce fixed.
+    MacKey key;
+    std::copy_n(module_key_.begin(), key.size(), key.begin());
+    return Key{aegis_mac_128l(key, MacNonce{}, module), module.size(), options | kKeyedByAegis};
+  }
+  return Key{blake3_keyed(module_key_, module), module.size(), options};
 }
 
 std::string ModuleCache::entry_path(const Key& key) const {
