@@ -1,6 +1,7 @@
 #include "cache/module_cache.h"
 
 #include "cache/aegis_mac.h"
+#include "support/file_io.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -77,28 +78,6 @@ std::string hex(std::span<const uint8_t> bytes) {
   return s;
 }
 
-bool read_all(int fd, uint8_t* p, size_t n) {
-  while (n > 0) {
-    const ssize_t r = ::read(fd, p, n);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    p += r;
-    n -= static_cast<size_t>(r);
-  }
-  return true;
-}
-
-bool write_all(int fd, const uint8_t* p, size_t n) {
-  while (n > 0) {
-    const ssize_t w = ::write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    p += w;
-    n -= static_cast<size_t>(w);
-  }
-  return true;
-}
-
 // A file of exactly `max` bytes or fewer, whole; nullopt if unreadable.
 std::optional<std::vector<uint8_t>> read_small_file(const std::string& path, size_t max) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -107,7 +86,7 @@ std::optional<std::vector<uint8_t>> read_small_file(const std::string& path, siz
   std::optional<std::vector<uint8_t>> out;
   if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) <= max) {
     std::vector<uint8_t> bytes(static_cast<size_t>(st.st_size));
-    if (read_all(fd, bytes.data(), bytes.size())) out = std::move(bytes);
+    if (read_fully(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size())) out = std::move(bytes);
   }
   ::close(fd);
   return out;
@@ -122,7 +101,7 @@ bool write_file_atomically(const std::string& dir, const std::string& path,
                           std::to_string(random()) + "." + std::to_string(random());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return false;
-  bool ok = write_all(fd, bytes.data(), bytes.size());
+  bool ok = write_fully(fd, bytes.data(), bytes.size());
   ok = ::close(fd) == 0 && ok;
   if (ok)
     ok = exclusive ? ::link(tmp.c_str(), path.c_str()) == 0
