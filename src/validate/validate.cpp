@@ -325,7 +325,7 @@ Status Validator::pop_all(std::span<const ValType> ts) {
 
 void Validator::set_unreachable() {
   Frame& f = frames_.back();
-  stack_.resize(f.height);
+  stack_.truncate(f.height);
   f.unreachable = true;
 }
 
