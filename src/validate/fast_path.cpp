@@ -47,7 +47,8 @@ enum class Fast : uint8_t {
   I32Const,
   I64Const,
   F32Const,
-  F64Const
+  F64Const,
+  Count
 };
 
 struct FastOp {
@@ -263,216 +264,240 @@ const uint8_t* Validator::fast_run(const uint8_t* p, const uint8_t* const end,
     return frames_[frames_.size() - 1 - depth];
   };
 
-  while (p < end) {
-    const FastOp f = ops[*p];
-    const uint8_t* q = p + 1;
-    switch (f.kind) {
-    case Fast::No: goto stop;
-    case Fast::Unary:
-      if (sp == floor || sp[-1].kind != f.top) goto stop;
-      sp[-1] = num(f.result);
-      break;
-    case Fast::Binary:
-      if (sp - floor < 2 || sp[-1].kind != f.top || sp[-2].kind != f.below) goto stop;
-      --sp;
-      sp[-1] = num(f.result);
-      break;
-    case Fast::Load:
-      if (!plain_mem_arg(f, q) || sp == floor || sp[-1].kind != mem_addr) goto stop;
-      sp[-1] = num(f.result);
-      break;
-    case Fast::Store:
-      if (!plain_mem_arg(f, q) || sp - floor < 2 || sp[-1].kind != f.top ||
-          sp[-2].kind != mem_addr) {
-        goto stop;
-      }
-      sp -= 2;
-      break;
-    case Fast::Nop: break;
-    case Fast::Unreachable:
-      sp = floor;
-      top->unreachable = true;
-      break;
-    case Fast::Block:
-    case Fast::Loop:
-    case Fast::If: {
-      Frame nf{};
-      if (q >= end || !simple_block_type(*q, nf.num_results, nf.single)) goto stop;
-      ++q;
-      if (f.kind == Fast::If) {
-        if (sp == floor || sp[-1].kind != ValKind::I32) goto stop;
-        --sp;
-      }
-      nf.op = f.kind == Fast::Block ? Op::Block : f.kind == Fast::Loop ? Op::Loop : Op::If;
-      nf.height = static_cast<uint32_t>(sp - base);
-      nf.init_height = static_cast<uint32_t>(init_log_.size());
-      frames_.push_back(nf);
-      top = &frames_.back();
-      floor = sp;
-      break;
+  // Threaded dispatch: each handler jumps straight to the next
+  // instruction's, so each has an indirect branch of its own to predict,
+  // rather than all sharing the one of a switch.
+  static const void* const kHandlers[] = {
+      &&on_No,       &&on_Unary,        &&on_Binary,   &&on_Load,      &&on_Store,
+      &&on_Nop,      &&on_Unreachable,  &&on_Block,    &&on_Loop,      &&on_If,
+      &&on_Else,     &&on_End,          &&on_Br,       &&on_BrIf,      &&on_Return,
+      &&on_Call,     &&on_CallIndirect, &&on_BrTable,  &&on_Drop,      &&on_Select,
+      &&on_LocalGet, &&on_LocalSet,     &&on_LocalTee, &&on_GlobalGet, &&on_GlobalSet,
+      &&on_I32Const, &&on_I64Const,     &&on_F32Const, &&on_F64Const};
+  static_assert(std::size(kHandlers) == static_cast<size_t>(Fast::Count));
+  FastOp f;
+  const uint8_t* q;
+  const uint8_t* taken = nullptr;
+#define KITE_NEXT                                                                                  \
+  do {                                                                                             \
+    taken = p;                                                                                     \
+    p = q;                                                                                         \
+    if (p >= end) goto stop;                                                                       \
+    f = ops[*p];                                                                                   \
+    q = p + 1;                                                                                     \
+    goto* kHandlers[static_cast<size_t>(f.kind)];                                                  \
+  } while (0)
+
+  if (p >= end) goto stop;
+  f = ops[*p];
+  q = p + 1;
+  goto* kHandlers[static_cast<size_t>(f.kind)];
+  {
+  on_No:
+    goto stop;
+  on_Unary:
+    if (sp == floor || sp[-1].kind != f.top) goto stop;
+    sp[-1] = num(f.result);
+    KITE_NEXT;
+  on_Binary:
+    if (sp - floor < 2 || sp[-1].kind != f.top || sp[-2].kind != f.below) goto stop;
+    --sp;
+    sp[-1] = num(f.result);
+    KITE_NEXT;
+  on_Load:
+    if (!plain_mem_arg(f, q) || sp == floor || sp[-1].kind != mem_addr) goto stop;
+    sp[-1] = num(f.result);
+    KITE_NEXT;
+  on_Store:
+    if (!plain_mem_arg(f, q) || sp - floor < 2 || sp[-1].kind != f.top || sp[-2].kind != mem_addr) {
+      goto stop;
     }
-    case Fast::Else: {
-      const size_t n = top->num_results;
-      if (top->op != Op::If || top->num_params || static_cast<size_t>(sp - floor) != n ||
-          !top_matches(sp, floor, top->result_types())) {
-        goto stop;
-      }
-      sp = floor;
-      top->op = Op::Else;
-      top->unreachable = false;
-      if (init_log_.size() > top->init_height) reset_locals_to(top->init_height);
-      break;
-    }
-    case Fast::End: {
-      // The results stay where they are, as the enclosing frame's operands.
-      const size_t n = top->num_results;
-      if (static_cast<size_t>(sp - floor) != n || !top_matches(sp, floor, top->result_types()) ||
-          (top->op == Op::If && (top->num_params || n))) {
-        goto stop;
-      }
-      if (init_log_.size() > top->init_height) reset_locals_to(top->init_height);
-      frames_.pop_back();
-      if (frames_.empty()) {
-        last = p;
-        p = q;
-        goto stop;
-      }
-      top = &frames_.back();
-      floor = base + top->height;
-      break;
-    }
-    case Fast::Br: {
-      uint32_t depth;
-      if (!read_u32(q, end, depth) || depth >= frames_.size() ||
-          !top_matches(sp, floor, frame_at(depth).label_types())) {
-        goto stop;
-      }
-      sp = floor;
-      top->unreachable = true;
-      break;
-    }
-    case Fast::BrIf: {
-      uint32_t depth;
-      if (!read_u32(q, end, depth) || depth >= frames_.size() || sp == floor ||
-          sp[-1].kind != ValKind::I32 ||
-          !top_matches(sp, floor, frame_at(depth).label_types(), 1)) {
-        goto stop;
-      }
-      --sp;
-      break;
-    }
-    case Fast::Return:
-      if (!top_matches(sp, floor, current_->results)) goto stop;
-      sp = floor;
-      top->unreachable = true;
-      break;
-    case Fast::Call: {
-      uint32_t fi;
-      if (!read_u32(q, end, fi) || fi >= m_.functions.size()) goto stop;
-      const FuncType& ft = facts_.funcs[m_.functions[fi].type_index];
-      if (!top_matches(sp, floor, ft.params)) goto stop;
-      ValType* const args = sp - ft.params.size();
-      if (static_cast<size_t>(limit - args) < ft.results.size()) goto stop;
-      sp = std::copy(ft.results.begin(), ft.results.end(), args);
-      break;
-    }
-    case Fast::CallIndirect: {
-      // A funcref table; the operands: the arguments, then the table index.
-      uint32_t ti, table;
-      if (!read_u32(q, end, ti) || !read_u32(q, end, table) || table >= m_.tables.size() ||
-          ti >= m_.types.size() || m_.types[ti].comp.kind != CompositeKind::Func) {
-        goto stop;
-      }
-      const TableType& tt = m_.tables[table].type;
-      if (!(tt.elem == ValType::funcref()) || sp == floor ||
-          sp[-1].kind != (tt.limits.is64 ? ValKind::I64 : ValKind::I32)) {
-        goto stop;
-      }
-      const FuncType& ft = facts_.funcs[ti];
-      if (!top_matches(sp, floor, ft.params, 1)) goto stop;
-      ValType* const args = sp - 1 - ft.params.size();
-      if (static_cast<size_t>(limit - args) < ft.results.size()) goto stop;
-      sp = std::copy(ft.results.begin(), ft.results.end(), args);
-      break;
-    }
-    case Fast::BrTable: {
-      // Every label carries the same number types, found under the index.
-      uint32_t n;
-      if (!read_u32(q, end, n) || n > static_cast<size_t>(end - q)) goto stop;
+    sp -= 2;
+    KITE_NEXT;
+  on_Nop:
+    KITE_NEXT;
+  on_Unreachable:
+    sp = floor;
+    top->unreachable = true;
+    KITE_NEXT;
+  on_Block:
+  on_Loop:
+  on_If: {
+    Frame nf{};
+    if (q >= end || !simple_block_type(*q, nf.num_results, nf.single)) goto stop;
+    ++q;
+    if (f.kind == Fast::If) {
       if (sp == floor || sp[-1].kind != ValKind::I32) goto stop;
-      size_t arity = 0;
-      for (uint32_t i = 0; i <= n; ++i) {
-        uint32_t depth;
-        if (!read_u32(q, end, depth) || depth >= frames_.size()) goto stop;
-        const auto types = frame_at(depth).label_types();
-        if ((i > 0 && types.size() != arity) || !top_matches(sp, floor, types, 1)) goto stop;
-        arity = types.size();
-      }
-      sp = floor;
-      top->unreachable = true;
-      break;
-    }
-    case Fast::Drop:
-      if (sp == floor) goto stop;
       --sp;
-      break;
-    case Fast::Select:
-      if (sp - floor < 3 || sp[-1].kind != ValKind::I32 || !exact_num(sp[-2].kind) ||
-          sp[-2].kind != sp[-3].kind) {
-        goto stop;
-      }
-      sp -= 2;
-      break;
-    case Fast::LocalGet: {
-      uint32_t i;
-      if (!read_u32(q, end, i) || i >= num_locals || !local_init[i] || sp == limit) goto stop;
-      *sp++ = locals[i];
-      break;
     }
-    case Fast::LocalSet:
-    case Fast::LocalTee: {
-      uint32_t i;
-      if (!read_u32(q, end, i) || i >= num_locals || !local_init[i]) goto stop;
-      const ValKind k = locals[i].kind;
-      if (sp == floor || !exact_num(k) || sp[-1].kind != k) goto stop;
-      if (f.kind == Fast::LocalSet) --sp;
-      break;
-    }
-    case Fast::GlobalGet: {
-      uint32_t i;
-      if (!read_u32(q, end, i) || i >= m_.globals.size() || sp == limit) goto stop;
-      *sp++ = canon(m_.globals[i].type.type);
-      break;
-    }
-    case Fast::GlobalSet: {
-      uint32_t i;
-      if (!read_u32(q, end, i) || i >= m_.globals.size()) goto stop;
-      const GlobalType& g = m_.globals[i].type;
-      if (!g.mut || sp == floor || !exact_num(g.type.kind) || sp[-1].kind != g.type.kind) goto stop;
-      --sp;
-      break;
-    }
-    case Fast::I32Const:
-      if (!skip_signed_leb<32>(q, end) || sp == limit) goto stop;
-      *sp++ = kI32;
-      break;
-    case Fast::I64Const:
-      if (!skip_signed_leb<64>(q, end) || sp == limit) goto stop;
-      *sp++ = kI64;
-      break;
-    case Fast::F32Const:
-    case Fast::F64Const: {
-      const size_t n = f.kind == Fast::F32Const ? 4 : 8;
-      if (static_cast<size_t>(end - q) < n || sp == limit) goto stop;
-      q += n;
-      *sp++ = num(f.kind == Fast::F32Const ? ValKind::F32 : ValKind::F64);
-      break;
-    }
-    }
-    last = p;
-    p = q;
+    nf.op = f.kind == Fast::Block ? Op::Block : f.kind == Fast::Loop ? Op::Loop : Op::If;
+    nf.height = static_cast<uint32_t>(sp - base);
+    nf.init_height = static_cast<uint32_t>(init_log_.size());
+    frames_.push_back(nf);
+    top = &frames_.back();
+    floor = sp;
+    KITE_NEXT;
   }
+  on_Else: {
+    const size_t n = top->num_results;
+    if (top->op != Op::If || top->num_params || static_cast<size_t>(sp - floor) != n ||
+        !top_matches(sp, floor, top->result_types())) {
+      goto stop;
+    }
+    sp = floor;
+    top->op = Op::Else;
+    top->unreachable = false;
+    if (init_log_.size() > top->init_height) reset_locals_to(top->init_height);
+    KITE_NEXT;
+  }
+  on_End: {
+    // The results stay where they are, as the enclosing frame's operands.
+    const size_t n = top->num_results;
+    if (static_cast<size_t>(sp - floor) != n || !top_matches(sp, floor, top->result_types()) ||
+        (top->op == Op::If && (top->num_params || n))) {
+      goto stop;
+    }
+    if (init_log_.size() > top->init_height) reset_locals_to(top->init_height);
+    frames_.pop_back();
+    if (frames_.empty()) {
+      taken = p;
+      p = q;
+      goto stop;
+    }
+    top = &frames_.back();
+    floor = base + top->height;
+    KITE_NEXT;
+  }
+  on_Br: {
+    uint32_t depth;
+    if (!read_u32(q, end, depth) || depth >= frames_.size() ||
+        !top_matches(sp, floor, frame_at(depth).label_types())) {
+      goto stop;
+    }
+    sp = floor;
+    top->unreachable = true;
+    KITE_NEXT;
+  }
+  on_BrIf: {
+    uint32_t depth;
+    if (!read_u32(q, end, depth) || depth >= frames_.size() || sp == floor ||
+        sp[-1].kind != ValKind::I32 || !top_matches(sp, floor, frame_at(depth).label_types(), 1)) {
+      goto stop;
+    }
+    --sp;
+    KITE_NEXT;
+  }
+  on_Return:
+    if (!top_matches(sp, floor, current_->results)) goto stop;
+    sp = floor;
+    top->unreachable = true;
+    KITE_NEXT;
+  on_Call: {
+    uint32_t fi;
+    if (!read_u32(q, end, fi) || fi >= m_.functions.size()) goto stop;
+    const FuncType& ft = facts_.funcs[m_.functions[fi].type_index];
+    if (!top_matches(sp, floor, ft.params)) goto stop;
+    ValType* const args = sp - ft.params.size();
+    if (static_cast<size_t>(limit - args) < ft.results.size()) goto stop;
+    sp = std::copy(ft.results.begin(), ft.results.end(), args);
+    KITE_NEXT;
+  }
+  on_CallIndirect: {
+    // A funcref table; the operands: the arguments, then the table index.
+    uint32_t ti, table;
+    if (!read_u32(q, end, ti) || !read_u32(q, end, table) || table >= m_.tables.size() ||
+        ti >= m_.types.size() || m_.types[ti].comp.kind != CompositeKind::Func) {
+      goto stop;
+    }
+    const TableType& tt = m_.tables[table].type;
+    if (!(tt.elem == ValType::funcref()) || sp == floor ||
+        sp[-1].kind != (tt.limits.is64 ? ValKind::I64 : ValKind::I32)) {
+      goto stop;
+    }
+    const FuncType& ft = facts_.funcs[ti];
+    if (!top_matches(sp, floor, ft.params, 1)) goto stop;
+    ValType* const args = sp - 1 - ft.params.size();
+    if (static_cast<size_t>(limit - args) < ft.results.size()) goto stop;
+    sp = std::copy(ft.results.begin(), ft.results.end(), args);
+    KITE_NEXT;
+  }
+  on_BrTable: {
+    // Every label carries the same number types, found under the index.
+    uint32_t n;
+    if (!read_u32(q, end, n) || n > static_cast<size_t>(end - q)) goto stop;
+    if (sp == floor || sp[-1].kind != ValKind::I32) goto stop;
+    size_t arity = 0;
+    for (uint32_t i = 0; i <= n; ++i) {
+      uint32_t depth;
+      if (!read_u32(q, end, depth) || depth >= frames_.size()) goto stop;
+      const auto types = frame_at(depth).label_types();
+      if ((i > 0 && types.size() != arity) || !top_matches(sp, floor, types, 1)) goto stop;
+      arity = types.size();
+    }
+    sp = floor;
+    top->unreachable = true;
+    KITE_NEXT;
+  }
+  on_Drop:
+    if (sp == floor) goto stop;
+    --sp;
+    KITE_NEXT;
+  on_Select:
+    if (sp - floor < 3 || sp[-1].kind != ValKind::I32 || !exact_num(sp[-2].kind) ||
+        sp[-2].kind != sp[-3].kind) {
+      goto stop;
+    }
+    sp -= 2;
+    KITE_NEXT;
+  on_LocalGet: {
+    uint32_t i;
+    if (!read_u32(q, end, i) || i >= num_locals || !local_init[i] || sp == limit) goto stop;
+    *sp++ = locals[i];
+    KITE_NEXT;
+  }
+  on_LocalSet:
+  on_LocalTee: {
+    uint32_t i;
+    if (!read_u32(q, end, i) || i >= num_locals || !local_init[i]) goto stop;
+    const ValKind k = locals[i].kind;
+    if (sp == floor || !exact_num(k) || sp[-1].kind != k) goto stop;
+    if (f.kind == Fast::LocalSet) --sp;
+    KITE_NEXT;
+  }
+  on_GlobalGet: {
+    uint32_t i;
+    if (!read_u32(q, end, i) || i >= m_.globals.size() || sp == limit) goto stop;
+    *sp++ = canon(m_.globals[i].type.type);
+    KITE_NEXT;
+  }
+  on_GlobalSet: {
+    uint32_t i;
+    if (!read_u32(q, end, i) || i >= m_.globals.size()) goto stop;
+    const GlobalType& g = m_.globals[i].type;
+    if (!g.mut || sp == floor || !exact_num(g.type.kind) || sp[-1].kind != g.type.kind) goto stop;
+    --sp;
+    KITE_NEXT;
+  }
+  on_I32Const:
+    if (!skip_signed_leb<32>(q, end) || sp == limit) goto stop;
+    *sp++ = kI32;
+    KITE_NEXT;
+  on_I64Const:
+    if (!skip_signed_leb<64>(q, end) || sp == limit) goto stop;
+    *sp++ = kI64;
+    KITE_NEXT;
+  on_F32Const:
+  on_F64Const: {
+    const size_t n = f.kind == Fast::F32Const ? 4 : 8;
+    if (static_cast<size_t>(end - q) < n || sp == limit) goto stop;
+    q += n;
+    *sp++ = num(f.kind == Fast::F32Const ? ValKind::F32 : ValKind::F64);
+    KITE_NEXT;
+  }
+  }
+#undef KITE_NEXT
 stop:
+  if (taken) last = taken;
   stack_.set_size(static_cast<size_t>(sp - base));
   return p;
 }
