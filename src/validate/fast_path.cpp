@@ -11,6 +11,8 @@
 // fast path decides nothing the general path would decide otherwise.
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 
 #include "validate/validator.h"
 
@@ -122,8 +124,35 @@ const std::array<FastOp, 256>& fast_ops() {
 // LEB128 integers as the general path's Reader reads them, for the values
 // it accepts (an unsigned 32-bit one is at most 5 bytes, the last below
 // 0x10; a signed one ends in a proper sign extension); false for anything
-// else, which the general path then reports.
+// else, which the general path then reports. With 8 bytes left, a LEB is
+// decoded from one 64-bit load without a loop (LLVM pads relocated call
+// targets and addresses to 5 bytes).
+
+// The length of the LEB128 starting in `word` (its bytes in memory order),
+// or 0 when it is longer than 8 bytes.
+[[gnu::always_inline]] inline int leb_length(uint64_t word) {
+  const uint64_t last = ~word & 0x8080808080808080u; // bytes without a continuation bit
+  return last ? __builtin_ctzll(last) / 8 + 1 : 0;
+}
+
+[[gnu::always_inline]] inline bool load_word(const uint8_t* p, const uint8_t* end, uint64_t& word) {
+  if constexpr (std::endian::native != std::endian::little) return false;
+  if (end - p < 8) return false;
+  std::memcpy(&word, p, 8);
+  return true;
+}
+
 [[gnu::always_inline]] inline bool fast_u32(const uint8_t*& p, const uint8_t* end, uint32_t& out) {
+  if (uint64_t w; load_word(p, end, w)) {
+    const int n = leb_length(w);
+    if (n == 0 || n > 5 || (n == 5 && p[4] > 0x0F)) return false;
+    const uint64_t x = w & (~uint64_t{0} >> (64 - 8 * n));
+    // Byte i's seven bits move down by i.
+    out = static_cast<uint32_t>((x & 0x7F) | (x >> 1 & 0x3F80) | (x >> 2 & 0x1FC000) |
+                                (x >> 3 & 0xFE00000) | (x >> 4 & 0xF0000000));
+    p += n;
+    return true;
+  }
   uint32_t v = 0;
   for (int i = 0; i < 5 && p + i < end; ++i) {
     const uint8_t b = p[i];
@@ -151,16 +180,25 @@ template <int Bits>
 [[gnu::always_inline]] inline bool skip_signed_leb(const uint8_t*& p, const uint8_t* end) {
   constexpr int kMax = (Bits + 6) / 7;
   constexpr int kUsed = Bits - 7 * (kMax - 1); // bits of the value in the last byte
-  if (p < end && *p < 0x80) [[likely]] {       // one byte: any value fits
+  // The last of kMax bytes: the sign bit and the unused bits agree.
+  const auto proper_last = [](uint8_t b) {
+    const uint8_t rest = b >> (kUsed - 1);
+    return !(b & 0x80) && (rest == 0 || rest == (1u << (8 - kUsed)) - 1);
+  };
+  if (p < end && *p < 0x80) [[likely]] { // one byte: any value fits
     ++p;
     return true;
   }
+  if (uint64_t w; load_word(p, end, w)) {
+    if (const int n = leb_length(w)) {
+      if (n > kMax || (n == kMax && !proper_last(p[n - 1]))) return false;
+      p += n;
+      return true;
+    }
+  }
   for (int i = 0; i < kMax && p + i < end; ++i) {
     const uint8_t b = p[i];
-    if (i == kMax - 1) {
-      const uint8_t rest = b >> (kUsed - 1); // the sign bit and the unused bits
-      if (b & 0x80 || (rest != 0 && rest != (1u << (8 - kUsed)) - 1)) return false;
-    }
+    if (i == kMax - 1 && !proper_last(b)) return false;
     if (b < 0x80) {
       p += i + 1;
       return true;
@@ -260,13 +298,23 @@ const uint8_t* Validator::fast_run(const uint8_t* p, const uint8_t* const end,
     ++q;
     return read_u32(q, end, offset);
   };
+  // A call's results replace its operands from `args` (a loop: most calls
+  // have one result or none, too few for a memmove).
+  const auto push_results = [&](ValType* args, const FuncType& ft) {
+    if (static_cast<size_t>(limit - args) < ft.results.size()) return false;
+    sp = args;
+    for (ValType t : ft.results)
+      *sp++ = t;
+    return true;
+  };
   const auto frame_at = [&](uint32_t depth) -> const Frame& {
     return frames_[frames_.size() - 1 - depth];
   };
 
   // Threaded dispatch: each handler jumps straight to the next
   // instruction's, so each has an indirect branch of its own to predict,
-  // rather than all sharing the one of a switch.
+  // rather than all sharing the one of a switch; the opcode byte indexes
+  // the handlers' addresses directly.
   static const void* const kHandlers[] = {
       &&on_No,       &&on_Unary,        &&on_Binary,   &&on_Load,      &&on_Store,
       &&on_Nop,      &&on_Unreachable,  &&on_Block,    &&on_Loop,      &&on_If,
@@ -275,7 +323,13 @@ const uint8_t* Validator::fast_run(const uint8_t* p, const uint8_t* const end,
       &&on_LocalGet, &&on_LocalSet,     &&on_LocalTee, &&on_GlobalGet, &&on_GlobalSet,
       &&on_I32Const, &&on_I64Const,     &&on_F32Const, &&on_F64Const};
   static_assert(std::size(kHandlers) == static_cast<size_t>(Fast::Count));
-  FastOp f;
+  static const std::array<const void*, 256> handler_of = [] {
+    std::array<const void*, 256> t;
+    for (size_t code = 0; code < 256; ++code)
+      t[code] = kHandlers[static_cast<size_t>(fast_ops()[code].kind)];
+    return t;
+  }();
+  const FastOp* f; // the instruction's entry in `ops`
   const uint8_t* q;
   const uint8_t* taken = nullptr;
 #define KITE_NEXT                                                                                  \
@@ -283,33 +337,34 @@ const uint8_t* Validator::fast_run(const uint8_t* p, const uint8_t* const end,
     taken = p;                                                                                     \
     p = q;                                                                                         \
     if (p >= end) goto stop;                                                                       \
-    f = ops[*p];                                                                                   \
+    f = &ops[*p];                                                                                  \
     q = p + 1;                                                                                     \
-    goto* kHandlers[static_cast<size_t>(f.kind)];                                                  \
+    goto* handler_of[*p];                                                                          \
   } while (0)
 
   if (p >= end) goto stop;
-  f = ops[*p];
+  f = &ops[*p];
   q = p + 1;
-  goto* kHandlers[static_cast<size_t>(f.kind)];
+  goto* handler_of[*p];
   {
   on_No:
     goto stop;
   on_Unary:
-    if (sp == floor || sp[-1].kind != f.top) goto stop;
-    sp[-1] = num(f.result);
+    if (sp == floor || sp[-1].kind != f->top) goto stop;
+    sp[-1] = num(f->result);
     KITE_NEXT;
   on_Binary:
-    if (sp - floor < 2 || sp[-1].kind != f.top || sp[-2].kind != f.below) goto stop;
+    if (sp - floor < 2 || sp[-1].kind != f->top || sp[-2].kind != f->below) goto stop;
     --sp;
-    sp[-1] = num(f.result);
+    sp[-1] = num(f->result);
     KITE_NEXT;
   on_Load:
-    if (!plain_mem_arg(f, q) || sp == floor || sp[-1].kind != mem_addr) goto stop;
-    sp[-1] = num(f.result);
+    if (!plain_mem_arg(*f, q) || sp == floor || sp[-1].kind != mem_addr) goto stop;
+    sp[-1] = num(f->result);
     KITE_NEXT;
   on_Store:
-    if (!plain_mem_arg(f, q) || sp - floor < 2 || sp[-1].kind != f.top || sp[-2].kind != mem_addr) {
+    if (!plain_mem_arg(*f, q) || sp - floor < 2 || sp[-1].kind != f->top ||
+        sp[-2].kind != mem_addr) {
       goto stop;
     }
     sp -= 2;
@@ -326,11 +381,11 @@ const uint8_t* Validator::fast_run(const uint8_t* p, const uint8_t* const end,
     Frame nf{};
     if (q >= end || !simple_block_type(*q, nf.num_results, nf.single)) goto stop;
     ++q;
-    if (f.kind == Fast::If) {
+    if (f->kind == Fast::If) {
       if (sp == floor || sp[-1].kind != ValKind::I32) goto stop;
       --sp;
     }
-    nf.op = f.kind == Fast::Block ? Op::Block : f.kind == Fast::Loop ? Op::Loop : Op::If;
+    nf.op = f->kind == Fast::Block ? Op::Block : f->kind == Fast::Loop ? Op::Loop : Op::If;
     nf.height = static_cast<uint32_t>(sp - base);
     nf.init_height = static_cast<uint32_t>(init_log_.size());
     frames_.push_back(nf);
@@ -394,12 +449,11 @@ const uint8_t* Validator::fast_run(const uint8_t* p, const uint8_t* const end,
     KITE_NEXT;
   on_Call: {
     uint32_t fi;
-    if (!read_u32(q, end, fi) || fi >= m_.functions.size()) goto stop;
-    const FuncType& ft = facts_.funcs[m_.functions[fi].type_index];
+    if (!read_u32(q, end, fi) || fi >= facts_.func_types.size()) goto stop;
+    const FuncType& ft = facts_.funcs[facts_.func_types[fi]];
     if (!top_matches(sp, floor, ft.params)) goto stop;
     ValType* const args = sp - ft.params.size();
-    if (static_cast<size_t>(limit - args) < ft.results.size()) goto stop;
-    sp = std::copy(ft.results.begin(), ft.results.end(), args);
+    if (!push_results(args, ft)) goto stop;
     KITE_NEXT;
   }
   on_CallIndirect: {
@@ -417,8 +471,7 @@ const uint8_t* Validator::fast_run(const uint8_t* p, const uint8_t* const end,
     const FuncType& ft = facts_.funcs[ti];
     if (!top_matches(sp, floor, ft.params, 1)) goto stop;
     ValType* const args = sp - 1 - ft.params.size();
-    if (static_cast<size_t>(limit - args) < ft.results.size()) goto stop;
-    sp = std::copy(ft.results.begin(), ft.results.end(), args);
+    if (!push_results(args, ft)) goto stop;
     KITE_NEXT;
   }
   on_BrTable: {
@@ -461,7 +514,7 @@ const uint8_t* Validator::fast_run(const uint8_t* p, const uint8_t* const end,
     if (!read_u32(q, end, i) || i >= num_locals || !local_init[i]) goto stop;
     const ValKind k = locals[i].kind;
     if (sp == floor || !exact_num(k) || sp[-1].kind != k) goto stop;
-    if (f.kind == Fast::LocalSet) --sp;
+    if (f->kind == Fast::LocalSet) --sp;
     KITE_NEXT;
   }
   on_GlobalGet: {
@@ -488,10 +541,10 @@ const uint8_t* Validator::fast_run(const uint8_t* p, const uint8_t* const end,
     KITE_NEXT;
   on_F32Const:
   on_F64Const: {
-    const size_t n = f.kind == Fast::F32Const ? 4 : 8;
+    const size_t n = f->kind == Fast::F32Const ? 4 : 8;
     if (static_cast<size_t>(end - q) < n || sp == limit) goto stop;
     q += n;
-    *sp++ = num(f.kind == Fast::F32Const ? ValKind::F32 : ValKind::F64);
+    *sp++ = num(f->kind == Fast::F32Const ? ValKind::F32 : ValKind::F64);
     KITE_NEXT;
   }
   }

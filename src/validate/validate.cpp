@@ -256,6 +256,9 @@ Status Validator::check_datas() {
 Status Validator::check_module(std::vector<uint32_t>& canonical_types) {
   KITE_TRY(check_types(canonical_types));
   building_->declared_refs.assign(m_.functions.size(), false);
+  building_->func_types.resize(m_.functions.size());
+  for (size_t i = 0; i < m_.functions.size(); ++i)
+    building_->func_types[i] = m_.functions[i].type_index;
   KITE_TRY(check_imports());
   KITE_TRY(check_functions());
   KITE_TRY(check_tags());

@@ -24,6 +24,9 @@ struct BodyFacts {
   // Canonicalised function types per type index (empty for non-function
   // types), so operand types compare as canonical ValTypes.
   std::vector<FuncType> funcs;
+  // Each function's type index, densely (a call's lookup misses the cache
+  // far less than in the module's FunctionDecls).
+  std::vector<uint32_t> func_types;
   std::vector<bool> declared_refs; // C.refs: functions referenced outside bodies
 };
 
