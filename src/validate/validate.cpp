@@ -475,12 +475,18 @@ Status Validator::validate_const(ConstExpr e, ValType expected, uint32_t visible
 Status Validator::validate_function(uint32_t func_index) {
   const FunctionDecl& fd = m_.functions[func_index];
   current_ = &facts_.funcs[fd.type_index];
-  locals_.assign(current_->params.begin(), current_->params.end());
-  for (const LocalGroup& g : m_.local_groups_of(fd))
-    locals_.insert(locals_.end(), g.count, canon(g.type));
-  local_init_.assign(locals_.size(), 1);
-  for (size_t i = current_->params.size(); i < locals_.size(); ++i) {
-    local_init_[i] = is_defaultable(locals_[i]);
+  // Sized once and filled in place: this runs for every function.
+  const size_t num_params = current_->params.size();
+  locals_.resize(num_params + fd.num_locals);
+  local_init_.resize(locals_.size());
+  std::copy(current_->params.begin(), current_->params.end(), locals_.begin());
+  std::fill_n(local_init_.begin(), num_params, 1);
+  size_t at = num_params;
+  for (const LocalGroup& g : m_.local_groups_of(fd)) {
+    const ValType t = canon(g.type);
+    std::fill_n(locals_.begin() + at, g.count, t);
+    std::fill_n(local_init_.begin() + at, g.count, is_defaultable(t));
+    at += g.count;
   }
   init_log_.clear();
   stack_.clear();
