@@ -4,7 +4,7 @@
 // of that run (MB per CPU second: what a busy machine changes least).
 // docs/performance.md.
 //
-//   validate_speed FILE.wasm [REPEATS]
+//   validate_speed FILE.wasm [REPEATS] [THREADS]   (default: one, then one per core)
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -29,7 +29,7 @@ double cpu_seconds() {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: validate_speed FILE.wasm [REPEATS]\n");
+    std::fprintf(stderr, "usage: validate_speed FILE.wasm [REPEATS] [THREADS]\n");
     return 2;
   }
   const int repeats = argc > 2 ? std::atoi(argv[2]) : 5;
@@ -46,7 +46,9 @@ int main(int argc, char** argv) {
   for (uint32_t i = m.num_imported_functions; i < m.functions.size(); ++i)
     code += m.functions[i].body.size;
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  for (unsigned threads : {1u, cores}) {
+  std::vector<unsigned> thread_counts{1u, cores};
+  if (argc > 3) thread_counts = {static_cast<unsigned>(std::atoi(argv[3]))};
+  for (unsigned threads : thread_counts) {
     double best = 1e30, best_cpu = 0;
     for (int r = 0; r < repeats; ++r) {
       const double c0 = cpu_seconds();

@@ -3,14 +3,16 @@
 //
 // Most instructions of real code are numeric operators, locals, constants,
 // plain loads and stores, calls and simple blocks, with operands of exactly
-// the expected number types. fast_instruction checks those straight from
-// the bytes, with no Instr and no Result, and only when it can tell they are
+// the expected number types. fast_run checks those straight from the
+// bytes, with no Instr and no Result, and only when it can tell they are
 // valid; for anything else (other instructions, reference operands, long
 // LEBs, an unreachable stack, any error) it consumes nothing and changes
 // nothing, and the general path decodes the instruction and reports. So the
 // fast path decides nothing the general path would decide otherwise.
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 
 #include "validate/validator.h"
 
@@ -20,7 +22,8 @@ namespace {
 
 enum class Fast : uint8_t {
   No,
-  Plain,
+  Unary,  // one operand, one result, no immediate
+  Binary, // two operands, one result, no immediate
   Load,
   Store,
   Nop,
@@ -46,15 +49,15 @@ enum class Fast : uint8_t {
   I32Const,
   I64Const,
   F32Const,
-  F64Const
+  F64Const,
+  Count
 };
 
 struct FastOp {
   Fast kind = Fast::No;
-  uint8_t num_params = 0; // Plain: operands, last on top
-  std::array<ValKind, 2> params{};
-  bool has_result = false;   // Plain, Load
-  ValKind result{};          // Plain, Load; Store: the stored value's type
+  ValKind top{};             // Unary, Binary: the operand on top; Store: the stored value
+  ValKind below{};           // Binary: the operand under it
+  ValKind result{};          // Unary, Binary, Load
   uint8_t natural_align = 0; // Load, Store: log2 of the access size
 };
 
@@ -68,18 +71,21 @@ const std::array<FastOp, 256>& fast_ops() {
       FastOp& f = (*t)[code];
       const OpInfo& info = op_info(*op);
       const SigShape& shape = sig_shape(*op);
-      if (info.imm == ImmKind::None && !info.sig.empty() && shape.num_params <= 2 &&
-          shape.num_results <= 1 && info.sig.find('a') == std::string_view::npos) {
-        f.kind = Fast::Plain;
-        f.num_params = shape.num_params;
-        std::copy_n(shape.params.begin(), shape.num_params, f.params.begin());
-        f.has_result = shape.num_results == 1;
+      if (info.imm == ImmKind::None && !info.sig.empty() && shape.num_params >= 1 &&
+          shape.num_params <= 2 && shape.num_results == 1 &&
+          info.sig.find('a') == std::string_view::npos) {
+        f.kind = shape.num_params == 1 ? Fast::Unary : Fast::Binary;
+        f.top = shape.params[shape.num_params - 1];
+        f.below = shape.params[0];
         f.result = shape.results[0];
       } else if (info.imm == ImmKind::MemArg) {
         f.natural_align = static_cast<uint8_t>(__builtin_ctz(memory_access_bytes(*op)));
-        f.has_result = shape.num_results == 1;
-        f.kind = f.has_result ? Fast::Load : Fast::Store;
-        f.result = f.has_result ? shape.results[0] : shape.params[1];
+        const bool load = shape.num_results == 1;
+        f.kind = load ? Fast::Load : Fast::Store;
+        if (load)
+          f.result = shape.results[0];
+        else
+          f.top = shape.params[1];
       }
     }
     const std::pair<Op, Fast> special[] = {
@@ -118,8 +124,35 @@ const std::array<FastOp, 256>& fast_ops() {
 // LEB128 integers as the general path's Reader reads them, for the values
 // it accepts (an unsigned 32-bit one is at most 5 bytes, the last below
 // 0x10; a signed one ends in a proper sign extension); false for anything
-// else, which the general path then reports.
+// else, which the general path then reports. With 8 bytes left, a LEB is
+// decoded from one 64-bit load without a loop (LLVM pads relocated call
+// targets and addresses to 5 bytes).
+
+// The length of the LEB128 starting in `word` (its bytes in memory order),
+// or 0 when it is longer than 8 bytes.
+[[gnu::always_inline]] inline int leb_length(uint64_t word) {
+  const uint64_t last = ~word & 0x8080808080808080u; // bytes without a continuation bit
+  return last ? __builtin_ctzll(last) / 8 + 1 : 0;
+}
+
+[[gnu::always_inline]] inline bool load_word(const uint8_t* p, const uint8_t* end, uint64_t& word) {
+  if constexpr (std::endian::native != std::endian::little) return false;
+  if (end - p < 8) return false;
+  std::memcpy(&word, p, 8);
+  return true;
+}
+
 [[gnu::always_inline]] inline bool fast_u32(const uint8_t*& p, const uint8_t* end, uint32_t& out) {
+  if (uint64_t w; load_word(p, end, w)) {
+    const int n = leb_length(w);
+    if (n == 0 || n > 5 || (n == 5 && p[4] > 0x0F)) return false;
+    const uint64_t x = w & (~uint64_t{0} >> (64 - 8 * n));
+    // Byte i's seven bits move down by i.
+    out = static_cast<uint32_t>((x & 0x7F) | (x >> 1 & 0x3F80) | (x >> 2 & 0x1FC000) |
+                                (x >> 3 & 0xFE00000) | (x >> 4 & 0xF0000000));
+    p += n;
+    return true;
+  }
   uint32_t v = 0;
   for (int i = 0; i < 5 && p + i < end; ++i) {
     const uint8_t b = p[i];
@@ -134,16 +167,38 @@ const std::array<FastOp, 256>& fast_ops() {
   return false;
 }
 
+// The common one-byte case inline, the rest through fast_u32.
+[[gnu::always_inline]] inline bool read_u32(const uint8_t*& p, const uint8_t* end, uint32_t& out) {
+  if (p < end && *p < 0x80) [[likely]] {
+    out = *p++;
+    return true;
+  }
+  return fast_u32(p, end, out);
+}
+
 template <int Bits>
 [[gnu::always_inline]] inline bool skip_signed_leb(const uint8_t*& p, const uint8_t* end) {
   constexpr int kMax = (Bits + 6) / 7;
   constexpr int kUsed = Bits - 7 * (kMax - 1); // bits of the value in the last byte
+  // The last of kMax bytes: the sign bit and the unused bits agree.
+  const auto proper_last = [](uint8_t b) {
+    const uint8_t rest = b >> (kUsed - 1);
+    return !(b & 0x80) && (rest == 0 || rest == (1u << (8 - kUsed)) - 1);
+  };
+  if (p < end && *p < 0x80) [[likely]] { // one byte: any value fits
+    ++p;
+    return true;
+  }
+  if (uint64_t w; load_word(p, end, w)) {
+    if (const int n = leb_length(w)) {
+      if (n > kMax || (n == kMax && !proper_last(p[n - 1]))) return false;
+      p += n;
+      return true;
+    }
+  }
   for (int i = 0; i < kMax && p + i < end; ++i) {
     const uint8_t b = p[i];
-    if (i == kMax - 1) {
-      const uint8_t rest = b >> (kUsed - 1); // the sign bit and the unused bits
-      if (b & 0x80 || (rest != 0 && rest != (1u << (8 - kUsed)) - 1)) return false;
-    }
+    if (i == kMax - 1 && !proper_last(b)) return false;
     if (b < 0x80) {
       p += i + 1;
       return true;
@@ -187,212 +242,317 @@ bool Validator::fast_const(ConstExpr e, ValType expected) const {
   return end - p == 1 && *p == 0x0B;
 }
 
-// The operand stack holds, `below` entries under its top, exactly the
-// number types `ts` (all inside the current frame).
-bool Validator::top_matches(std::span<const ValType> ts, size_t below) const {
-  const size_t n = ts.size() + below;
-  if (stack_.size() - frames_.back().height < n) return false;
-  const ValType* base = stack_.data() + stack_.size() - n;
-  for (size_t i = 0; i < ts.size(); ++i) {
-    if (!exact_num(ts[i].kind) || base[i].kind != ts[i].kind) return false;
+void OperandStack::grow(size_t n) {
+  const size_t capacity = std::max(n, 2 * capacity_ + 64);
+  auto buf = std::make_unique_for_overwrite<ValType[]>(capacity);
+  std::copy_n(buf_.get(), size_, buf.get());
+  buf_ = std::move(buf);
+  capacity_ = capacity;
+}
+
+namespace {
+
+// The `ts.size()` entries of the operand stack ending `below` entries under
+// its top `sp` (all above `floor`, the current frame's base) have exactly
+// the number types `ts`.
+[[gnu::always_inline]] inline bool top_matches(const ValType* sp, const ValType* floor,
+                                               std::span<const ValType> ts, size_t below = 0) {
+  const size_t n = ts.size();
+  if (static_cast<size_t>(sp - floor) < n + below) return false;
+  const ValType* at = sp - below - n;
+  for (size_t i = 0; i < n; ++i) {
+    if (!exact_num(ts[i].kind) || at[i].kind != ts[i].kind) return false;
   }
   return true;
 }
 
-bool Validator::fast_instruction(const uint8_t*& p, const uint8_t* end) {
-  if (p >= end) return false;
-  const FastOp& f = fast_ops()[*p];
-  const uint8_t* q = p + 1;
-  Frame& top = frames_.back();
-  const size_t avail = stack_.size() - top.height;
-  switch (f.kind) {
-  case Fast::No: return false;
-  case Fast::Plain: {
-    if (avail < f.num_params) return false;
-    ValType* sp = stack_.data() + stack_.size();
-    if (f.num_params == 2 && (sp[-1].kind != f.params[1] || sp[-2].kind != f.params[0]))
-      return false;
-    if (f.num_params == 1 && sp[-1].kind != f.params[0]) return false;
-    stack_.resize(stack_.size() - f.num_params);
-    if (f.has_result) push(ValType{f.result, false, {}});
-    break;
-  }
-  case Fast::Load:
-  case Fast::Store: {
-    // Memory 0, no memory index in the flags, alignment at most natural.
-    if (m_.memories.empty() || q >= end || *q > f.natural_align) return false;
-    ++q;
+[[gnu::always_inline]] inline ValType num(ValKind k) { return ValType{k, false, {}}; }
+
+} // namespace
+
+// Walks instructions from `p` while the fast path can take them, and returns
+// where it stopped: before the first instruction it leaves to the general
+// path, or after the body's final `end`. `last` is the start of the last
+// instruction it took. The operand and control stacks are kept in locals
+// (`sp`, `top`) in the loop and written back when it stops.
+const uint8_t* Validator::fast_run(const uint8_t* p, const uint8_t* const end,
+                                   const uint8_t*& last) {
+  // Room for any instruction's pushes but a call's with many results.
+  constexpr size_t kSlack = 16;
+  const std::array<FastOp, 256>& ops = fast_ops();
+  stack_.reserve(stack_.size() + kSlack);
+  ValType* const base = stack_.data();
+  ValType* const limit = base + stack_.capacity();
+  ValType* sp = base + stack_.size();
+  Frame* top = &frames_.back();
+  ValType* floor = base + top->height;
+  const bool has_memory = !m_.memories.empty();
+  const ValKind mem_addr = has_memory && m_.memories[0].limits.is64 ? ValKind::I64 : ValKind::I32;
+  const ValType* const locals = locals_.data();
+  const uint8_t* const local_init = local_init_.data();
+  const size_t num_locals = locals_.size();
+  // Memory 0, no memory index in the flags, alignment at most natural.
+  const auto plain_mem_arg = [&](const FastOp& f, const uint8_t*& q) {
     uint32_t offset;
-    if (!fast_u32(q, end, offset)) return false;
-    const ValKind addr = m_.memories[0].limits.is64 ? ValKind::I64 : ValKind::I32;
-    const ValType* sp = stack_.data() + stack_.size();
-    if (f.kind == Fast::Load) {
-      if (avail < 1 || sp[-1].kind != addr) return false;
-      stack_.back() = ValType{f.result, false, {}};
-    } else {
-      if (avail < 2 || sp[-1].kind != f.result || sp[-2].kind != addr) return false;
-      stack_.resize(stack_.size() - 2);
-    }
-    break;
-  }
-  case Fast::Nop: break;
-  case Fast::Unreachable: set_unreachable(); break;
-  case Fast::Block:
-  case Fast::Loop:
-  case Fast::If: {
-    Frame nf{};
-    if (q >= end || !simple_block_type(*q, nf.num_results, nf.single)) return false;
+    if (!has_memory || q >= end || *q > f.natural_align) return false;
     ++q;
-    if (f.kind == Fast::If) {
-      if (avail < 1 || stack_.back().kind != ValKind::I32) return false;
-      stack_.pop_back();
+    return read_u32(q, end, offset);
+  };
+  // A call's results replace its operands from `args` (a loop: most calls
+  // have one result or none, too few for a memmove).
+  const auto push_results = [&](ValType* args, const FuncType& ft) {
+    if (static_cast<size_t>(limit - args) < ft.results.size()) return false;
+    sp = args;
+    for (ValType t : ft.results)
+      *sp++ = t;
+    return true;
+  };
+  const auto frame_at = [&](uint32_t depth) -> const Frame& {
+    return frames_[frames_.size() - 1 - depth];
+  };
+
+  // Threaded dispatch: each handler jumps straight to the next
+  // instruction's, so each has an indirect branch of its own to predict,
+  // rather than all sharing the one of a switch; the opcode byte indexes
+  // the handlers' addresses directly.
+  static const void* const kHandlers[] = {
+      &&on_No,       &&on_Unary,        &&on_Binary,   &&on_Load,      &&on_Store,
+      &&on_Nop,      &&on_Unreachable,  &&on_Block,    &&on_Loop,      &&on_If,
+      &&on_Else,     &&on_End,          &&on_Br,       &&on_BrIf,      &&on_Return,
+      &&on_Call,     &&on_CallIndirect, &&on_BrTable,  &&on_Drop,      &&on_Select,
+      &&on_LocalGet, &&on_LocalSet,     &&on_LocalTee, &&on_GlobalGet, &&on_GlobalSet,
+      &&on_I32Const, &&on_I64Const,     &&on_F32Const, &&on_F64Const};
+  static_assert(std::size(kHandlers) == static_cast<size_t>(Fast::Count));
+  static const std::array<const void*, 256> handler_of = [] {
+    std::array<const void*, 256> t;
+    for (size_t code = 0; code < 256; ++code)
+      t[code] = kHandlers[static_cast<size_t>(fast_ops()[code].kind)];
+    return t;
+  }();
+  const FastOp* f; // the instruction's entry in `ops`
+  const uint8_t* q;
+  const uint8_t* taken = nullptr;
+#define KITE_NEXT                                                                                  \
+  do {                                                                                             \
+    taken = p;                                                                                     \
+    p = q;                                                                                         \
+    if (p >= end) goto stop;                                                                       \
+    f = &ops[*p];                                                                                  \
+    q = p + 1;                                                                                     \
+    goto* handler_of[*p];                                                                          \
+  } while (0)
+
+  if (p >= end) goto stop;
+  f = &ops[*p];
+  q = p + 1;
+  goto* handler_of[*p];
+  {
+  on_No:
+    goto stop;
+  on_Unary:
+    if (sp == floor || sp[-1].kind != f->top) goto stop;
+    sp[-1] = num(f->result);
+    KITE_NEXT;
+  on_Binary:
+    if (sp - floor < 2 || sp[-1].kind != f->top || sp[-2].kind != f->below) goto stop;
+    --sp;
+    sp[-1] = num(f->result);
+    KITE_NEXT;
+  on_Load:
+    if (!plain_mem_arg(*f, q) || sp == floor || sp[-1].kind != mem_addr) goto stop;
+    sp[-1] = num(f->result);
+    KITE_NEXT;
+  on_Store:
+    if (!plain_mem_arg(*f, q) || sp - floor < 2 || sp[-1].kind != f->top ||
+        sp[-2].kind != mem_addr) {
+      goto stop;
     }
-    nf.op = f.kind == Fast::Block ? Op::Block : f.kind == Fast::Loop ? Op::Loop : Op::If;
-    nf.height = static_cast<uint32_t>(stack_.size());
+    sp -= 2;
+    KITE_NEXT;
+  on_Nop:
+    KITE_NEXT;
+  on_Unreachable:
+    sp = floor;
+    top->unreachable = true;
+    KITE_NEXT;
+  on_Block:
+  on_Loop:
+  on_If: {
+    Frame nf{};
+    if (q >= end || !simple_block_type(*q, nf.num_results, nf.single)) goto stop;
+    ++q;
+    if (f->kind == Fast::If) {
+      if (sp == floor || sp[-1].kind != ValKind::I32) goto stop;
+      --sp;
+    }
+    nf.op = f->kind == Fast::Block ? Op::Block : f->kind == Fast::Loop ? Op::Loop : Op::If;
+    nf.height = static_cast<uint32_t>(sp - base);
     nf.init_height = static_cast<uint32_t>(init_log_.size());
     frames_.push_back(nf);
-    break;
+    top = &frames_.back();
+    floor = sp;
+    KITE_NEXT;
   }
-  case Fast::Else: {
-    if (top.op != Op::If || avail != top.num_results || !top_matches(top.result_types()))
-      return false;
-    stack_.resize(top.height);
-    top.op = Op::Else;
-    top.unreachable = false;
-    reset_locals_to(top.init_height);
-    push_all(top.param_types());
-    break;
-  }
-  case Fast::End: {
-    // The results stay where they are, as the enclosing frame's operands.
-    if (avail != top.num_results || !top_matches(top.result_types())) return false;
-    if (top.op == Op::If && (top.num_params || top.num_results)) return false;
-    reset_locals_to(top.init_height);
-    frames_.pop_back();
-    break;
-  }
-  case Fast::Br:
-  case Fast::BrIf: {
-    uint32_t depth;
-    if (!fast_u32(q, end, depth) || depth >= frames_.size()) return false;
-    const auto types = frames_[frames_.size() - 1 - depth].label_types();
-    if (f.kind == Fast::Br) {
-      if (!top_matches(types)) return false;
-      set_unreachable();
-    } else {
-      if (avail < 1 || stack_.back().kind != ValKind::I32 || !top_matches(types, 1)) return false;
-      stack_.pop_back();
+  on_Else: {
+    const size_t n = top->num_results;
+    if (top->op != Op::If || top->num_params || static_cast<size_t>(sp - floor) != n ||
+        !top_matches(sp, floor, top->result_types())) {
+      goto stop;
     }
-    break;
+    sp = floor;
+    top->op = Op::Else;
+    top->unreachable = false;
+    if (init_log_.size() > top->init_height) reset_locals_to(top->init_height);
+    KITE_NEXT;
   }
-  case Fast::Return:
-    if (!top_matches(current_->results)) return false;
-    set_unreachable();
-    break;
-  case Fast::Call: {
+  on_End: {
+    // The results stay where they are, as the enclosing frame's operands.
+    const size_t n = top->num_results;
+    if (static_cast<size_t>(sp - floor) != n || !top_matches(sp, floor, top->result_types()) ||
+        (top->op == Op::If && (top->num_params || n))) {
+      goto stop;
+    }
+    if (init_log_.size() > top->init_height) reset_locals_to(top->init_height);
+    frames_.pop_back();
+    if (frames_.empty()) {
+      taken = p;
+      p = q;
+      goto stop;
+    }
+    top = &frames_.back();
+    floor = base + top->height;
+    KITE_NEXT;
+  }
+  on_Br: {
+    uint32_t depth;
+    if (!read_u32(q, end, depth) || depth >= frames_.size() ||
+        !top_matches(sp, floor, frame_at(depth).label_types())) {
+      goto stop;
+    }
+    sp = floor;
+    top->unreachable = true;
+    KITE_NEXT;
+  }
+  on_BrIf: {
+    uint32_t depth;
+    if (!read_u32(q, end, depth) || depth >= frames_.size() || sp == floor ||
+        sp[-1].kind != ValKind::I32 || !top_matches(sp, floor, frame_at(depth).label_types(), 1)) {
+      goto stop;
+    }
+    --sp;
+    KITE_NEXT;
+  }
+  on_Return:
+    if (!top_matches(sp, floor, current_->results)) goto stop;
+    sp = floor;
+    top->unreachable = true;
+    KITE_NEXT;
+  on_Call: {
     uint32_t fi;
-    if (!fast_u32(q, end, fi) || fi >= m_.functions.size()) return false;
-    const FuncType& ft = facts_.funcs[m_.functions[fi].type_index];
-    if (!top_matches(ft.params)) return false;
-    stack_.resize(stack_.size() - ft.params.size());
-    push_all(ft.results);
-    break;
+    if (!read_u32(q, end, fi) || fi >= facts_.func_types.size()) goto stop;
+    const FuncType& ft = facts_.funcs[facts_.func_types[fi]];
+    if (!top_matches(sp, floor, ft.params)) goto stop;
+    ValType* const args = sp - ft.params.size();
+    if (!push_results(args, ft)) goto stop;
+    KITE_NEXT;
   }
-  case Fast::CallIndirect: {
+  on_CallIndirect: {
     // A funcref table; the operands: the arguments, then the table index.
     uint32_t ti, table;
-    if (!fast_u32(q, end, ti) || !fast_u32(q, end, table) || table >= m_.tables.size() ||
+    if (!read_u32(q, end, ti) || !read_u32(q, end, table) || table >= m_.tables.size() ||
         ti >= m_.types.size() || m_.types[ti].comp.kind != CompositeKind::Func) {
-      return false;
+      goto stop;
     }
     const TableType& tt = m_.tables[table].type;
-    if (!(tt.elem == ValType::funcref()) || avail < 1 ||
-        stack_.back().kind != (tt.limits.is64 ? ValKind::I64 : ValKind::I32)) {
-      return false;
+    if (!(tt.elem == ValType::funcref()) || sp == floor ||
+        sp[-1].kind != (tt.limits.is64 ? ValKind::I64 : ValKind::I32)) {
+      goto stop;
     }
     const FuncType& ft = facts_.funcs[ti];
-    if (!top_matches(ft.params, 1)) return false;
-    stack_.resize(stack_.size() - 1 - ft.params.size());
-    push_all(ft.results);
-    break;
+    if (!top_matches(sp, floor, ft.params, 1)) goto stop;
+    ValType* const args = sp - 1 - ft.params.size();
+    if (!push_results(args, ft)) goto stop;
+    KITE_NEXT;
   }
-  case Fast::BrTable: {
+  on_BrTable: {
     // Every label carries the same number types, found under the index.
     uint32_t n;
-    if (!fast_u32(q, end, n) || n > static_cast<size_t>(end - q)) return false;
-    if (avail < 1 || stack_.back().kind != ValKind::I32) return false;
+    if (!read_u32(q, end, n) || n > static_cast<size_t>(end - q)) goto stop;
+    if (sp == floor || sp[-1].kind != ValKind::I32) goto stop;
     size_t arity = 0;
     for (uint32_t i = 0; i <= n; ++i) {
       uint32_t depth;
-      if (!fast_u32(q, end, depth) || depth >= frames_.size()) return false;
-      const auto types = frames_[frames_.size() - 1 - depth].label_types();
-      if ((i > 0 && types.size() != arity) || !top_matches(types, 1)) return false;
+      if (!read_u32(q, end, depth) || depth >= frames_.size()) goto stop;
+      const auto types = frame_at(depth).label_types();
+      if ((i > 0 && types.size() != arity) || !top_matches(sp, floor, types, 1)) goto stop;
       arity = types.size();
     }
-    set_unreachable();
-    break;
+    sp = floor;
+    top->unreachable = true;
+    KITE_NEXT;
   }
-  case Fast::Drop:
-    if (avail < 1) return false;
-    stack_.pop_back();
-    break;
-  case Fast::Select: {
-    if (avail < 3) return false;
-    const ValType* sp = stack_.data() + stack_.size();
-    if (sp[-1].kind != ValKind::I32 || !exact_num(sp[-2].kind) || sp[-2].kind != sp[-3].kind)
-      return false;
-    stack_.resize(stack_.size() - 2);
-    break;
-  }
-  case Fast::LocalGet: {
+  on_Drop:
+    if (sp == floor) goto stop;
+    --sp;
+    KITE_NEXT;
+  on_Select:
+    if (sp - floor < 3 || sp[-1].kind != ValKind::I32 || !exact_num(sp[-2].kind) ||
+        sp[-2].kind != sp[-3].kind) {
+      goto stop;
+    }
+    sp -= 2;
+    KITE_NEXT;
+  on_LocalGet: {
     uint32_t i;
-    if (!fast_u32(q, end, i) || i >= locals_.size() || !local_init_[i]) return false;
-    push(locals_[i]);
-    break;
+    if (!read_u32(q, end, i) || i >= num_locals || !local_init[i] || sp == limit) goto stop;
+    *sp++ = locals[i];
+    KITE_NEXT;
   }
-  case Fast::LocalSet:
-  case Fast::LocalTee: {
+  on_LocalSet:
+  on_LocalTee: {
     uint32_t i;
-    if (!fast_u32(q, end, i) || i >= locals_.size() || !local_init_[i]) return false;
-    const ValKind k = locals_[i].kind;
-    if (avail < 1 || !exact_num(k) || stack_.back().kind != k) return false;
-    if (f.kind == Fast::LocalSet) stack_.pop_back();
-    break;
+    if (!read_u32(q, end, i) || i >= num_locals || !local_init[i]) goto stop;
+    const ValKind k = locals[i].kind;
+    if (sp == floor || !exact_num(k) || sp[-1].kind != k) goto stop;
+    if (f->kind == Fast::LocalSet) --sp;
+    KITE_NEXT;
   }
-  case Fast::GlobalGet: {
+  on_GlobalGet: {
     uint32_t i;
-    if (!fast_u32(q, end, i) || i >= m_.globals.size()) return false;
-    push(canon(m_.globals[i].type.type));
-    break;
+    if (!read_u32(q, end, i) || i >= m_.globals.size() || sp == limit) goto stop;
+    *sp++ = canon(m_.globals[i].type.type);
+    KITE_NEXT;
   }
-  case Fast::GlobalSet: {
+  on_GlobalSet: {
     uint32_t i;
-    if (!fast_u32(q, end, i) || i >= m_.globals.size()) return false;
+    if (!read_u32(q, end, i) || i >= m_.globals.size()) goto stop;
     const GlobalType& g = m_.globals[i].type;
-    if (!g.mut || avail < 1 || !exact_num(g.type.kind) || stack_.back().kind != g.type.kind)
-      return false;
-    stack_.pop_back();
-    break;
+    if (!g.mut || sp == floor || !exact_num(g.type.kind) || sp[-1].kind != g.type.kind) goto stop;
+    --sp;
+    KITE_NEXT;
   }
-  case Fast::I32Const:
-    if (!skip_signed_leb<32>(q, end)) return false;
-    push(kI32);
-    break;
-  case Fast::I64Const:
-    if (!skip_signed_leb<64>(q, end)) return false;
-    push(kI64);
-    break;
-  case Fast::F32Const:
-  case Fast::F64Const: {
-    const size_t n = f.kind == Fast::F32Const ? 4 : 8;
-    if (static_cast<size_t>(end - q) < n) return false;
+  on_I32Const:
+    if (!skip_signed_leb<32>(q, end) || sp == limit) goto stop;
+    *sp++ = kI32;
+    KITE_NEXT;
+  on_I64Const:
+    if (!skip_signed_leb<64>(q, end) || sp == limit) goto stop;
+    *sp++ = kI64;
+    KITE_NEXT;
+  on_F32Const:
+  on_F64Const: {
+    const size_t n = f->kind == Fast::F32Const ? 4 : 8;
+    if (static_cast<size_t>(end - q) < n || sp == limit) goto stop;
     q += n;
-    push(ValType{f.kind == Fast::F32Const ? ValKind::F32 : ValKind::F64, false, {}});
-    break;
+    *sp++ = num(f->kind == Fast::F32Const ? ValKind::F32 : ValKind::F64);
+    KITE_NEXT;
   }
   }
-  p = q;
-  return true;
+#undef KITE_NEXT
+stop:
+  if (taken) last = taken;
+  stack_.set_size(static_cast<size_t>(sp - base));
+  return p;
 }
 
 Status Validator::run_body(InstrReader& in, uint64_t body_end) {
@@ -402,13 +562,8 @@ Status Validator::run_body(InstrReader& in, uint64_t body_end) {
       // The fast path takes what it can; the rest (and every error) goes
       // through InstrReader and instruction() below.
       const uint8_t* const start = r.cursor();
-      const uint8_t* const end = start + r.remaining();
-      const uint8_t* p = start;
       const uint8_t* last = nullptr;
-      for (const uint8_t* at = p; fast_instruction(p, end); at = p) {
-        last = at;
-        if (frames_.empty()) break;
-      }
+      const uint8_t* const p = fast_run(start, start + r.remaining(), last);
       if (last) {
         // Where the walk is, for in_function's message.
         in_.offset = r.offset() + static_cast<uint64_t>(last - start);

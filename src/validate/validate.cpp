@@ -256,6 +256,9 @@ Status Validator::check_datas() {
 Status Validator::check_module(std::vector<uint32_t>& canonical_types) {
   KITE_TRY(check_types(canonical_types));
   building_->declared_refs.assign(m_.functions.size(), false);
+  building_->func_types.resize(m_.functions.size());
+  for (size_t i = 0; i < m_.functions.size(); ++i)
+    building_->func_types[i] = m_.functions[i].type_index;
   KITE_TRY(check_imports());
   KITE_TRY(check_functions());
   KITE_TRY(check_tags());
@@ -325,7 +328,7 @@ Status Validator::pop_all(std::span<const ValType> ts) {
 
 void Validator::set_unreachable() {
   Frame& f = frames_.back();
-  stack_.resize(f.height);
+  stack_.truncate(f.height);
   f.unreachable = true;
 }
 
@@ -472,12 +475,18 @@ Status Validator::validate_const(ConstExpr e, ValType expected, uint32_t visible
 Status Validator::validate_function(uint32_t func_index) {
   const FunctionDecl& fd = m_.functions[func_index];
   current_ = &facts_.funcs[fd.type_index];
-  locals_.assign(current_->params.begin(), current_->params.end());
-  for (const LocalGroup& g : m_.local_groups_of(fd))
-    locals_.insert(locals_.end(), g.count, canon(g.type));
-  local_init_.assign(locals_.size(), 1);
-  for (size_t i = current_->params.size(); i < locals_.size(); ++i) {
-    local_init_[i] = is_defaultable(locals_[i]);
+  // Sized once and filled in place: this runs for every function.
+  const size_t num_params = current_->params.size();
+  locals_.resize(num_params + fd.num_locals);
+  local_init_.resize(locals_.size());
+  std::copy(current_->params.begin(), current_->params.end(), locals_.begin());
+  std::fill_n(local_init_.begin(), num_params, 1);
+  size_t at = num_params;
+  for (const LocalGroup& g : m_.local_groups_of(fd)) {
+    const ValType t = canon(g.type);
+    std::fill_n(locals_.begin() + at, g.count, t);
+    std::fill_n(local_init_.begin() + at, g.count, is_defaultable(t));
+    at += g.count;
   }
   init_log_.clear();
   stack_.clear();
@@ -1157,35 +1166,50 @@ using validation::Validator;
 // first: that of the lowest invalid function.
 static Status check_bodies(const Module& m, const BodyFacts& facts, unsigned max_threads) {
   constexpr uint64_t kBytesPerThread = 1 << 20;
+  // Threads take chunks in turn, several each, so that they finish together
+  // even when one is slowed (by code that validates slower, or by another
+  // process on its core).
+  constexpr uint64_t kChunksPerThread = 8;
   const uint32_t first = m.num_imported_functions;
   const uint32_t end = static_cast<uint32_t>(m.functions.size());
   uint64_t code_bytes = 0;
   for (uint32_t i = first; i < end; ++i)
     code_bytes += m.functions[i].body.size;
-  uint64_t threads = std::min<uint64_t>(
+  const uint64_t threads = std::min<uint64_t>(
       {max_threads ? max_threads : std::max(1u, std::thread::hardware_concurrency()),
        code_bytes / kBytesPerThread + 1, 16});
-  // Chunks of about equal code size, one per thread; chunk t ends where the
-  // bytes before it reach (t + 1) / threads of the total.
+  const uint64_t chunks = threads == 1 ? 1 : threads * kChunksPerThread;
+  // Chunks of about equal code size; chunk c ends where the bytes before it
+  // reach (c + 1) / chunks of the total.
   std::vector<uint32_t> bounds{first};
   uint64_t seen = 0;
-  for (uint32_t i = first; i < end && bounds.size() < threads; ++i) {
+  for (uint32_t i = first; i < end && bounds.size() < chunks; ++i) {
     seen += m.functions[i].body.size;
-    if (seen * threads >= code_bytes * bounds.size()) bounds.push_back(i + 1);
+    if (seen * chunks >= code_bytes * bounds.size()) bounds.push_back(i + 1);
   }
   bounds.push_back(end);
-  std::vector<Status> results(bounds.size() - 1);
-  auto check = [&](size_t chunk) {
+  const size_t num_chunks = bounds.size() - 1;
+  std::vector<Status> results(num_chunks);
+  std::atomic<size_t> next_chunk{0};
+  std::atomic<size_t> first_failed{num_chunks}; // the lowest chunk with an invalid body
+  auto work = [&] {
     Validator v = Validator::for_bodies(m, facts);
-    for (uint32_t i = bounds[chunk]; i < bounds[chunk + 1]; ++i) {
-      results[chunk] = v.check_body(i);
-      if (!results[chunk].ok()) return;
+    // Chunks are taken in order: once one is past a failed chunk, all are.
+    for (size_t c; (c = next_chunk.fetch_add(1, std::memory_order_relaxed)) < num_chunks &&
+                   c < first_failed.load(std::memory_order_relaxed);) {
+      for (uint32_t i = bounds[c]; i < bounds[c + 1]; ++i) {
+        results[c] = v.check_body(i);
+        if (results[c].ok()) continue;
+        for (size_t failed = first_failed.load(); c < failed;)
+          first_failed.compare_exchange_weak(failed, c);
+        break;
+      }
     }
   };
   std::vector<std::thread> workers;
-  for (size_t chunk = 1; chunk < results.size(); ++chunk)
-    workers.emplace_back(check, chunk);
-  check(0);
+  for (size_t t = 1; t < threads; ++t)
+    workers.emplace_back(work);
+  work();
   for (std::thread& w : workers)
     w.join();
   for (Status& s : results)

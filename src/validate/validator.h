@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -23,6 +24,9 @@ struct BodyFacts {
   // Canonicalised function types per type index (empty for non-function
   // types), so operand types compare as canonical ValTypes.
   std::vector<FuncType> funcs;
+  // Each function's type index, densely (a call's lookup misses the cache
+  // far less than in the module's FunctionDecls).
+  std::vector<uint32_t> func_types;
   std::vector<bool> declared_refs; // C.refs: functions referenced outside bodies
 };
 
@@ -36,6 +40,36 @@ inline bool is_defaultable(ValType t) { return !t.is_ref() || t.nullable; }
 inline ValType ref_of(HeapKind k, bool nullable) {
   return ValType::ref(HeapType::abstract(k), nullable);
 }
+
+// The operand stack: one growable buffer of ValTypes, which the fast path
+// also reads and writes through raw pointers (up to capacity()).
+class OperandStack {
+public:
+  size_t size() const { return size_; }
+  size_t capacity() const { return capacity_; }
+  ValType* data() { return buf_.get(); }
+  const ValType* data() const { return buf_.get(); }
+  ValType& back() { return buf_[size_ - 1]; }
+  const ValType& back() const { return buf_[size_ - 1]; }
+  [[gnu::always_inline]] void push_back(ValType t) {
+    if (size_ == capacity_) grow(size_ + 1);
+    buf_[size_++] = t;
+  }
+  void pop_back() { --size_; }
+  void truncate(size_t n) { size_ = n; } // n <= size()
+  void clear() { size_ = 0; }
+  void reserve(size_t n) {
+    if (n > capacity_) grow(n);
+  }
+  // After the fast path wrote entries [0, n) directly.
+  void set_size(size_t n) { size_ = n; }
+
+private:
+  void grow(size_t n);
+  std::unique_ptr<ValType[]> buf_;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
 
 // One entry of the control stack.
 struct Frame {
@@ -110,9 +144,8 @@ private:
   Status validate_const(ConstExpr e, ValType expected, uint32_t visible_globals);
   Status validate_function(uint32_t func_index);
   Status run_body(InstrReader& in, uint64_t body_end);
-  bool fast_instruction(const uint8_t*& p, const uint8_t* end);
+  const uint8_t* fast_run(const uint8_t* p, const uint8_t* end, const uint8_t*& last);
   bool fast_const(ConstExpr e, ValType expected) const;
-  bool top_matches(std::span<const ValType> ts, size_t below = 0) const;
   Error missing_end(uint64_t at) const;
   Error in_function(uint32_t func_index, Error e) const;
   Status instruction();
@@ -170,7 +203,7 @@ private:
   // Per-expression state, reused across functions (no allocation per instruction).
   bool const_mode_ = false;
   uint32_t visible_globals_ = 0;
-  std::vector<ValType> stack_;
+  OperandStack stack_;
   std::vector<Frame> frames_;
   std::vector<ValType> locals_;
   std::vector<uint8_t> local_init_;

@@ -141,15 +141,23 @@ std::vector<uint8_t> many_functions(uint32_t count, uint32_t filler,
 TEST(Validate, ManyBodiesAcrossThreadsReportTheFirstInvalidOne) {
   // 4 MB of code: enough for every validation thread the machine offers.
   EXPECT_EQ(validate_error(many_functions(4000, 350, {})), "");
-  for (std::vector<uint32_t> invalid :
-       {std::vector<uint32_t>{3999}, {2500, 3900}, {10, 3000}, {0, 1}}) {
+  // Threads take chunks in turn (eight per thread): the lowest invalid
+  // function wins however the chunks fall to threads.
+  for (std::vector<uint32_t> invalid : {std::vector<uint32_t>{3999},
+                                        {2500, 3900},
+                                        {10, 3000},
+                                        {0, 1},
+                                        {1999, 2000},
+                                        {3998, 3999}}) {
     auto m = decode_module(many_functions(4000, 350, invalid));
     ASSERT_TRUE(m.ok()) << m.error().message;
-    Status s = validate_module(**m);
-    ASSERT_FALSE(s.ok());
-    EXPECT_NE(s.error().message.find("(in func " + std::to_string(invalid[0]) + " "),
-              std::string::npos)
-        << s.error().message;
+    for (unsigned threads : {0u, 1u, 3u, 4u}) {
+      Status s = validate_module(**m, BodyValidation::Eager, threads);
+      ASSERT_FALSE(s.ok());
+      EXPECT_NE(s.error().message.find("(in func " + std::to_string(invalid[0]) + " "),
+                std::string::npos)
+          << threads << " threads: " << s.error().message;
+    }
   }
 }
 
