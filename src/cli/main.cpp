@@ -142,14 +142,19 @@ void report(const std::string& message) { std::fprintf(stderr, "kite: %s\n", mes
 
 namespace {
 
-constexpr const char* kUsage = R"(kite - a fast WebAssembly interpreter
+constexpr const char* kUsage =
+    R"(kite - a fast WebAssembly interpreter
 
 usage: kite <command> [options] [args]
 
 commands:
   run [OPTIONS] FILE [ARGS...]   run a module (.wasm or .wat); see `kite run --help`
-  wast FILE...                   run WebAssembly spec scripts, print passed/total per file
-  validate FILE...               decode and validate modules
+)"
+#if KITE_TEXT
+    R"(  wast FILE...                   run WebAssembly spec scripts, print passed/total per file
+)"
+#endif
+    R"(  validate FILE...               decode and validate modules
   inspect [OPTIONS] FILE         show sections, imports, exports; --ir FUNC shows kite's IR
   help                           this text
   version                        print the version
@@ -167,7 +172,11 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   using namespace kite::cli;
   if (command == "run") return run_command(args);
-  if (command == "wast") return wast_command(args);
+  if (command == "wast") {
+    if constexpr (KITE_TEXT) return wast_command(args);
+    report("wast: the text format is not built into this kite");
+    return 1;
+  }
   if (command == "validate") return validate_command(args);
   if (command == "inspect") return inspect_command(args);
   if (command == "help" || command == "--help" || command == "-h") {

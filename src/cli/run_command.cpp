@@ -331,7 +331,8 @@ std::string default_cache_dir() {
     const std::string v = env;
     return v == "off" || v == "0" ? "" : v;
   }
-  return cache::ModuleCache::default_dir();
+  if constexpr (KITE_CACHE) return cache::ModuleCache::default_dir();
+  return ""; // no module cache built in
 }
 
 // --trap-unknown-imports: every function import the linker lacks becomes a
