@@ -13,6 +13,11 @@ option(KITE_GC "GC proposal: struct, array and i31 types and instructions" ON)
 option(KITE_THREADS "Threads: shared memories, atomics, wait/notify, wasi-threads" ON)
 option(KITE_EXCEPTIONS "Exception handling: tags, throw, try_table, legacy try" ON)
 option(KITE_CACHE "The on-disk module cache (src/cache)" ON)
+# Built for size (the small and minimal presets): no exception or unwind
+# tables (kite throws no exceptions; a failed allocation in the C++ library
+# ends the process) and std::terminate without libstdc++'s verbose handler
+# (src/cli/terse_terminate.cpp), which links in its demangler.
+option(KITE_FOR_SIZE "Leave out exception and unwind tables and the verbose terminate handler" OFF)
 # Speed for size, in the tail-call build only (the switch build has neither):
 option(KITE_FUSIONS "Fused instruction pairs and loops (src/translate/ir_fusions.def)" ON)
 option(KITE_VARIANTS "Handler variants reading an operand from the accumulator register" ON)
@@ -43,6 +48,7 @@ set(KITE_FEATURE_FILES_GC translate/translate_gc.cpp)
 set(KITE_FEATURE_FILES_THREADS translate/translate_atomic.cpp runtime/atomic_wait.cpp)
 set(KITE_FEATURE_FILES_FUSIONS translate/translate_fusion.cpp)
 set(KITE_FEATURE_FILES_TEXT cli/wast_command.cpp cli/wast_runner.cpp)
+set(KITE_FEATURE_FILES_FOR_SIZE cli/terse_terminate.cpp)
 # WASI: the full table or minimal.cpp's; wasi-threads (threads.cpp) needs
 # both the full WASI and threads, else threads_off.cpp stands in.
 if(KITE_WASI STREQUAL "full")
@@ -65,7 +71,7 @@ set(KITE_FEATURE_FILES_WASI_THREADS wasi/threads.cpp)
 set(KITE_FEATURE_FILES_WASI_THREADS_OFF wasi/threads_off.cpp)
 set(KITE_FEATURE_EXCLUDED "")
 foreach(feature IN ITEMS SIMD GC THREADS FUSIONS TEXT WASI_FULL WASI_MINIMAL WASI_THREADS
-                         WASI_THREADS_OFF)
+                         WASI_THREADS_OFF FOR_SIZE)
   if(NOT KITE_${feature})
     foreach(file IN LISTS KITE_FEATURE_FILES_${feature})
       list(APPEND KITE_FEATURE_EXCLUDED "${CMAKE_CURRENT_SOURCE_DIR}/src/${file}")
@@ -77,4 +83,11 @@ if(NOT KITE_TEXT)
 endif()
 if(NOT KITE_CACHE)
   list(REMOVE_ITEM KITE_LAYERS cache)
+endif()
+
+# The compile options of kite's own code (its layers and the CLI; tests and
+# GoogleTest keep the defaults).
+set(KITE_OWN_COMPILE_OPTIONS "")
+if(KITE_FOR_SIZE)
+  set(KITE_OWN_COMPILE_OPTIONS -fno-exceptions -fno-asynchronous-unwind-tables)
 endif()

@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "kite/kite.h"
 #include "kite/wasi.h"
+#include "support/float_text.h"
 #include "support/phase_timer.h"
 
 namespace kite::cli {
@@ -129,14 +130,8 @@ std::string format_result(const Value& v) {
   switch (v.type().kind) {
   case ValKind::I32: std::snprintf(buf, sizeof buf, "%" PRId32, v.i32()); return buf;
   case ValKind::I64: std::snprintf(buf, sizeof buf, "%" PRId64, v.i64()); return buf;
-  case ValKind::F32: {
-    auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v.f32());
-    return std::string(buf, p);
-  }
-  case ValKind::F64: {
-    auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v.f64());
-    return std::string(buf, p);
-  }
+  case ValKind::F32: return shortest_text(v.f32());
+  case ValKind::F64: return shortest_text(v.f64());
   default: return v.to_string();
   }
 }
