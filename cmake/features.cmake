@@ -18,6 +18,8 @@ option(KITE_CACHE "The on-disk module cache (src/cache)" ON)
 # ends the process) and std::terminate without libstdc++'s verbose handler
 # (src/cli/terse_terminate.cpp), which links in its demangler.
 option(KITE_FOR_SIZE "Leave out exception and unwind tables and the verbose terminate handler" OFF)
+set(KITE_INTERP_FLAGS "" CACHE STRING
+    "Compile options of the interpreter (src/interp) after the build type's, e.g. -O2 in a -Oz build")
 # Speed for size, in the tail-call build only (the switch build has neither):
 option(KITE_FUSIONS "Fused instruction pairs and loops (src/translate/ir_fusions.def)" ON)
 option(KITE_VARIANTS "Handler variants reading an operand from the accumulator register" ON)

@@ -455,13 +455,16 @@ int run_command(const std::vector<std::string>& args) {
   (*wasi)->define(linker, store);
   if (opts.trap_unknown_imports) define_trapping_imports(linker, store, *module);
   // wasi-threads: a trap in a spawned thread is reported like one in _start.
-  auto threads =
-      (*wasi)->enable_threads(*module, linker, store, [&file](uint32_t, const Error* trap) {
-        if (trap) print_trap(file, *trap);
-      });
-  if (!threads.ok()) {
-    report(file, threads.error());
-    return 1;
+  // (A build without it has no thread-spawn to import: the link says so.)
+  if constexpr (KITE_THREADS && KITE_WASI_FULL) {
+    auto threads =
+        (*wasi)->enable_threads(*module, linker, store, [&file](uint32_t, const Error* trap) {
+          if (trap) print_trap(file, *trap);
+        });
+    if (!threads.ok()) {
+      report(file, threads.error());
+      return 1;
+    }
   }
   phase_timer::mark("wasi");
   auto instance = linker.instantiate(store, *module);

@@ -32,8 +32,8 @@ constexpr std::string_view feature_name(Feature f) {
   case Feature::Core: return "core";
   case Feature::Simd: return "SIMD";
   case Feature::Gc: return "GC";
-  case Feature::Threads: return "threads";
-  case Feature::Exceptions: return "exception handling";
+  case Feature::Threads: return "Threads";
+  case Feature::Exceptions: return "Exception handling";
   }
   return "";
 }
