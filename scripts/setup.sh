@@ -4,11 +4,13 @@
 # and its sanitizer runtimes (the asan preset, the fuzzers),
 # the wasm32-wasi sysroot with libc++ for wasm32 (the wasm preset: kite.wasm),
 # CMake, Ninja, pkg-config (the install test), GoogleTest, Chromium (the
-# playground's browser test) and Node.js with npm (the program tests).
+# playground's browser test), Node.js with npm (the program tests) and
+# ccache (scripts/test.sh compiles through it: a rebuild of unchanged sources
+# with the same flags is a cache hit, in CI as at a desk).
 set -euo pipefail
 
 packages=(clang-19 lld-19 cmake ninja-build pkg-config libgtest-dev wasi-libc libclang-rt-19-dev-wasm32
-  libclang-rt-19-dev libc++-19-dev-wasm32 libc++abi-19-dev-wasm32 chromium)
+  libclang-rt-19-dev libc++-19-dev-wasm32 libc++abi-19-dev-wasm32 chromium ccache)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -9,9 +9,12 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 presets=("$@")
 ((${#presets[@]})) || presets=(release)
+# Through ccache (its cache under ~/.cache/ccache): presets share nothing
+# else, and a second run rebuilds only what changed.
+launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 for preset in "${presets[@]}"; do
   echo "== preset $preset"
-  cmake --preset "$preset" >/dev/null
+  cmake --preset "$preset" "${launcher[@]}" >/dev/null
   cmake --build --preset "$preset"
   if [[ $preset == asan ]]; then
     # ASan's redzones make native frames several times larger; the text

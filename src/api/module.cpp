@@ -101,8 +101,8 @@ Result<Module> Module::from_binary(const Engine& engine, ByteBuffer&& bytes) {
   std::thread hashing;
   if constexpr (KITE_CACHE) {
     if (cache) {
-      hashing = std::thread([&key, span = std::span<const uint8_t>(bytes)] {
-        key = cache::ModuleCache::key_of(span, kCacheOptions);
+      hashing = std::thread([&key, cache, span = std::span<const uint8_t>(bytes)] {
+        key = cache->key_of(span, kCacheOptions);
       });
     }
   }

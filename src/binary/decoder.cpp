@@ -505,7 +505,15 @@ Status Decoder::data_count_section() {
 Status Decoder::code_section() {
   KITE_TRY_ASSIGN(code_count_, vec_count());
   const size_t defined = m_.functions.size() - m_.num_imported_functions;
+  // The walk reads only each body's first bytes: one cache miss per body
+  // when the section is not in cache. Prefetching a few KiB ahead turns
+  // that latency into a stream (LLVM's 133k bodies: decode 31 -> X ms).
+  constexpr size_t kPrefetchAhead = 4096;
+  const uint8_t* prefetched = r_.cursor();
   for (uint32_t i = 0; i < code_count_; ++i) {
+    for (const uint8_t* ahead = r_.cursor() + std::min(kPrefetchAhead, r_.remaining());
+         prefetched < ahead; prefetched += 64)
+      __builtin_prefetch(prefetched);
     const uint32_t code_offset = static_cast<uint32_t>(r_.offset());
     KITE_TRY_ASSIGN(uint32_t size, r_.u32());
     if (size > r_.remaining()) return r_.fail("length out of bounds");

@@ -1,5 +1,8 @@
 #include "cache/module_cache.h"
 
+#include "cache/aegis_mac.h"
+#include "support/file_io.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -22,11 +25,13 @@ namespace {
 
 // Entry file layout (little-endian):
 //   0  magic "KITEMODC"      8  format version (u32)   12 options (u32)
-//  16  module size (u64)    24  module BLAKE3 (32)     56 validator id (32)
+//  16  module size (u64)    24  module MAC (32)        56 validator id (32)
 //  88  payload length (u32) 92  zero (u32)
 //  96  payload              ... keyed BLAKE3 of everything before it (32)
 constexpr char kMagic[8] = {'K', 'I', 'T', 'E', 'M', 'O', 'D', 'C'};
-constexpr uint32_t kFormat = 1;
+constexpr uint32_t kFormat = 2; // 1 keyed entries by the plain BLAKE3 of the module
+// In Key::options: the module MAC is AEGISMAC-128L (else keyed BLAKE3).
+constexpr uint32_t kKeyedByAegis = uint32_t{1} << 31;
 constexpr size_t kHeaderSize = 96;
 constexpr size_t kMacSize = 32;
 constexpr size_t kMaxPayload = 1 << 20;
@@ -73,28 +78,6 @@ std::string hex(std::span<const uint8_t> bytes) {
   return s;
 }
 
-bool read_all(int fd, uint8_t* p, size_t n) {
-  while (n > 0) {
-    const ssize_t r = ::read(fd, p, n);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    p += r;
-    n -= static_cast<size_t>(r);
-  }
-  return true;
-}
-
-bool write_all(int fd, const uint8_t* p, size_t n) {
-  while (n > 0) {
-    const ssize_t w = ::write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    p += w;
-    n -= static_cast<size_t>(w);
-  }
-  return true;
-}
-
 // A file of exactly `max` bytes or fewer, whole; nullopt if unreadable.
 std::optional<std::vector<uint8_t>> read_small_file(const std::string& path, size_t max) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -103,7 +86,7 @@ std::optional<std::vector<uint8_t>> read_small_file(const std::string& path, siz
   std::optional<std::vector<uint8_t>> out;
   if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) <= max) {
     std::vector<uint8_t> bytes(static_cast<size_t>(st.st_size));
-    if (read_all(fd, bytes.data(), bytes.size())) out = std::move(bytes);
+    if (read_fully(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size())) out = std::move(bytes);
   }
   ::close(fd);
   return out;
@@ -118,7 +101,7 @@ bool write_file_atomically(const std::string& dir, const std::string& path,
                           std::to_string(random()) + "." + std::to_string(random());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return false;
-  bool ok = write_all(fd, bytes.data(), bytes.size());
+  bool ok = write_fully(fd, bytes.data(), bytes.size());
   ok = ::close(fd) == 0 && ok;
   if (ok)
     ok = exclusive ? ::link(tmp.c_str(), path.c_str()) == 0
@@ -173,8 +156,22 @@ std::string ModuleCache::default_dir() {
   return {};
 }
 
-Key ModuleCache::key_of(std::span<const uint8_t> module, uint32_t options) {
-  return Key{blake3(module), module.size(), options};
+ModuleCache::ModuleCache(std::string dir, Digest secret, uint64_t max_bytes)
+    : dir_(std::move(dir)), secret_(secret), max_bytes_(max_bytes) {
+  constexpr char kPurpose[] = "kite module cache: module MAC key";
+  module_key_ =
+      blake3_keyed(secret_, {reinterpret_cast<const uint8_t*>(kPurpose), sizeof kPurpose - 1});
+}
+
+Key ModuleCache::key_of(std::span<const uint8_t> module, uint32_t options) const {
+  if (aegis_mac_available()) {
+    // The MAC allows one (key, nonce) for every input; the key is the first
+    // half of module_key_, the nonce fixed.
+    MacKey key;
+    std::copy_n(module_key_.begin(), key.size(), key.begin());
+    return Key{aegis_mac_128l(key, MacNonce{}, module), module.size(), options | kKeyedByAegis};
+  }
+  return Key{blake3_keyed(module_key_, module), module.size(), options};
 }
 
 std::string ModuleCache::entry_path(const Key& key) const {

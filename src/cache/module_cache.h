@@ -3,14 +3,18 @@
 // records that the module validated, so a warm start skips body
 // validation with the same guarantee (an invalid module never starts).
 //
-// Entries are keyed by the BLAKE3 of the module's bytes, their size, the
-// options that affect what is recorded, and kite's validator identity (a
-// hash of the sources that decide validity, fixed at build time), so any
-// change to a module's bytes or to the validator misses. Each entry file
-// holds a header (magic, format version, the full key, payload length), the
-// payload, and a keyed BLAKE3 of both under a secret made when the cache
-// directory is first used (`secret`, mode 0600): a corrupted, truncated,
-// foreign or forged entry fails the check and is ignored, as if absent.
+// Entries are keyed by a MAC of the module's bytes under a key derived from
+// a secret made when the cache directory is first used (`secret`, mode
+// 0600): AEGISMAC-128L where the CPU has AES instructions (memory speed:
+// the key must be computed on every run), keyed BLAKE3 elsewhere. With the
+// module's size, the options that affect what is recorded, and kite's
+// validator identity (a hash of the sources that decide validity, fixed at
+// build time), so any change to a module's bytes or to the validator
+// misses; without the secret, no other module can be made to share a key.
+// Each entry file holds a header (magic, format version, the full key,
+// payload length), the payload, and a keyed BLAKE3 of both under the
+// secret: a corrupted, truncated, foreign or forged entry fails the check
+// and is ignored, as if absent.
 //
 // Writes go to a temporary file renamed into place, so concurrent runs
 // never see a partial entry. Every failure (no directory, read-only, full
@@ -30,9 +34,9 @@
 namespace kite::cache {
 
 struct Key {
-  Digest module{};      // BLAKE3 of the module's bytes
+  Digest module{};      // MAC of the module's bytes (see key_of)
   uint64_t size = 0;    // of the module
-  uint32_t options = 0; // what the entry's facts depend on (see Facts)
+  uint32_t options = 0; // what the entry's facts depend on (see Facts), and the MAC used
 };
 
 // What an entry says about its module.
@@ -49,7 +53,8 @@ public:
   static std::string default_dir();
   static constexpr uint64_t kDefaultMaxBytes = uint64_t{64} << 20;
 
-  static Key key_of(std::span<const uint8_t> module, uint32_t options);
+  // The key of `module`'s entry under this directory's secret.
+  Key key_of(std::span<const uint8_t> module, uint32_t options) const;
   // The facts of a verified entry for `key`, or nothing.
   std::optional<Facts> lookup(const Key& key) const;
   // Records `facts` for `key` (best effort), then trims the cache.
@@ -60,12 +65,12 @@ public:
   std::string entry_path(const Key& key) const;
 
 private:
-  ModuleCache(std::string dir, Digest secret, uint64_t max_bytes)
-      : dir_(std::move(dir)), secret_(secret), max_bytes_(max_bytes) {}
+  ModuleCache(std::string dir, Digest secret, uint64_t max_bytes);
   void evict(const std::string& keep) const;
 
   std::string dir_;
   Digest secret_;
+  Digest module_key_; // keys the MAC of module bytes; derived from secret_
   uint64_t max_bytes_;
 };
 

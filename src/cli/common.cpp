@@ -13,37 +13,12 @@
 #include <vector>
 
 #include "cli/cli.h"
+#include "support/file_io.h"
 
 namespace kite::cli {
 
 namespace {
 
-// Reads until `size` bytes are in or the file ends: the count read, or -1
-// (errno set).
-ssize_t read_fully(int fd, uint8_t* out, size_t size) {
-  size_t done = 0;
-  while (done < size) {
-    const ssize_t n = ::read(fd, out + done, size - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return -1;
-    if (n == 0) break;
-    done += static_cast<size_t>(n);
-  }
-  return static_cast<ssize_t>(done);
-}
-
-// As read_fully, from `offset` on, leaving the file position alone.
-ssize_t pread_fully(int fd, uint8_t* out, size_t size, size_t offset) {
-  size_t done = 0;
-  while (done < size) {
-    const ssize_t n = ::pread(fd, out + done, size - done, static_cast<off_t>(offset + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return -1;
-    if (n == 0) break;
-    done += static_cast<size_t>(n);
-  }
-  return static_cast<ssize_t>(done);
-}
 // Files from this size on are read by two threads.
 constexpr size_t kSplitReadFrom = size_t{8} << 20;
 
@@ -58,7 +33,7 @@ Result<ByteBuffer> read_file(const std::string& path) {
     int fd;
     ~Closer() { ::close(fd); }
   } closer{fd};
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
     // Straight into a buffer of the file's size (for a large module, one
     // populated mapping: see ByteBuffer), a big file in two halves at once:

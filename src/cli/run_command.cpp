@@ -389,6 +389,7 @@ int invoke_export(const std::string& file, const api::Instance& instance, const 
 // with it, so static destructors must not run under them.
 [[noreturn]] void exit_program(int status, const wasi::Wasi& host) {
   if (host.threads_spawned() == 0) std::exit(status);
+  phase_timer::print_now();
   std::fflush(nullptr);
   std::_Exit(status);
 }
@@ -460,6 +461,7 @@ int run_command(const std::vector<std::string>& args) {
     auto threads =
         (*wasi)->enable_threads(*module, linker, store, [&file](uint32_t, const Error* trap) {
           if (trap) print_trap(file, *trap);
+          phase_timer::print_now(); // the process ends without its exit handlers
         });
     if (!threads.ok()) {
       report(file, threads.error());

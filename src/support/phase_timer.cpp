@@ -27,7 +27,9 @@ int count = 0;
 double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
 void print() {
+  if (!on) return;
   mark("run");
+  on = false; // once, whether at exit or from print_now()
   std::fprintf(stderr, "kite: timings (ms):");
   for (int i = 0; i < count; ++i)
     std::fprintf(stderr, " %s %.2f,", phases[i].name, ms(phases[i].time));
@@ -46,6 +48,8 @@ void enable() {
 }
 
 bool enabled() { return on; }
+
+void print_now() { print(); }
 
 void mark(const char* phase) {
   if (!on) return;

@@ -16,5 +16,8 @@ void mark(const char* phase);
 // Marks `phase` and records that the guest's first instruction is next (the
 // summary's "first instruction" time).
 void ready(const char* phase);
+// Prints the summary now rather than at exit, for a process about to end
+// without running its exit handlers (_Exit); it is printed once.
+void print_now();
 
 } // namespace kite::phase_timer

@@ -1,4 +1,5 @@
-// The module cache (src/cache): BLAKE3 against the reference's answers, and
+// The module cache (src/cache): BLAKE3 and AEGISMAC-128L against their
+// references' answers, and
 // the cache's safety: a changed module misses, a damaged, truncated or
 // forged entry is ignored (the module is validated again, so an invalid
 // one still fails), an unusable directory only loses the speed-up,
@@ -21,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "cache/aegis_mac.h"
 #include "cache/blake3.h"
 #include "cache/module_cache.h"
 #include "kite/kite.h"
@@ -135,7 +137,7 @@ TEST(ModuleCache, ValidModuleIsRecordedAndFound) {
   const auto bytes = wat(kAdd);
   auto engine = engine_with(dir.path());
   ASSERT_NE(engine.cache(), nullptr);
-  const Key key = ModuleCache::key_of(bytes, 0);
+  const Key key = engine.cache()->key_of(bytes, 0);
   EXPECT_FALSE(engine.cache()->lookup(key));
   ASSERT_TRUE(kite::api::Module::compile(engine, bytes).ok());
   auto facts = engine.cache()->lookup(key);
@@ -153,13 +155,30 @@ TEST(ModuleCache, ValidModuleIsRecordedAndFound) {
 }
 
 TEST(ModuleCache, EveryOneByteChangeChangesTheKey) {
+  TempDir dir;
+  auto cache = ModuleCache::open(dir.path(), ModuleCache::kDefaultMaxBytes);
+  ASSERT_NE(cache, nullptr);
   const auto bytes = wat(kAdd);
-  std::set<std::string> keys{hex(ModuleCache::key_of(bytes, 0).module)};
+  std::set<std::string> keys{hex(cache->key_of(bytes, 0).module)};
   for (size_t i = 0; i < bytes.size(); ++i) {
     auto changed = bytes;
     changed[i] ^= 0x01;
-    EXPECT_TRUE(keys.insert(hex(ModuleCache::key_of(changed, 0).module)).second) << i;
+    EXPECT_TRUE(keys.insert(hex(cache->key_of(changed, 0).module)).second) << i;
   }
+  // Another directory's secret keys the same bytes differently.
+  TempDir other_dir;
+  auto other = ModuleCache::open(other_dir.path(), ModuleCache::kDefaultMaxBytes);
+  ASSERT_NE(other, nullptr);
+  EXPECT_NE(hex(other->key_of(bytes, 0).module), hex(cache->key_of(bytes, 0).module));
+}
+
+TEST(AegisMac, DraftTestVector) {
+  if (!kite::cache::aegis_mac_available()) GTEST_SKIP() << "no AES instructions";
+  // draft-irtf-cfrg-aegis-aead, A.8.1 (AEGISMAC-128L, 256-bit tag).
+  kite::cache::MacKey key{0x10, 0x01};
+  kite::cache::MacNonce nonce{0x10, 0x00, 0x02};
+  EXPECT_EQ(hex(kite::cache::aegis_mac_128l(key, nonce, pattern(35))),
+            "9490e7c89d420c9f37417fa625eb38e8cad53c5cbec55285e8499ea48377f2a3");
 }
 
 TEST(ModuleCache, InvalidTwinOfACachedModuleStillFails) {
@@ -170,7 +189,7 @@ TEST(ModuleCache, InvalidTwinOfACachedModuleStillFails) {
   auto twin = kite::api::Module::compile(engine, invalid_twin(bytes));
   ASSERT_FALSE(twin.ok());
   EXPECT_EQ(twin.error().kind, kite::ErrorKind::Invalid);
-  EXPECT_FALSE(engine.cache()->lookup(ModuleCache::key_of(invalid_twin(bytes), 0)));
+  EXPECT_FALSE(engine.cache()->lookup(engine.cache()->key_of(invalid_twin(bytes), 0)));
 }
 
 TEST(ModuleCache, EveryDamagedByteOfAnEntryIsRejected) {
@@ -178,7 +197,7 @@ TEST(ModuleCache, EveryDamagedByteOfAnEntryIsRejected) {
   auto engine = engine_with(dir.path());
   const auto bytes = wat(kAdd);
   ASSERT_TRUE(kite::api::Module::compile(engine, bytes).ok());
-  const Key key = ModuleCache::key_of(bytes, 0);
+  const Key key = engine.cache()->key_of(bytes, 0);
   const std::string path = engine.cache()->entry_path(key);
   const auto good = read_bytes(path);
   ASSERT_FALSE(good.empty());
@@ -198,7 +217,7 @@ TEST(ModuleCache, TruncatedEntriesAreIgnored) {
   auto engine = engine_with(dir.path());
   const auto bytes = wat(kAdd);
   ASSERT_TRUE(kite::api::Module::compile(engine, bytes).ok());
-  const Key key = ModuleCache::key_of(bytes, 0);
+  const Key key = engine.cache()->key_of(bytes, 0);
   const std::string path = engine.cache()->entry_path(key);
   const auto good = read_bytes(path);
   for (size_t n = 0; n < good.size(); ++n) {
@@ -213,7 +232,7 @@ TEST(ModuleCache, ForgedEntryForAnInvalidModuleIsRejected) {
   TempDir dir, forger_dir;
   auto engine = engine_with(dir.path());
   const auto invalid = invalid_twin(wat(kAdd));
-  const Key key = ModuleCache::key_of(invalid, 0);
+  const Key key = engine.cache()->key_of(invalid, 0);
   // A well-formed entry claiming validity, made without this cache's secret.
   auto forger = ModuleCache::open(forger_dir.path(), ModuleCache::kDefaultMaxBytes);
   ASSERT_NE(forger, nullptr);
@@ -227,7 +246,7 @@ TEST(ModuleCache, ForgedEntryForAnInvalidModuleIsRejected) {
   // Nor does the genuine entry of the valid twin, moved to the invalid one's name.
   const auto valid = wat(kAdd);
   ASSERT_TRUE(kite::api::Module::compile(engine, valid).ok());
-  fs::copy_file(engine.cache()->entry_path(ModuleCache::key_of(valid, 0)),
+  fs::copy_file(engine.cache()->entry_path(engine.cache()->key_of(valid, 0)),
                 engine.cache()->entry_path(key), fs::copy_options::overwrite_existing);
   EXPECT_FALSE(kite::api::Module::compile(engine, invalid).ok());
 }
@@ -248,7 +267,7 @@ TEST(ModuleCache, UnusableDirectoryOnlyLosesTheSpeedUp) {
     ASSERT_EQ(chmod(ro.c_str(), 0500), 0);
     auto engine = engine_with(ro);
     EXPECT_TRUE(kite::api::Module::compile(engine, wat(kAdd)).ok());
-    EXPECT_FALSE(engine.cache()->lookup(ModuleCache::key_of(wat(kAdd), 0)));
+    EXPECT_FALSE(engine.cache()->lookup(engine.cache()->key_of(wat(kAdd), 0)));
     chmod(ro.c_str(), 0700);
   }
 }
@@ -256,17 +275,20 @@ TEST(ModuleCache, UnusableDirectoryOnlyLosesTheSpeedUp) {
 TEST(ModuleCache, DamagedSecretIsReplacedAndOldEntriesRejected) {
   TempDir dir;
   const auto bytes = wat(kAdd);
-  const Key key = ModuleCache::key_of(bytes, 0);
+  Key old_key;
   {
     auto engine = engine_with(dir.path());
+    old_key = engine.cache()->key_of(bytes, 0);
     ASSERT_TRUE(kite::api::Module::compile(engine, bytes).ok());
-    ASSERT_TRUE(engine.cache()->lookup(key));
+    ASSERT_TRUE(engine.cache()->lookup(old_key));
   }
   write_bytes(dir.path() + "/secret", {1, 2, 3});
   auto engine = engine_with(dir.path());
   ASSERT_NE(engine.cache(), nullptr);
   EXPECT_EQ(fs::file_size(dir.path() + "/secret"), 32u);
-  EXPECT_FALSE(engine.cache()->lookup(key)); // made under the old secret
+  EXPECT_FALSE(engine.cache()->lookup(old_key)); // made under the old secret
+  const Key key = engine.cache()->key_of(bytes, 0);
+  EXPECT_FALSE(engine.cache()->lookup(key));
   ASSERT_TRUE(kite::api::Module::compile(engine, bytes).ok());
   EXPECT_TRUE(engine.cache()->lookup(key));
 }
@@ -274,7 +296,6 @@ TEST(ModuleCache, DamagedSecretIsReplacedAndOldEntriesRejected) {
 TEST(ModuleCache, ConcurrentWritersLeaveAGoodEntry) {
   TempDir dir;
   const auto bytes = wat(kAdd);
-  const Key key = ModuleCache::key_of(bytes, 0);
   std::atomic<int> bad{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
@@ -285,6 +306,7 @@ TEST(ModuleCache, ConcurrentWritersLeaveAGoodEntry) {
         ++bad;
         return;
       }
+      const Key key = engine.cache()->key_of(bytes, 0); // the same secret: the same key
       for (int i = 0; i < 25; ++i) {
         engine.cache()->store(key, Facts{.validated = true});
         auto facts = engine.cache()->lookup(key); // absent never: renames are atomic

@@ -103,7 +103,12 @@ case $name in
     # work), one scenario per test, run a few times (they race by design).
     program="$wasm_dir/threads/threads.wat"
     case ${name#threads_} in
-      sum) for _ in 1 2 3; do expect_run 0 "^sum 80000200000$" "$program" sum; done ;;
+      sum)
+        for _ in 1 2 3; do expect_run 0 "^sum 80000200000$" "$program" sum; done
+        # The process ends without exit handlers once threads ran: --timings still prints.
+        expect_run 0 "^sum 80000200000$" --timings "$program" sum
+        grep -q "^kite: timings (ms): read " err || fail "--timings printed nothing"
+        ;;
       mutex) for _ in 1 2 3; do expect_run 0 "^counter 400000$" "$program" mutex; done ;;
       queue)
         for _ in 1 2 3; do
@@ -120,7 +125,8 @@ case $name in
         ;;
       exit)
         # proc_exit in a spawned thread ends the program (main is waiting).
-        expect_run 7 "" "$program" exit
+        expect_run 7 "" --timings "$program" exit
+        grep -q "^kite: timings (ms): read " err || fail "--timings printed nothing"
         ;;
       trap)
         # A trap in a spawned thread ends the program: status 134, the trap
