@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A module that needs a feature the build left out must fail to load with
-# exactly one line naming the feature and what needs it, and exit non-zero.
+# exactly one line naming the feature and what needs it (or, for a WASI
+# function left out, the import), and exit non-zero.
 #   check_not_built_in.sh KITE MODULE EXPECTED_TEXT
 set -uo pipefail
 kite=$1 module=$2 expected=$3
