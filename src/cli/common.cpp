@@ -33,7 +33,7 @@ Result<ByteBuffer> read_file(const std::string& path) {
     int fd;
     ~Closer() { ::close(fd); }
   } closer{fd};
-  struct stat st {};
+  struct stat st{};
   if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
     // Straight into a buffer of the file's size (for a large module, one
     // populated mapping: see ByteBuffer), a big file in two halves at once:
