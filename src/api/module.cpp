@@ -69,9 +69,14 @@ Result<Module> Module::compile(const Engine& engine, std::span<const uint8_t> by
 }
 
 Result<Module> Module::from_text(const Engine& engine, std::string_view text) {
-  auto encoded = text::wat_to_binary(text);
-  if (!encoded.ok()) return with_kind(std::move(encoded).error(), ErrorKind::Malformed);
-  return from_binary(engine, ByteBuffer(std::move(*encoded)));
+  if constexpr (KITE_TEXT) {
+    auto encoded = text::wat_to_binary(text);
+    if (!encoded.ok()) return with_kind(std::move(encoded).error(), ErrorKind::Malformed);
+    return from_binary(engine, ByteBuffer(std::move(*encoded)));
+  } else {
+    Error e{"the text format is not built into this kite (a binary module is needed)"};
+    return with_kind(std::move(e), ErrorKind::Malformed);
+  }
 }
 
 Result<Module> Module::from_binary(const Engine& engine, std::span<const uint8_t> bytes) {
@@ -79,8 +84,11 @@ Result<Module> Module::from_binary(const Engine& engine, std::span<const uint8_t
 }
 
 Engine::Engine(EngineConfig config) : config_(std::move(config)) {
-  if (!config_.cache_dir.empty())
-    cache_ = cache::ModuleCache::open(config_.cache_dir, config_.cache_max_bytes);
+  // Without the KITE_CACHE option there is none, whatever the configuration.
+  if constexpr (KITE_CACHE) {
+    if (!config_.cache_dir.empty())
+      cache_ = cache::ModuleCache::open(config_.cache_dir, config_.cache_max_bytes);
+  }
 }
 
 Result<Module> Module::from_binary(const Engine& engine, ByteBuffer&& bytes) {
@@ -91,10 +99,12 @@ Result<Module> Module::from_binary(const Engine& engine, ByteBuffer&& bytes) {
   const cache::ModuleCache* cache = engine.cache();
   std::optional<cache::Key> key;
   std::thread hashing;
-  if (cache) {
-    hashing = std::thread([&key, cache, span = std::span<const uint8_t>(bytes)] {
-      key = cache->key_of(span, kCacheOptions);
-    });
+  if constexpr (KITE_CACHE) {
+    if (cache) {
+      hashing = std::thread([&key, cache, span = std::span<const uint8_t>(bytes)] {
+        key = cache->key_of(span, kCacheOptions);
+      });
+    }
   }
   // (Moving the buffer into the module keeps its bytes where they are.)
   auto decoded = decode_module(std::move(bytes));
@@ -104,17 +114,21 @@ Result<Module> Module::from_binary(const Engine& engine, ByteBuffer&& bytes) {
   phase_timer::mark(cache ? "decode+hash" : "decode");
   BodyValidation bodies =
       engine.config().lazy_validation ? BodyValidation::Lazy : BodyValidation::Eager;
-  if (key) {
-    if (auto facts = cache->lookup(*key); facts && facts->validated)
-      bodies = BodyValidation::Proven;
-    phase_timer::mark("cache lookup");
+  if constexpr (KITE_CACHE) {
+    if (key) {
+      if (auto facts = cache->lookup(*key); facts && facts->validated)
+        bodies = BodyValidation::Proven;
+      phase_timer::mark("cache lookup");
+    }
   }
   Status valid = validate_module(*module, bodies);
   if (!valid.ok()) return with_kind(std::move(valid).error(), ErrorKind::Invalid);
   phase_timer::mark("validate");
-  if (key && bodies == BodyValidation::Eager) {
-    cache->store(*key, cache::Facts{.validated = true});
-    phase_timer::mark("cache store");
+  if constexpr (KITE_CACHE) {
+    if (key && bodies == BodyValidation::Eager) {
+      cache->store(*key, cache::Facts{.validated = true});
+      phase_timer::mark("cache store");
+    }
   }
   return Module(std::move(module));
 }

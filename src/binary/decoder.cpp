@@ -148,6 +148,12 @@ Status Decoder::section(uint8_t id, uint32_t size) {
 // does; callers reserve at most `remaining()` entries.
 Result<uint32_t> Decoder::vec_count() { return r_.u32(); }
 
+// Rejects, at `at`, what a feature not built in owns (support/features.h).
+Status require(const Reader& r, Feature f, uint64_t at, std::string_view what) {
+  if (built_in(f)) return {};
+  return r.fail_at(at, feature_missing(f, what));
+}
+
 template <typename T> void reserve_bounded(std::vector<T>& v, uint32_t count, size_t remaining) {
   v.reserve(v.size() + std::min<size_t>(count, remaining));
 }
@@ -159,6 +165,7 @@ Status Decoder::type_section() {
     const uint32_t group = static_cast<uint32_t>(m_.rec_groups.size());
     RecGroup rg{static_cast<uint32_t>(m_.types.size()), 1};
     if (!r_.at_end() && *r_.cursor() == 0x4E) {
+      KITE_TRY(require(r_, Feature::Gc, r_.offset(), "rec group"));
       r_.skip(1);
       KITE_TRY_ASSIGN(rg.count, vec_count());
       for (uint32_t j = 0; j < rg.count; ++j)
@@ -175,6 +182,7 @@ Status Decoder::sub_type(uint32_t rec_group) {
   SubType st;
   st.rec_group = rec_group;
   if (!r_.at_end() && (*r_.cursor() == 0x50 || *r_.cursor() == 0x4F)) {
+    KITE_TRY(require(r_, Feature::Gc, r_.offset(), "sub type"));
     st.final = *r_.cursor() == 0x4F;
     r_.skip(1);
     KITE_TRY_ASSIGN(uint32_t n, vec_count());
@@ -206,6 +214,7 @@ Status Decoder::composite_type(CompositeType& c) {
     return {};
   }
   case 0x5F: {
+    KITE_TRY(require(r_, Feature::Gc, at, "struct type"));
     c.kind = CompositeKind::Struct;
     KITE_TRY_ASSIGN(uint32_t n, vec_count());
     reserve_bounded(c.fields, n, r_.remaining());
@@ -216,7 +225,10 @@ Status Decoder::composite_type(CompositeType& c) {
     }
     return {};
   }
-  case 0x5E: c.kind = CompositeKind::Array; return field_type(c.elem);
+  case 0x5E:
+    KITE_TRY(require(r_, Feature::Gc, at, "array type"));
+    c.kind = CompositeKind::Array;
+    return field_type(c.elem);
   default: return r_.fail_at(at, "malformed definition type");
   }
 }
@@ -258,6 +270,7 @@ Status Decoder::limits(Limits& l, bool is_memory, uint32_t* page_size_log2) {
   if (flags & ~allowed) return r_.fail_at(at, "malformed limits flags");
   l.is64 = flags & 0x04;
   l.shared = flags & 0x02;
+  if (l.shared) KITE_TRY(require(r_, Feature::Threads, at, "shared memory"));
   // Sizes are u64 in the encoding whatever the address type; the validator
   // bounds 32-bit ones (as the spec does).
   KITE_TRY_ASSIGN(l.min, r_.u64());
@@ -290,6 +303,7 @@ Status Decoder::global_type(GlobalType& t) {
 
 Status Decoder::tag_type(TagType& t) {
   const uint64_t at = r_.offset();
+  KITE_TRY(require(r_, Feature::Exceptions, at, "tag"));
   KITE_TRY_ASSIGN(uint8_t attribute, r_.u8()); // 0 = exception, the only kind
   if (attribute != 0) return r_.fail_at(at, "zero byte expected");
   KITE_TRY_ASSIGN(t.type_index, r_.u32());

@@ -130,6 +130,10 @@ Status InstrReader::next(Instr& in) {
     return r.fail_at(in.offset, message);
   }
   in.op = *op;
+  if constexpr (!kAllFeatures) {
+    if (const Feature f = op_info(*op).feature; !built_in(f))
+      return r.fail_at(in.offset, feature_missing(f, "opcode " + std::string(op_name(*op))));
+  }
 
   const ImmKind kind = op_info(*op).imm;
   // MVP's reserved byte of memory.size/grow is read as a multi-memory index.

@@ -111,13 +111,34 @@ std::optional<HeapKind> abstract_heap(int64_t code) {
   }
 }
 
+// The feature an abstract heap type belongs to (support/features.h).
+Feature heap_feature(HeapKind k) {
+  switch (k) {
+  case HeapKind::Func:
+  case HeapKind::Extern:
+  case HeapKind::NoExtern:
+  case HeapKind::NoFunc: return Feature::Core;
+  case HeapKind::Exn:
+  case HeapKind::NoExn: return Feature::Exceptions;
+  default: return Feature::Gc;
+  }
+}
+
 } // namespace
+
+Result<HeapType> Reader::abstract_heap_type(HeapKind k, uint64_t at) const {
+  if constexpr (!kAllFeatures) {
+    if (const Feature f = heap_feature(k); !built_in(f))
+      return fail_at(at, feature_missing(f, "type " + to_string(HeapType::abstract(k))));
+  }
+  return HeapType::abstract(k);
+}
 
 Result<HeapType> Reader::heap_type() {
   const uint64_t at = offset();
   KITE_TRY_ASSIGN(int64_t code, s33());
   if (code >= 0) return HeapType::of_index(static_cast<uint32_t>(code));
-  if (auto k = abstract_heap(code)) return HeapType::abstract(*k);
+  if (auto k = abstract_heap(code)) return abstract_heap_type(*k, at);
   return fail_at(at, "malformed reference type");
 }
 
@@ -127,7 +148,9 @@ Result<ValType> Reader::val_type_from(uint8_t first, uint64_t at) {
   case 0x7E: return ValType::i64();
   case 0x7D: return ValType::f32();
   case 0x7C: return ValType::f64();
-  case 0x7B: return ValType::v128();
+  case 0x7B:
+    if constexpr (!KITE_SIMD) return fail_at(at, feature_missing(Feature::Simd, "type v128"));
+    return ValType::v128();
   case 0x63:
   case 0x64: {
     KITE_TRY_ASSIGN(HeapType h, heap_type());
@@ -136,7 +159,8 @@ Result<ValType> Reader::val_type_from(uint8_t first, uint64_t at) {
   default:
     // Shorthands: a single-byte abstract heap type means (ref null ht).
     if (auto k = abstract_heap(static_cast<int64_t>(first) - 0x80)) {
-      return ValType::ref(HeapType::abstract(*k), true);
+      KITE_TRY_ASSIGN(HeapType h, abstract_heap_type(*k, at));
+      return ValType::ref(h, true);
     }
     return fail_at(at, "malformed value type");
   }

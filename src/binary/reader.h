@@ -9,6 +9,7 @@
 
 #include "model/module.h"
 #include "model/types.h"
+#include "support/features.h"
 #include "support/result.h"
 
 namespace kite {
@@ -63,6 +64,8 @@ public:
   // Value types and heap types, with all GC / typed-reference encodings.
   Result<ValType> val_type();
   Result<HeapType> heap_type();
+  // An abstract heap type read at `at`, if its feature is built in.
+  Result<HeapType> abstract_heap_type(HeapKind k, uint64_t at) const;
   // A value type given its already-read first byte.
   Result<ValType> val_type_from(uint8_t first, uint64_t at);
 

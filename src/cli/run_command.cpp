@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "kite/kite.h"
 #include "kite/wasi.h"
+#include "support/float_text.h"
 #include "support/phase_timer.h"
 
 namespace kite::cli {
@@ -129,14 +130,8 @@ std::string format_result(const Value& v) {
   switch (v.type().kind) {
   case ValKind::I32: std::snprintf(buf, sizeof buf, "%" PRId32, v.i32()); return buf;
   case ValKind::I64: std::snprintf(buf, sizeof buf, "%" PRId64, v.i64()); return buf;
-  case ValKind::F32: {
-    auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v.f32());
-    return std::string(buf, p);
-  }
-  case ValKind::F64: {
-    auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v.f64());
-    return std::string(buf, p);
-  }
+  case ValKind::F32: return shortest_text(v.f32());
+  case ValKind::F64: return shortest_text(v.f64());
   default: return v.to_string();
   }
 }
@@ -331,7 +326,8 @@ std::string default_cache_dir() {
     const std::string v = env;
     return v == "off" || v == "0" ? "" : v;
   }
-  return cache::ModuleCache::default_dir();
+  if constexpr (KITE_CACHE) return cache::ModuleCache::default_dir();
+  return ""; // no module cache built in
 }
 
 // --trap-unknown-imports: every function import the linker lacks becomes a
@@ -460,14 +456,17 @@ int run_command(const std::vector<std::string>& args) {
   (*wasi)->define(linker, store);
   if (opts.trap_unknown_imports) define_trapping_imports(linker, store, *module);
   // wasi-threads: a trap in a spawned thread is reported like one in _start.
-  auto threads =
-      (*wasi)->enable_threads(*module, linker, store, [&file](uint32_t, const Error* trap) {
-        if (trap) print_trap(file, *trap);
-        phase_timer::print_now(); // the process ends without its exit handlers
-      });
-  if (!threads.ok()) {
-    report(file, threads.error());
-    return 1;
+  // (A build without it has no thread-spawn to import: the link says so.)
+  if constexpr (KITE_THREADS && KITE_WASI_FULL) {
+    auto threads =
+        (*wasi)->enable_threads(*module, linker, store, [&file](uint32_t, const Error* trap) {
+          if (trap) print_trap(file, *trap);
+          phase_timer::print_now(); // the process ends without its exit handlers
+        });
+    if (!threads.ok()) {
+      report(file, threads.error());
+      return 1;
+    }
   }
   phase_timer::mark("wasi");
   auto instance = linker.instantiate(store, *module);

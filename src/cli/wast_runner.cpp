@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "kite/kite.h"
 #include "text/script.h"
+#include "text/text.h"
 
 namespace kite::cli {
 
@@ -191,7 +192,17 @@ private:
   Result<api::Module> compile(const wast::ModuleSource& source, const api::Engine& engine) {
     switch (source.kind) {
     case wast::ModuleSource::Kind::Binary: return api::Module::from_binary(engine, source.bytes);
-    case wast::ModuleSource::Kind::Quote: return api::Module::from_text(engine, source.text);
+    case wast::ModuleSource::Kind::Quote: {
+      // Encoded here, as the script's other text modules: the runner owns
+      // the text layer even when the engine's API is built without it.
+      auto encoded = text::wat_to_binary(source.text);
+      if (!encoded.ok()) {
+        Error e = std::move(encoded).error();
+        e.kind = ErrorKind::Malformed;
+        return e;
+      }
+      return api::Module::from_binary(engine, *encoded);
+    }
     case wast::ModuleSource::Kind::Error: {
       Error e = source.error;
       e.kind = ErrorKind::Malformed;

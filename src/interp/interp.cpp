@@ -503,9 +503,12 @@ struct EnterVariants {
   static constexpr ir::IrOp kFirst = A;
   template <uint32_t k> using Variant = Enter<A, HB, k>;
 };
+// None without the KITE_VARIANTS option: every op reads the frame.
 template <class Variants, uint32_t k> constexpr Handler acc_variant() {
   constexpr ir::IrOp op = Variants::kFirst;
-  if constexpr (Step<op>::kDefined && ir::unit_letter(ir::ir_op_info(op).layout, k) == 's')
+  if constexpr (!KITE_VARIANTS)
+    return nullptr;
+  else if constexpr (Step<op>::kDefined && ir::unit_letter(ir::ir_op_info(op).layout, k) == 's')
     return &Variants::template Variant<k>::run;
   else if constexpr (AccHandler<op>::kUnits >> k & 1) // hand-written (a pair's first op is a step)
     return &AccHandler<op>::template Variant<k>::run;

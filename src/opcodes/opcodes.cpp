@@ -9,7 +9,8 @@ namespace kite {
 namespace detail {
 
 constexpr OpInfo kOpInfos[] = {
-#define KITE_OP(Name, Prefix, Code, Text, Imm, Sig) {Prefix, Code, Text, ImmKind::Imm, Sig},
+#define KITE_OP(Name, Prefix, Code, Text, Imm, Sig, Feat)                                          \
+  {Prefix, Code, Text, ImmKind::Imm, Sig, Feature::Feat},
 #include "opcodes/opcodes.def"
 #undef KITE_OP
 };

@@ -6,16 +6,18 @@
 #include <optional>
 #include <string_view>
 
+#include "support/features.h"
+
 namespace kite {
 
 enum class Op : uint16_t {
-#define KITE_OP(Name, Prefix, Code, Text, Imm, Sig) Name,
+#define KITE_OP(Name, Prefix, Code, Text, Imm, Sig, Feature) Name,
 #include "opcodes/opcodes.def"
 #undef KITE_OP
 };
 
 inline constexpr uint32_t kNumOps = 0
-#define KITE_OP(Name, Prefix, Code, Text, Imm, Sig) +1
+#define KITE_OP(Name, Prefix, Code, Text, Imm, Sig, Feature) +1
 #include "opcodes/opcodes.def"
 #undef KITE_OP
     ;
@@ -95,6 +97,7 @@ struct OpInfo {
   std::string_view name;
   ImmKind imm;
   std::string_view sig; // see opcodes.def; empty = typed by hand
+  Feature feature;      // the optional feature it belongs to (Core: none)
 };
 
 namespace detail {

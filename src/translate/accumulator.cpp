@@ -156,9 +156,10 @@ namespace {
 // from the accumulator, when it has a variant for it (a step, units 0-3)
 // and, if it is the second op of a fused pair, the pair forwards that same
 // unit to it from a register (a pair that does not reads the frame).
+// Without the variants (KITE_VARIANTS off) every op reads the frame.
 uint32_t unit_read_from_register(const Code& code, size_t i) {
   const uint8_t k = code.instr_acc_units[i];
-  if (k >= 4 || !ir_op_info(unfused(code.instr_ops[i])).step) return kNone;
+  if (!KITE_VARIANTS || k >= 4 || !ir_op_info(unfused(code.instr_ops[i])).step) return kNone;
   if (i > 0) {
     const IrOp before = code.instr_ops[i - 1];
     if (before != unfused(before) && ir_op_info(before).forward_unit != k) return kNone;

@@ -77,7 +77,7 @@ IrOp fused_loop(const LoopBody& body) {
 IrOp unstored(IrOp fwd) {
   static constexpr auto kUnstored = [] {
     std::array<IrOp, kNumFusedIrOps> table{};
-    size_t n = 0;
+    [[maybe_unused]] size_t n = 0; // no rows without KITE_FUSIONS
 #define KITE_FUSE(A, B) table[n++] = IrOp::A##_##B;
 #define KITE_FUSE_FWD(A, B, k) table[n++] = IrOp::A##_##B##_##k##_Unstored;
 #include "translate/ir_fusions.def"
@@ -102,6 +102,7 @@ const char* fusion_note(IrOp pair) {
 // GC ops whose pointer operand is a gc::TypeLayout.
 bool has_type_layout(IrOp op) {
   switch (op) {
+#if KITE_GC // ir_gc.def
   case IrOp::StructNew:
   case IrOp::StructNewDefault:
   case IrOp::ArrayNew:
@@ -111,6 +112,7 @@ bool has_type_layout(IrOp op) {
   case IrOp::ArrayNewElem:
   case IrOp::ArrayFill:
   case IrOp::ArrayInitData: return true;
+#endif
   default: return false;
   }
 }

@@ -25,7 +25,7 @@ Status Translator::translate_atomic(const Instr& in) {
 #define KITE_IR_ATOMIC_CMPXCHG(Name, R, Mem)                                                       \
   case Op::Name: do_atomic(IrOp::Name, IrOp::Name##Checked, in.mem, 2, true); return {};
 #include "translate/ir_ops.def"
-  default: return translate_gc(in);
+  default: return unsupported(in);
   }
 }
 

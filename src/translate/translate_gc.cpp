@@ -242,7 +242,7 @@ Status Translator::translate_gc(const Instr& in) {
   // between the hierarchies leaves the value as it is.
   case Op::AnyConvertExtern:
   case Op::ExternConvertAny: return {};
-  default: return error_at(in.offset, "unsupported instruction " + std::string(op_name(in.op)));
+  default: return unsupported(in);
   }
 }
 

@@ -341,13 +341,7 @@ Status Translator::translate_instr(const Instr& in) {
   case Op::SelectT: {
     uint32_t cond = pop_slot();
     if (top_is_v128()) {
-      uint32_t b = pop_v128();
-      uint32_t a = pop_v128();
-      begin(IrOp::V128Select);
-      dst_operand(push_v128_temp());
-      u32(cond);
-      u32(a);
-      u32(b);
+      if constexpr (KITE_SIMD) do_v128_select(cond);
       return {};
     }
     uint32_t b = pop_slot();
@@ -380,17 +374,23 @@ Status Translator::translate_instr(const Instr& in) {
   }
   case Op::GlobalGet: {
     Global* g = inst_.globals[in.a];
-    bool v128 = g->type.type.kind == ValKind::V128;
-    begin(v128 ? IrOp::V128GlobalGet : IrOp::GlobalGet);
-    dst_operand(v128 ? push_v128_temp() : g->type.type.is_ref() ? push_ref_temp() : push_temp());
+    if (g->type.type.kind == ValKind::V128) {
+      if constexpr (KITE_SIMD) do_v128_global_get(g);
+      return {};
+    }
+    begin(IrOp::GlobalGet);
+    dst_operand(g->type.type.is_ref() ? push_ref_temp() : push_temp());
     ptr(g);
     return {};
   }
   case Op::GlobalSet: {
     Global* g = inst_.globals[in.a];
-    bool v128 = g->type.type.kind == ValKind::V128;
-    uint32_t src = v128 ? pop_v128() : pop_slot();
-    begin(v128 ? IrOp::V128GlobalSet : IrOp::GlobalSet);
+    if (g->type.type.kind == ValKind::V128) {
+      if constexpr (KITE_SIMD) do_v128_global_set(g);
+      return {};
+    }
+    uint32_t src = pop_slot();
+    begin(IrOp::GlobalSet);
     ptr(g);
     u32(src);
     return {};
@@ -582,8 +582,30 @@ Status Translator::translate_instr(const Instr& in) {
   case Op::Name: do_binary_imm(Op::Name, IrOp::Name, IrOp::Name##Imm, #T[1] == '6'); return {};
 #include "translate/ir_ops.def"
 
-  default: return translate_simd(in);
+  default: return translate_feature(in);
   }
+  return unsupported(in);
+}
+
+// The instructions of an optional feature are translated in a file of their
+// own, left out of a build without the feature, whose decoder rejects them.
+Status Translator::translate_feature(const Instr& in) {
+  switch (op_info(in.op).feature) {
+  case Feature::Simd:
+    if constexpr (KITE_SIMD) return translate_simd(in);
+    break;
+  case Feature::Threads:
+    if constexpr (KITE_THREADS) return translate_atomic(in);
+    break;
+  case Feature::Gc:
+    if constexpr (KITE_GC) return translate_gc(in);
+    break;
+  default: break;
+  }
+  return unsupported(in);
+}
+
+Status Translator::unsupported(const Instr& in) {
   return error_at(in.offset, "unsupported instruction " + std::string(op_name(in.op)));
 }
 

@@ -52,8 +52,38 @@ Status Translator::translate_simd(const Instr& in) {
 #define KITE_IR_V_STORE_LANE(Name, L)                                                              \
   case Op::Name: do_v128_store(IrOp::Name, IrOp::Name##Checked, in, true); return {};
 #include "translate/ir_ops.def"
-  default: return translate_atomic(in);
+  default: return unsupported(in);
   }
+}
+
+void Translator::do_v128_const(uint32_t slot, uint64_t lo, uint64_t hi) {
+  begin(IrOp::V128Const);
+  dst_operand(slot);
+  u64(lo);
+  u64(hi);
+}
+
+void Translator::do_v128_select(uint32_t cond) {
+  uint32_t b = pop_v128();
+  uint32_t a = pop_v128();
+  begin(IrOp::V128Select);
+  dst_operand(push_v128_temp());
+  u32(cond);
+  u32(a);
+  u32(b);
+}
+
+void Translator::do_v128_global_get(Global* g) {
+  begin(IrOp::V128GlobalGet);
+  dst_operand(push_v128_temp());
+  ptr(g);
+}
+
+void Translator::do_v128_global_set(Global* g) {
+  uint32_t src = pop_v128();
+  begin(IrOp::V128GlobalSet);
+  ptr(g);
+  u32(src);
 }
 
 } // namespace kite::ir::translation

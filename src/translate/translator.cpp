@@ -92,10 +92,7 @@ uint32_t Translator::pop_v128() {
   if (lo.kind == EntryKind::Local && hi.kind == EntryKind::Local && hi.local == lo.local + 1) {
     slot = lo.local;
   } else if (lo.kind == EntryKind::Const && hi.kind == EntryKind::Const) {
-    begin(IrOp::V128Const);
-    dst_operand(slot);
-    u64(lo.value);
-    u64(hi.value);
+    if constexpr (KITE_SIMD) do_v128_const(slot, lo.value, hi.value);
   } else {
     materialize(pos);
     materialize(pos + 1);
@@ -236,12 +233,14 @@ Result<std::unique_ptr<Code>> Translator::run() {
   // What the accumulator holds does not depend on which ops are fused,
   // until KEEP pairs pass on the one they received.
   held_ = choose_accumulator_reads(*code_);
-  // Fusing rewrites ops, never jumps: the loop heads stay where they are.
-  const std::vector<bool> heads = loop_heads(*code_);
-  fuse_pairs(heads);
-  elide_dead_stores(*code_, num_locals_);
-  keep_accumulators(*code_, num_locals_);
-  fuse_loops(heads);
+  if constexpr (KITE_FUSIONS) { // translate_fusion.cpp
+    // Fusing rewrites ops, never jumps: the loop heads stay where they are.
+    const std::vector<bool> heads = loop_heads(*code_);
+    fuse_pairs(heads);
+    elide_dead_stores(*code_, num_locals_);
+    keep_accumulators(*code_, num_locals_);
+    fuse_loops(heads);
+  }
   return std::move(code_);
 }
 

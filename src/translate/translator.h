@@ -110,8 +110,10 @@ inline IrOp invert(IrOp op) {
   case IrOp::BrIfI64Eqz: return IrOp::BrIfI64Nez;
   case IrOp::BrOnNull: return IrOp::BrOnNonNull;
   case IrOp::BrOnNonNull: return IrOp::BrOnNull;
+#if KITE_GC // ir_gc.def
   case IrOp::BrOnCast: return IrOp::BrOnCastFail;
   case IrOp::BrOnCastFail: return IrOp::BrOnCast;
+#endif
 #define KITE_IR_CMP(Name, T, expr, Inverse)                                                        \
   case IrOp::BrIf##Name: return IrOp::BrIf##Inverse;                                               \
   case IrOp::BrIf##Name##Imm: return IrOp::BrIf##Inverse##Imm;
@@ -509,6 +511,11 @@ private:
   // replace_lane, which has a lane immediate).
   void do_v128_with_scalar(IrOp op, bool has_v128, const uint8_t* lane);
   Status translate_simd(const Instr& in);
+  // v128 values moved by core instructions: a constant, select, globals.
+  void do_v128_const(uint32_t slot, uint64_t lo, uint64_t hi);
+  void do_v128_select(uint32_t cond);
+  void do_v128_global_get(Global* g);
+  void do_v128_global_set(Global* g);
   // ---- threads: atomic accesses, guarded memory 0 or Checked as for loads ----
   // `n` operands after the address; a result unless a store. wait and notify
   // pass one op as both forms: they are always checked.
@@ -547,6 +554,10 @@ private:
     return slots;
   }
   Status translate_gc(const Instr& in);
+  // An optional feature's instruction (translate_simd/atomic/gc), or
+  // unsupported.
+  Status translate_feature(const Instr& in);
+  Status unsupported(const Instr& in);
   // ---- execution checks (StoreLimits::execution_checks) ----
   // A Check here (a loop head, the function's entry) when the store asks for
   // them. Its fuel cost is the number of wasm instructions translated from it

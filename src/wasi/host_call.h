@@ -4,10 +4,13 @@
 // wraps where its layouts or constants differ.
 #pragma once
 
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <span>
 #include <string>
+#include <sys/uio.h>
+#include <vector>
 
 #include "runtime/objects.h"
 #include "wasi/context.h"
@@ -61,9 +64,21 @@ struct FunctionSpec {
   uint32_t (*fn)(Call&);
 };
 
-// The 46 functions of wasi_snapshot_preview1 / the 45 of wasi_unstable.
+// The 46 functions of wasi_snapshot_preview1 / the 45 of wasi_unstable
+// (functions.cpp, snapshot0.cpp); with KITE_WASI=minimal, preview 1's
+// fd_write and proc_exit only (minimal.cpp), and no wasi_unstable.
 std::span<const FunctionSpec> preview1_functions();
 std::span<const FunctionSpec> snapshot0_functions();
+
+// ---- what every build has (wasi.cpp) ----
+
+inline uint32_t host_error() { return errno_from_host(errno); }
+// Gathers a guest iovec/ciovec array into host iovecs (at most IOV_MAX).
+uint16_t gather(const GuestMemory& mem, uint32_t iovs, uint32_t count, std::vector<iovec>* out);
+// fd_read / fd_write: scatter-gather I/O, `right` needed on the fd.
+uint32_t vectored_io(Call& c, uint64_t right, ssize_t (*io)(int, const iovec*, int));
+uint32_t fd_write(Call& c);
+uint32_t proc_exit(Call& c);
 
 // ---- preview-1 pieces snapshot 0 reuses ----
 

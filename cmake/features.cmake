@@ -1,0 +1,95 @@
+# Optional features (README "Features", docs/architecture.md "Features").
+# Each is a set of files and table rows compiled in or not: its rows of
+# src/opcodes/opcodes.def carry its name, so a module that uses a feature
+# left out fails to load with one line naming it, and its IR rows, handlers
+# and translator files are left out of the build. Every source sees each
+# option as a macro that is 0 or 1 (KITE_SIMD, ...; KITE_WASI_FULL).
+option(KITE_TEXT "The text format: .wat modules and `kite wast` scripts (src/text)" ON)
+set(KITE_WASI "full" CACHE STRING
+    "WASI host: full (preview 1, snapshot 0, wasi-threads) or minimal (fd_write and proc_exit)")
+set_property(CACHE KITE_WASI PROPERTY STRINGS full minimal)
+option(KITE_SIMD "128-bit SIMD and relaxed SIMD (v128)" ON)
+option(KITE_GC "GC proposal: struct, array and i31 types and instructions" ON)
+option(KITE_THREADS "Threads: shared memories, atomics, wait/notify, wasi-threads" ON)
+option(KITE_EXCEPTIONS "Exception handling: tags, throw, try_table, legacy try" ON)
+option(KITE_CACHE "The on-disk module cache (src/cache)" ON)
+# Built for size (the small and minimal presets): no exception or unwind
+# tables (kite throws no exceptions; a failed allocation in the C++ library
+# ends the process) and std::terminate without libstdc++'s verbose handler
+# (src/cli/terse_terminate.cpp), which links in its demangler.
+option(KITE_FOR_SIZE "Leave out exception and unwind tables and the verbose terminate handler" OFF)
+set(KITE_INTERP_FLAGS "" CACHE STRING
+    "Compile options of the interpreter (src/interp) after the build type's, e.g. -O2 in a -Oz build")
+# Speed for size, in the tail-call build only (the switch build has neither):
+option(KITE_FUSIONS "Fused instruction pairs and loops (src/translate/ir_fusions.def)" ON)
+option(KITE_VARIANTS "Handler variants reading an operand from the accumulator register" ON)
+
+if(NOT KITE_WASI MATCHES "^(full|minimal)$")
+  message(FATAL_ERROR "KITE_WASI must be full or minimal (got ${KITE_WASI})")
+endif()
+
+set(KITE_FEATURE_MACROS "")
+foreach(feature IN ITEMS TEXT SIMD GC THREADS EXCEPTIONS CACHE FUSIONS VARIANTS)
+  if(KITE_${feature})
+    list(APPEND KITE_FEATURE_MACROS KITE_${feature}=1)
+  else()
+    list(APPEND KITE_FEATURE_MACROS KITE_${feature}=0)
+  endif()
+endforeach()
+if(KITE_WASI STREQUAL "full")
+  list(APPEND KITE_FEATURE_MACROS KITE_WASI_FULL=1)
+else()
+  list(APPEND KITE_FEATURE_MACROS KITE_WASI_FULL=0)
+endif()
+add_compile_definitions(${KITE_FEATURE_MACROS})
+
+# The files a feature owns, left out without it (KITE_FEATURE_EXCLUDED, full
+# paths), and the layers it removes whole.
+set(KITE_FEATURE_FILES_SIMD translate/translate_simd.cpp)
+set(KITE_FEATURE_FILES_GC translate/translate_gc.cpp)
+set(KITE_FEATURE_FILES_THREADS translate/translate_atomic.cpp runtime/atomic_wait.cpp)
+set(KITE_FEATURE_FILES_FUSIONS translate/translate_fusion.cpp)
+set(KITE_FEATURE_FILES_TEXT cli/wast_command.cpp cli/wast_runner.cpp)
+set(KITE_FEATURE_FILES_FOR_SIZE cli/terse_terminate.cpp)
+# WASI: the full table or minimal.cpp's; wasi-threads (threads.cpp) needs
+# both the full WASI and threads, else threads_off.cpp stands in.
+if(KITE_WASI STREQUAL "full")
+  set(KITE_WASI_FULL ON)
+  set(KITE_WASI_MINIMAL OFF)
+else()
+  set(KITE_WASI_FULL OFF)
+  set(KITE_WASI_MINIMAL ON)
+endif()
+set(KITE_FEATURE_FILES_WASI_FULL wasi/functions.cpp wasi/snapshot0.cpp)
+set(KITE_FEATURE_FILES_WASI_MINIMAL wasi/minimal.cpp)
+if(KITE_WASI_FULL AND KITE_THREADS)
+  set(KITE_WASI_THREADS ON)
+  set(KITE_WASI_THREADS_OFF OFF)
+else()
+  set(KITE_WASI_THREADS OFF)
+  set(KITE_WASI_THREADS_OFF ON)
+endif()
+set(KITE_FEATURE_FILES_WASI_THREADS wasi/threads.cpp)
+set(KITE_FEATURE_FILES_WASI_THREADS_OFF wasi/threads_off.cpp)
+set(KITE_FEATURE_EXCLUDED "")
+foreach(feature IN ITEMS SIMD GC THREADS FUSIONS TEXT WASI_FULL WASI_MINIMAL WASI_THREADS
+                         WASI_THREADS_OFF FOR_SIZE)
+  if(NOT KITE_${feature})
+    foreach(file IN LISTS KITE_FEATURE_FILES_${feature})
+      list(APPEND KITE_FEATURE_EXCLUDED "${CMAKE_CURRENT_SOURCE_DIR}/src/${file}")
+    endforeach()
+  endif()
+endforeach()
+if(NOT KITE_TEXT)
+  list(REMOVE_ITEM KITE_LAYERS text)
+endif()
+if(NOT KITE_CACHE)
+  list(REMOVE_ITEM KITE_LAYERS cache)
+endif()
+
+# The compile options of kite's own code (its layers and the CLI; tests and
+# GoogleTest keep the defaults).
+set(KITE_OWN_COMPILE_OPTIONS "")
+if(KITE_FOR_SIZE)
+  set(KITE_OWN_COMPILE_OPTIONS -fno-exceptions -fno-asynchronous-unwind-tables)
+endif()

@@ -1,0 +1,3 @@
+;; Needs exception handling: a tag.
+(module
+  (tag $e (param i32)))

@@ -1,0 +1,3 @@
+;; Needs threads: a shared memory.
+(module
+  (memory 1 1 shared))
