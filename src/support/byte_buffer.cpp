@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <sys/mman.h>
 
+#include "support/platform.h"
+
 namespace kite {
 
 namespace {
@@ -33,9 +35,10 @@ ByteBuffer ByteBuffer::uninitialized(size_t size, Faults faults) {
   ByteBuffer buffer;
   if (size >= kMappedFrom) {
     const int populate = faults == Faults::Populate ? MAP_POPULATE : 0;
-    void* p = size >= kHugePage ? map_huge_aligned(size)
-                                : mmap(nullptr, size, PROT_READ | PROT_WRITE,
-                                       MAP_PRIVATE | MAP_ANONYMOUS | populate, -1, 0);
+    void* p = platform::kVirtualMemory && size >= kHugePage
+                  ? map_huge_aligned(size)
+                  : mmap(nullptr, size, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | populate, -1, 0);
     if (p != MAP_FAILED) {
       buffer.mapping_ = static_cast<uint8_t*>(p);
       buffer.mapping_size_ = size;

@@ -9,11 +9,15 @@ namespace kite::platform {
 // kite.wasm: one thread and no signal handlers.
 inline constexpr bool kThreads = false;
 inline constexpr bool kGuardPages = false;
+// mmap is malloc underneath: no unmapping part of a mapping, no page hints.
+inline constexpr bool kVirtualMemory = false;
 #else
 // Threads that run alongside (timeouts' watchdog).
 inline constexpr bool kThreads = true;
 // Guard pages whose faults become traps (memories without bounds checks).
 inline constexpr bool kGuardPages = true;
+// Mappings of address space: parts can be unmapped, pages given hints.
+inline constexpr bool kVirtualMemory = true;
 #endif
 
 } // namespace kite::platform

@@ -15,7 +15,7 @@
 //    turned into a trap: sigsetjmp always returns 0 and sigaction is a no-op
 //    (include/setjmp.h, include/pthread.h);
 //  - sockets and random bytes go to their WASI forms; what wasi-libc
-//    declares and does not define (mprotect, mremap, ppoll, the thread_local
+//    declares and does not define (mprotect, madvise, mremap, ppoll, the thread_local
 //    destructor hook) is in libc_extras.cpp;
 //  - C++ exceptions are off (kite throws none; the library's own throws,
 //    such as std::bad_alloc, abort).

@@ -9,6 +9,8 @@
 // wasi-libc's mmap is emulated with malloc: its memory is always readable
 // and writable, and growing a mapping moves it.
 int mprotect(void*, size_t, int) { return 0; }
+// Page hints have no pages to act on.
+int madvise(void*, size_t, int) { return 0; }
 
 void* mremap(void* old, size_t old_size, size_t new_size, int, ...) {
   void* p = mmap(nullptr, new_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
