@@ -86,7 +86,8 @@ std::optional<std::vector<uint8_t>> read_small_file(const std::string& path, siz
   std::optional<std::vector<uint8_t>> out;
   if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) <= max) {
     std::vector<uint8_t> bytes(static_cast<size_t>(st.st_size));
-    if (read_fully(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size())) out = std::move(bytes);
+    if (read_fully(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()))
+      out = std::move(bytes);
   }
   ::close(fd);
   return out;
