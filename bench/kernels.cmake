@@ -1,7 +1,8 @@
 # The benchmark kernels (bench/src/*.c) as freestanding wasm32 modules (no
 # imports) exporting `run`, in <build>/bench: target bench_programs, used by
 # bench/run and by the tests of builds without the benchmarks (the size
-# presets run them as programs, tests/features).
+# presets run them as programs, tests/features). Compiled through a cache that
+# every build directory shares (tools/cached_cc.sh).
 if(TARGET bench_programs)
   return()
 endif()
@@ -22,8 +23,10 @@ foreach(src IN LISTS bench_sources)
   get_filename_component(name "${src}" NAME_WE)
   set(out "${KITE_BENCH_BINARY_DIR}/${name}.wasm")
   add_custom_command(OUTPUT "${out}"
-    COMMAND "${KITE_WASM_CC}" ${KITE_BENCH_CFLAGS} "${src}" -o "${out}"
+    COMMAND "${KITE_BENCH_SOURCE_DIR}/tools/cached_cc.sh" "${out}" "${src}"
+            "${KITE_BENCH_SOURCE_DIR}/src/bench.h" "${KITE_WASM_CC}" ${KITE_BENCH_CFLAGS}
     DEPENDS "${src}" "${KITE_BENCH_SOURCE_DIR}/src/bench.h"
+            "${KITE_BENCH_SOURCE_DIR}/tools/cached_cc.sh"
     COMMENT "bench: ${name}.wasm" VERBATIM)
   list(APPEND bench_outputs "${out}")
 endforeach()

@@ -20,20 +20,28 @@ mkdir -p "$WORK"
 # fcntl locks; dot-file locks need only mkdir/rmdir).
 defines=(-DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_THREADSAFE=0 -DSQLITE_ENABLE_MATH_FUNCTIONS)
 
-# Builds are kept in WORK_DIR; rebuilt when the driver, the amalgamation or
-# this script changes.
+# Both builds (two -O2 compiles of the amalgamation, a minute or more of CPU
+# each) are kept in the fixture cache, keyed by the driver, the amalgamation's
+# version, this script and the compiler: rebuilt only when one changes.
+key=$( (
+  sha256sum "$here/driver.c" "$0" | cut -d' ' -f1
+  echo "better-sqlite3 $BETTER_SQLITE3_VERSION"
+  "$CC" --version | head -n1
+) | sha256sum | cut -c1-16)
+builds=${KITE_FIXTURES:-${XDG_CACHE_HOME:-$HOME/.cache}/kite-fixtures}/sqlite-builds/$key
+mkdir -p "$builds"
 build() { # OUTPUT CC-ARGS...
   local out=$1
   shift
-  if [[ ! -f $out || $here/driver.c -nt $out || $amalgamation/sqlite3.c -nt $out || $0 -nt $out ]]; then
+  if [[ ! -f $out ]]; then
     echo "building $(basename "$out")"
-    "$CC" -O2 "${defines[@]}" -I"$amalgamation" "$here/driver.c" "$amalgamation/sqlite3.c" -o "$out.tmp" "$@"
-    mv "$out.tmp" "$out"
+    "$CC" -O2 "${defines[@]}" -I"$amalgamation" "$here/driver.c" "$amalgamation/sqlite3.c" -o "$out.$$" "$@"
+    mv -f "$out.$$" "$out"
   fi
 }
-build "$WORK/driver-native" -lm &
+build "$builds/driver-native" -lm &
 native_build=$!
-build "$WORK/driver.wasm" --target=wasm32-wasi --sysroot=/usr
+build "$builds/driver.wasm" --target=wasm32-wasi --sysroot=/usr
 wait "$native_build"
 
 run_in() { # DIR CMD... : fresh DIR holding script.sql, CMD run inside it
@@ -43,9 +51,9 @@ run_in() { # DIR CMD... : fresh DIR holding script.sql, CMD run inside it
   cp "$here/script.sql" "$dir/"
   (cd "$dir" && "$@")
 }
-timed t_native run_in "$WORK/native" "$WORK/driver-native" test.db script.sql >"$WORK/native.out"
-timed t_kite run_in "$WORK/kite" "$KITE" run --dir "$WORK/kite::/" "$WORK/driver.wasm" test.db script.sql >"$WORK/kite.out"
-timed t_node run_in "$WORK/node" "$NODE" "$PROGRAMS_DIR/wasi-run.mjs" --dir "$WORK/node::/" "$WORK/driver.wasm" test.db script.sql >"$WORK/node.out"
+timed t_native run_in "$WORK/native" "$builds/driver-native" test.db script.sql >"$WORK/native.out"
+timed t_kite run_in "$WORK/kite" "$KITE" run --dir "$WORK/kite::/" "$builds/driver.wasm" test.db script.sql >"$WORK/kite.out"
+timed t_node run_in "$WORK/node" "$NODE" "$PROGRAMS_DIR/wasi-run.mjs" --dir "$WORK/node::/" "$builds/driver.wasm" test.db script.sql >"$WORK/node.out"
 same "$WORK/native.out" "$WORK/kite.out"
 same "$WORK/native.out" "$WORK/node.out"
 # The database files must be the same too (page layout after VACUUM).
