@@ -71,9 +71,9 @@ const std::array<FastOp, 256>& fast_ops() {
       FastOp& f = (*t)[code];
       const OpInfo& info = op_info(*op);
       const SigShape& shape = sig_shape(*op);
-      if (info.imm == ImmKind::None && !info.sig.empty() && shape.num_params >= 1 &&
+      if (info.imm == ImmKind::None && !info.sig().empty() && shape.num_params >= 1 &&
           shape.num_params <= 2 && shape.num_results == 1 &&
-          info.sig.find('a') == std::string_view::npos) {
+          info.sig().find('a') == std::string_view::npos) {
         f.kind = shape.num_params == 1 ? Fast::Unary : Fast::Binary;
         f.top = shape.params[shape.num_params - 1];
         f.below = shape.params[0];

@@ -301,7 +301,7 @@ const SigShape& sig_shape(Op op) {
     for (uint32_t i = 0; i < kNumOps; ++i) {
       SigShape& s = (*table)[i];
       bool results = false;
-      for (char c : op_info(static_cast<Op>(i)).sig) {
+      for (char c : op_info(static_cast<Op>(i)).sig()) {
         if (c == '>') {
           results = true;
           continue;
@@ -343,8 +343,9 @@ Status Validator::generic(const OpInfo& info) {
   case ImmKind::Lane: {
     // The shape prefix gives the lane count: i8x16, i16x8, i32x4, i64x2, ...
     uint32_t lanes = 0;
-    for (size_t i = info.name.find('x') + 1; info.name[i] >= '0' && info.name[i] <= '9'; ++i) {
-      lanes = lanes * 10 + static_cast<uint32_t>(info.name[i] - '0');
+    const std::string_view name = info.name();
+    for (size_t i = name.find('x') + 1; name[i] >= '0' && name[i] <= '9'; ++i) {
+      lanes = lanes * 10 + static_cast<uint32_t>(name[i] - '0');
     }
     if (in_.lane >= lanes) return fail("invalid lane index");
     break;
@@ -409,7 +410,7 @@ Status Validator::br_on_cast(bool on_fail) {
 
 Status Validator::instruction() {
   const OpInfo& info = op_info(in_.op);
-  if (!info.sig.empty()) return generic(info);
+  if (*info.sig_text != 0) return generic(info);
 
   switch (in_.op) {
   // ---- control ----
