@@ -206,8 +206,46 @@ Status Validator::check_mem_arg(const MemArg& ma, Op op) {
 
 // ---------------------------------------------------------------- expressions
 
+void OperandStack::grow(size_t n) {
+  const size_t capacity = std::max(n, 2 * capacity_ + 64);
+  auto buf = std::make_unique_for_overwrite<ValType[]>(capacity);
+  std::copy_n(buf_.get(), size_, buf.get());
+  buf_ = std::move(buf);
+  capacity_ = capacity;
+}
+
+Status Validator::run_body(InstrReader& in, uint64_t body_end) {
+  Reader& r = in.raw();
+  while (!frames_.empty()) {
+    // The fast path takes what it can; the rest (and every error) goes
+    // through InstrReader and instruction() below.
+    if constexpr (KITE_VALIDATION_FAST_PATH) {
+      if (!const_mode_) {
+        const uint8_t* const start = r.cursor();
+        const uint8_t* last = nullptr;
+        const uint8_t* const p = fast_run(start, start + r.remaining(), last);
+        if (last) {
+          // Where the walk is, for in_function's message.
+          in_.offset = r.offset() + static_cast<uint64_t>(last - start);
+          in_.op = *op_from_code(0, *last);
+        }
+        r.skip(static_cast<size_t>(p - start));
+        if (frames_.empty()) break;
+      }
+    }
+    if (in.at_end()) return missing_end(in.offset());
+    KITE_TRY(in.next(in_));
+    if (const_mode_) KITE_TRY(check_const_instr());
+    KITE_TRY(instruction());
+  }
+  if (in.offset() != body_end) return error_at(in.offset(), "section size mismatch");
+  return {};
+}
+
 Status Validator::validate_const(ConstExpr e, ValType expected, uint32_t visible_globals) {
-  if (fast_const(e, expected)) return {};
+  if constexpr (KITE_VALIDATION_FAST_PATH) {
+    if (fast_const(e, expected)) return {};
+  }
   const_mode_ = true;
   visible_globals_ = visible_globals;
   stack_.clear();
