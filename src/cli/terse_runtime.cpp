@@ -34,12 +34,25 @@ void* operator new(std::size_t size) {
 }
 void* operator new[](std::size_t size) { return operator new(size); }
 
+// Every hook libstdc++'s functexcept.o defines (so that no library object
+// needing one of them links that file in beside these), and the two others
+// kite's code calls.
 namespace std {
+void __throw_bad_exception() { fail("bad exception"); }
 void __throw_bad_alloc() { fail("out of memory"); }
 void __throw_bad_array_new_length() { fail("out of memory (array length)"); }
-void __throw_length_error(const char* what) { fail(what); }
+void __throw_bad_cast() { fail("bad cast"); }
+void __throw_bad_typeid() { fail("bad typeid"); }
 void __throw_logic_error(const char* what) { fail(what); }
+void __throw_domain_error(const char* what) { fail(what); }
+void __throw_invalid_argument(const char* what) { fail(what); }
+void __throw_length_error(const char* what) { fail(what); }
+void __throw_out_of_range(const char* what) { fail(what); }
 void __throw_out_of_range_fmt(const char* what, ...) { fail(what); }
+void __throw_runtime_error(const char* what) { fail(what); }
+void __throw_range_error(const char* what) { fail(what); }
+void __throw_overflow_error(const char* what) { fail(what); }
+void __throw_underflow_error(const char* what) { fail(what); }
 void __throw_system_error(int error) { fail(std::strerror(error)); }
 void __throw_bad_function_call() { fail("bad function call"); }
 } // namespace std
