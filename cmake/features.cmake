@@ -13,6 +13,7 @@ option(KITE_GC "GC proposal: struct, array and i31 types and instructions" ON)
 option(KITE_THREADS "Threads: shared memories, atomics, wait/notify, wasi-threads" ON)
 option(KITE_EXCEPTIONS "Exception handling: tags, throw, try_table, legacy try" ON)
 option(KITE_CACHE "The on-disk module cache (src/cache)" ON)
+option(KITE_INSPECT "`kite inspect`: sections, imports, exports, disassembly, kite's IR" ON)
 # Built for size (the small and minimal presets): no exception or unwind
 # tables (kite throws no exceptions; a failed allocation in the C++ library
 # ends the process) and std::terminate without libstdc++'s verbose handler
@@ -33,7 +34,7 @@ if(NOT KITE_WASI MATCHES "^(full|minimal)$")
 endif()
 
 set(KITE_FEATURE_MACROS "")
-foreach(feature IN ITEMS TEXT SIMD GC THREADS EXCEPTIONS CACHE FUSIONS VARIANTS
+foreach(feature IN ITEMS TEXT SIMD GC THREADS EXCEPTIONS CACHE INSPECT FUSIONS VARIANTS
                          VALIDATION_FAST_PATH)
   if(KITE_${feature})
     list(APPEND KITE_FEATURE_MACROS KITE_${feature}=1)
@@ -51,11 +52,12 @@ add_compile_definitions(${KITE_FEATURE_MACROS})
 # The files a feature owns, left out without it (KITE_FEATURE_EXCLUDED, full
 # paths), and the layers it removes whole.
 set(KITE_FEATURE_FILES_SIMD translate/translate_simd.cpp)
-set(KITE_FEATURE_FILES_GC translate/translate_gc.cpp)
+set(KITE_FEATURE_FILES_GC translate/translate_gc.cpp validate/gc_instructions.cpp)
 set(KITE_FEATURE_FILES_THREADS translate/translate_atomic.cpp runtime/atomic_wait.cpp)
 set(KITE_FEATURE_FILES_FUSIONS translate/translate_fusion.cpp)
 set(KITE_FEATURE_FILES_VALIDATION_FAST_PATH validate/fast_path.cpp)
 set(KITE_FEATURE_FILES_TEXT cli/wast_command.cpp cli/wast_runner.cpp)
+set(KITE_FEATURE_FILES_INSPECT cli/inspect_command.cpp)
 set(KITE_FEATURE_FILES_FOR_SIZE cli/terse_runtime.cpp)
 # WASI: the full table or minimal.cpp's; wasi-threads (threads.cpp) needs
 # both the full WASI and threads, else threads_off.cpp stands in.
@@ -78,8 +80,8 @@ endif()
 set(KITE_FEATURE_FILES_WASI_THREADS wasi/threads.cpp)
 set(KITE_FEATURE_FILES_WASI_THREADS_OFF wasi/threads_off.cpp)
 set(KITE_FEATURE_EXCLUDED "")
-foreach(feature IN ITEMS SIMD GC THREADS FUSIONS VALIDATION_FAST_PATH TEXT WASI_FULL WASI_MINIMAL
-                         WASI_THREADS WASI_THREADS_OFF FOR_SIZE)
+foreach(feature IN ITEMS SIMD GC THREADS FUSIONS VALIDATION_FAST_PATH TEXT INSPECT WASI_FULL
+                         WASI_MINIMAL WASI_THREADS WASI_THREADS_OFF FOR_SIZE)
   if(NOT KITE_${feature})
     foreach(file IN LISTS KITE_FEATURE_FILES_${feature})
       list(APPEND KITE_FEATURE_EXCLUDED "${CMAKE_CURRENT_SOURCE_DIR}/src/${file}")
