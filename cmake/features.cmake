@@ -19,7 +19,7 @@ option(KITE_INSPECT "`kite inspect`: sections, imports, exports, disassembly, ki
 # ends the process) and std::terminate without libstdc++'s verbose handler
 # (src/cli/terse_runtime.cpp), which links in its demangler, and the library's
 # throwing hooks and operator new replaced by ones that end with one line.
-option(KITE_FOR_SIZE "Leave out exception and unwind tables and the verbose terminate handler" OFF)
+option(KITE_FOR_SIZE "No exception/unwind tables or RTTI, terse C++ runtime errors, identical functions folded" OFF)
 set(KITE_INTERP_FLAGS "" CACHE STRING
     "Compile options of the interpreter (src/interp) after the build type's, e.g. -O2 in a -Oz build")
 # Speed for size: the validator's fast path (a second loop over the common
