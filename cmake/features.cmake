@@ -13,13 +13,18 @@ option(KITE_GC "GC proposal: struct, array and i31 types and instructions" ON)
 option(KITE_THREADS "Threads: shared memories, atomics, wait/notify, wasi-threads" ON)
 option(KITE_EXCEPTIONS "Exception handling: tags, throw, try_table, legacy try" ON)
 option(KITE_CACHE "The on-disk module cache (src/cache)" ON)
+option(KITE_INSPECT "`kite inspect`: sections, imports, exports, disassembly, kite's IR" ON)
 # Built for size (the small and minimal presets): no exception or unwind
 # tables (kite throws no exceptions; a failed allocation in the C++ library
 # ends the process) and std::terminate without libstdc++'s verbose handler
-# (src/cli/terse_terminate.cpp), which links in its demangler.
-option(KITE_FOR_SIZE "Leave out exception and unwind tables and the verbose terminate handler" OFF)
+# (src/cli/terse_runtime.cpp), which links in its demangler, and the library's
+# throwing hooks and operator new replaced by ones that end with one line.
+option(KITE_FOR_SIZE "No exception/unwind tables or RTTI, terse C++ runtime errors, identical functions folded" OFF)
 set(KITE_INTERP_FLAGS "" CACHE STRING
     "Compile options of the interpreter (src/interp) after the build type's, e.g. -O2 in a -Oz build")
+# Speed for size: the validator's fast path (a second loop over the common
+# instructions, which decides nothing the general path would not; 10 KB).
+option(KITE_VALIDATION_FAST_PATH "The validator's fast path for common instructions (src/validate/fast_path.cpp)" ON)
 # Speed for size, in the tail-call build only (the switch build has neither):
 option(KITE_FUSIONS "Fused instruction pairs and loops (src/translate/ir_fusions.def)" ON)
 option(KITE_VARIANTS "Handler variants reading an operand from the accumulator register" ON)
@@ -29,7 +34,8 @@ if(NOT KITE_WASI MATCHES "^(full|minimal)$")
 endif()
 
 set(KITE_FEATURE_MACROS "")
-foreach(feature IN ITEMS TEXT SIMD GC THREADS EXCEPTIONS CACHE FUSIONS VARIANTS)
+foreach(feature IN ITEMS TEXT SIMD GC THREADS EXCEPTIONS CACHE INSPECT FUSIONS VARIANTS
+                         VALIDATION_FAST_PATH)
   if(KITE_${feature})
     list(APPEND KITE_FEATURE_MACROS KITE_${feature}=1)
   else()
@@ -46,11 +52,13 @@ add_compile_definitions(${KITE_FEATURE_MACROS})
 # The files a feature owns, left out without it (KITE_FEATURE_EXCLUDED, full
 # paths), and the layers it removes whole.
 set(KITE_FEATURE_FILES_SIMD translate/translate_simd.cpp)
-set(KITE_FEATURE_FILES_GC translate/translate_gc.cpp)
+set(KITE_FEATURE_FILES_GC translate/translate_gc.cpp validate/gc_instructions.cpp)
 set(KITE_FEATURE_FILES_THREADS translate/translate_atomic.cpp runtime/atomic_wait.cpp)
 set(KITE_FEATURE_FILES_FUSIONS translate/translate_fusion.cpp)
+set(KITE_FEATURE_FILES_VALIDATION_FAST_PATH validate/fast_path.cpp)
 set(KITE_FEATURE_FILES_TEXT cli/wast_command.cpp cli/wast_runner.cpp)
-set(KITE_FEATURE_FILES_FOR_SIZE cli/terse_terminate.cpp)
+set(KITE_FEATURE_FILES_INSPECT cli/inspect_command.cpp)
+set(KITE_FEATURE_FILES_FOR_SIZE cli/terse_runtime.cpp)
 # WASI: the full table or minimal.cpp's; wasi-threads (threads.cpp) needs
 # both the full WASI and threads, else threads_off.cpp stands in.
 if(KITE_WASI STREQUAL "full")
@@ -72,8 +80,8 @@ endif()
 set(KITE_FEATURE_FILES_WASI_THREADS wasi/threads.cpp)
 set(KITE_FEATURE_FILES_WASI_THREADS_OFF wasi/threads_off.cpp)
 set(KITE_FEATURE_EXCLUDED "")
-foreach(feature IN ITEMS SIMD GC THREADS FUSIONS TEXT WASI_FULL WASI_MINIMAL WASI_THREADS
-                         WASI_THREADS_OFF FOR_SIZE)
+foreach(feature IN ITEMS SIMD GC THREADS FUSIONS VALIDATION_FAST_PATH TEXT INSPECT WASI_FULL
+                         WASI_MINIMAL WASI_THREADS WASI_THREADS_OFF FOR_SIZE)
   if(NOT KITE_${feature})
     foreach(file IN LISTS KITE_FEATURE_FILES_${feature})
       list(APPEND KITE_FEATURE_EXCLUDED "${CMAKE_CURRENT_SOURCE_DIR}/src/${file}")
@@ -90,6 +98,14 @@ endif()
 # The compile options of kite's own code (its layers and the CLI; tests and
 # GoogleTest keep the defaults).
 set(KITE_OWN_COMPILE_OPTIONS "")
+# A size build's CLI also links (minimal preset, stripped, measured one at a
+# time): with identical functions folded into one, which template
+# instantiations differing only in type often are (--icf=safe: none whose
+# address is taken; -21,300 B), and with libgcc's unwinder (C++ exceptions,
+# which kite never throws) from libgcc_s.so.1, which every glibc system has
+# (glibc itself loads it for pthread_cancel and backtrace; -23,400 B).
+set(KITE_SIZE_LINK_OPTIONS "")
 if(KITE_FOR_SIZE)
-  set(KITE_OWN_COMPILE_OPTIONS -fno-exceptions -fno-asynchronous-unwind-tables)
+  set(KITE_OWN_COMPILE_OPTIONS -fno-exceptions -fno-asynchronous-unwind-tables -fno-rtti)
+  set(KITE_SIZE_LINK_OPTIONS -Wl,--icf=safe)
 endif()

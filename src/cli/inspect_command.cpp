@@ -56,7 +56,7 @@ std::string extern_type_text(const api::ExternType& t) {
 // One instruction with its immediates, in text-format order.
 std::string instr_text(const Instr& in) {
   const OpInfo& info = op_info(in.op);
-  std::string s(info.name);
+  std::string s(info.name());
   auto num = [&](uint64_t v) { s += " " + std::to_string(v); };
   if (const uint32_t n = index_immediates(info.imm)) {
     num(in.a);

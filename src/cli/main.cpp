@@ -20,8 +20,12 @@ commands:
 )"
 #endif
     R"(  validate FILE...               decode and validate modules
-  inspect [OPTIONS] FILE         show sections, imports, exports; --ir FUNC shows kite's IR
-  help                           this text
+)"
+#if KITE_INSPECT
+    R"(  inspect [OPTIONS] FILE         show sections, imports, exports; --ir FUNC shows kite's IR
+)"
+#endif
+    R"(  help                           this text
   version                        print the version
 )";
 
@@ -43,7 +47,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (command == "validate") return validate_command(args);
-  if (command == "inspect") return inspect_command(args);
+  if (command == "inspect") {
+    if constexpr (KITE_INSPECT) return inspect_command(args);
+    report("the inspect command is not built into this kite");
+    return 1;
+  }
   if (command == "help" || command == "--help" || command == "-h") {
     std::fputs(kUsage, stdout);
     return 0;

@@ -508,7 +508,7 @@ template <class Variants, uint32_t k> constexpr Handler acc_variant() {
   constexpr ir::IrOp op = Variants::kFirst;
   if constexpr (!KITE_VARIANTS)
     return nullptr;
-  else if constexpr (Step<op>::kDefined && ir::unit_letter(ir::ir_op_info(op).layout, k) == 's')
+  else if constexpr (Step<op>::kDefined && ir::unit_letter(ir::ir_op_info(op).layout(), k) == 's')
     return &Variants::template Variant<k>::run;
   else if constexpr (AccHandler<op>::kUnits >> k & 1) // hand-written (a pair's first op is a step)
     return &AccHandler<op>::template Variant<k>::run;
@@ -639,7 +639,7 @@ struct PairCounts {
   };
   std::unordered_map<const uint64_t*, LoopHead> loop_heads;
   static std::string name(size_t op) {
-    return std::string(ir::ir_op_info(static_cast<ir::IrOp>(op)).name);
+    return std::string(ir::ir_op_info(static_cast<ir::IrOp>(op)).name());
   }
   static std::string describe_loop(const ir::Code& code, const uint64_t* ip) {
     const auto at = std::lower_bound(code.instr_starts.begin(), code.instr_starts.end(),

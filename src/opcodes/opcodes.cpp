@@ -10,7 +10,7 @@ namespace detail {
 
 constexpr OpInfo kOpInfos[] = {
 #define KITE_OP(Name, Prefix, Code, Text, Imm, Sig, Feat)                                          \
-  {Prefix, Code, Text, ImmKind::Imm, Sig, Feature::Feat},
+  {Text, Sig, Code, Prefix, ImmKind::Imm, Feature::Feat},
 #include "opcodes/opcodes.def"
 #undef KITE_OP
 };
@@ -35,7 +35,7 @@ const std::unordered_map<std::string_view, Op>& name_map() {
   static const auto* map = [] {
     auto* m = new std::unordered_map<std::string_view, Op>();
     for (uint32_t i = 0; i < kNumOps; ++i)
-      m->emplace(kOpInfos[i].name, static_cast<Op>(i));
+      m->emplace(kOpInfos[i].name(), static_cast<Op>(i));
     return m;
   }();
   return *map;
@@ -83,7 +83,7 @@ uint32_t memory_access_bytes(Op op) {
     for (uint32_t i = 0; i < kNumOps; ++i) {
       const OpInfo& info = kOpInfos[i];
       if (info.imm == ImmKind::MemArg || info.imm == ImmKind::MemArgLane)
-        (*table)[i] = static_cast<uint8_t>(access_bytes_from_name(info.name));
+        (*table)[i] = static_cast<uint8_t>(access_bytes_from_name(info.name()));
     }
     return table;
   }();

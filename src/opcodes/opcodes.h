@@ -91,13 +91,17 @@ constexpr uint32_t index_immediates(ImmKind k) {
   }
 }
 
+// 24 bytes a row: the names are C strings, not string_views (the table was
+// 56 bytes a row, 32 KB for 575 instructions).
 struct OpInfo {
-  uint8_t prefix; // 0, 0xFB, 0xFC, 0xFD or 0xFE
-  uint32_t code;  // byte (prefix 0) or LEB u32 after the prefix
-  std::string_view name;
+  const char* name_text;
+  const char* sig_text; // see opcodes.def; empty = typed by hand
+  uint32_t code;        // byte (prefix 0) or LEB u32 after the prefix
+  uint8_t prefix;       // 0, 0xFB, 0xFC, 0xFD or 0xFE
   ImmKind imm;
-  std::string_view sig; // see opcodes.def; empty = typed by hand
-  Feature feature;      // the optional feature it belongs to (Core: none)
+  Feature feature; // the optional feature it belongs to (Core: none)
+  constexpr std::string_view name() const { return name_text; }
+  constexpr std::string_view sig() const { return sig_text; }
 };
 
 namespace detail {
@@ -115,7 +119,7 @@ extern const std::array<std::array<uint16_t, kCodesPerPrefix>, 5> kOpByCode;
 } // namespace detail
 
 inline const OpInfo& op_info(Op op) { return detail::kOpInfos[static_cast<uint16_t>(op)]; }
-inline std::string_view op_name(Op op) { return op_info(op).name; }
+inline std::string_view op_name(Op op) { return op_info(op).name(); }
 
 // Decoding lookup; nullopt for an unknown opcode.
 inline std::optional<Op> op_from_code(uint8_t prefix, uint32_t code) {

@@ -57,7 +57,7 @@ Held transfer(const Held& in, IrOp fused, const uint64_t* ip) {
   const IrOpInfo& info = ir_op_info(op);
   if (!info.step) return {};
   if (op == IrOp::Copy) return Held{{unit(ip, 1), unit(ip, 0)}};
-  if (info.layout.starts_with('d')) return Held{{unit(ip, 0), kNone}};
+  if (info.layout().starts_with('d')) return Held{{unit(ip, 0), kNone}};
   return in;
 }
 
@@ -136,7 +136,7 @@ std::vector<HeldSlots> choose_accumulator_reads(Code& code, bool keep_chosen) {
       continue;
     }
     uint32_t k = 0;
-    for (char c : ir_op_info(unfused(code.instr_ops[i])).layout) {
+    for (char c : ir_op_info(unfused(code.instr_ops[i])).layout()) {
       if (c == 's' && in[i].has(unit(ip, k))) {
         code.instr_acc_units[i] = static_cast<uint8_t>(k);
         break;
@@ -210,7 +210,7 @@ std::vector<bool> results_dead_after(const Code& code, uint32_t num_locals,
     if (op == IrOp::Throw) use[i] = bits(unit(ip, 2), unit(ip, 3));
     const uint32_t from_register = info.step ? unit_read_from_register(code, i) : kNone;
     uint32_t k = 0;
-    for (char c : info.layout) {
+    for (char c : info.layout()) {
       if (c == 's' && k != from_register) use[i] |= bits(unit(ip, k), info.step ? 1 : 2);
       if (c == 'd' && info.step) def[i] |= bits(unit(ip, k), 1);
       k += letter_units(c);
@@ -250,7 +250,7 @@ void elide_dead_stores(Code& code, uint32_t num_locals) {
   std::vector<uint32_t> writers;
   for (uint32_t i = 0; i + 1 < code.instr_ops.size(); ++i) {
     const IrOpInfo& info = ir_op_info(code.instr_ops[i]);
-    if (info.forwards && !info.unstored && info.layout.starts_with('d')) writers.push_back(i);
+    if (info.forwards && !info.unstored && info.layout().starts_with('d')) writers.push_back(i);
   }
   const std::vector<bool> dead = results_dead_after(code, num_locals, writers);
   for (size_t w = 0; w < writers.size(); ++w) {

@@ -90,9 +90,10 @@ inline constexpr uint32_t kNumIrOps = kNumBaseIrOps + kNumFusedIrOps + kNumForwa
 // Operand layout of an instruction (letters as in ir_ops.def), its name, and
 // whether it is a step: it runs straight through or ends in a plain jump,
 // and passes its result on as the accumulator (src/interp/steps.inc).
+// 24 bytes a row: C strings, not string_views (40 bytes a row).
 struct IrOpInfo {
-  std::string_view name;
-  std::string_view layout;
+  const char* name_text;
+  const char* layout_text;
   bool step = false;
   bool forwards = false;        // a fused pair passing its first op's result in a register
   bool unstored = false;        // ... and not storing it in the frame as well
@@ -100,6 +101,8 @@ struct IrOpInfo {
   uint8_t previous_unit = 0xFF; // ... which reads this one from the accumulator before (PREV)
   bool keeps = false;           // ... passing on the accumulator the pair received (KEEP)
   bool loops = false;           // a short loop in one handler (LOOP, see LoopBody)
+  constexpr std::string_view name() const { return name_text; }
+  constexpr std::string_view layout() const { return layout_text; }
 };
 
 #define KITE_IMM_LAYOUT_I32 "i"
@@ -202,7 +205,7 @@ constexpr IrOp unfused(IrOp op) {
 }
 // A fused pair's instruction word is its first op's: it has that op's layout
 // (the second op's instruction follows, whole).
-#define KITE_LAYOUT(A) kBaseIrOpInfos[static_cast<size_t>(unfused(IrOp::A))].layout
+#define KITE_LAYOUT(A) kBaseIrOpInfos[static_cast<size_t>(unfused(IrOp::A))].layout_text
 inline constexpr IrOpInfo kFusedIrOpInfos[] = {
 #define KITE_FUSE(A, B) {#A "_" #B, KITE_LAYOUT(A)},
 #define KITE_FUSE_FWD(A, B, k) {#A "_" #B "_" #k, KITE_LAYOUT(A), false, true, false, k},
@@ -281,11 +284,11 @@ constexpr char unit_letter(std::string_view layout, uint32_t k) {
   return 0;
 }
 // The unit holding an op's jump offset ('j'), and whether it has one.
-constexpr uint32_t jump_unit(IrOp op) { return letter_unit(ir_op_info(op).layout, 'j'); }
+constexpr uint32_t jump_unit(IrOp op) { return letter_unit(ir_op_info(op).layout(), 'j'); }
 constexpr bool has_jump(IrOp op) { return jump_unit(op) != ~0u; }
 // The first br_table entry's unit (after the 'n' count).
 constexpr uint32_t table_entries_unit(IrOp op) {
-  return letter_unit(ir_op_info(op).layout, 'n') + 1;
+  return letter_unit(ir_op_info(op).layout(), 'n') + 1;
 }
 // Units per br_table entry: its jump offset, then its target's first word
 // (two units, filled in when the code is linked).
@@ -294,6 +297,9 @@ inline constexpr uint32_t kTableEntryUnits = 3;
 constexpr uint32_t instr_words(std::string_view layout) {
   return 1 + (layout_units(layout) + 1) / 2;
 }
+// The same for an op the handlers know at compile time, as constants.
+template <IrOp op> inline constexpr uint32_t kInstrWords = instr_words(ir_op_info(op).layout());
+template <IrOp op> inline constexpr uint32_t kJumpUnit = jump_unit(op);
 
 // Operand unit `k` of the instruction starting at `ip`. The whole word
 // holding it is loaded, so a handler reads two units with one load: loads,

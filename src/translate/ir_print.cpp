@@ -136,10 +136,10 @@ std::string print(const Code& code) {
     const uint64_t* ip = &code.words[start];
     IrOp op = code.instr_ops[i];
     const IrOpInfo& info = ir_op_info(unfused(op));
-    std::snprintf(buf, sizeof buf, "%5u: %s", start, std::string(info.name).c_str());
+    std::snprintf(buf, sizeof buf, "%5u: %s", start, info.name_text);
     out += buf;
     uint32_t k = 0;
-    for (char c : info.layout) {
+    for (char c : info.layout()) {
       switch (c) {
       case 'd':
       case 's': std::snprintf(buf, sizeof buf, " s%u", unit(ip, k++)); break;

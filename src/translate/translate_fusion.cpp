@@ -50,7 +50,7 @@ void Translator::fuse_pairs(const std::vector<bool>& heads) {
 IrOp Translator::fused_pair_at(size_t i) const {
   const std::vector<IrOp>& ops = code_->instr_ops;
   IrOp fused = fused_pair(ops[i], ops[i + 1]);
-  if (fused == ops[i] || !ir_op_info(ops[i]).layout.starts_with('d')) return fused;
+  if (fused == ops[i] || !ir_op_info(ops[i]).layout().starts_with('d')) return fused;
   const uint32_t result = unit(&code_->words[code_->instr_starts[i]], 0);
   fused = forwarded(ops[i], ops[i + 1], code_->instr_starts[i + 1], result, fused);
   // A temp is read once, by the op that pops it: no one loads it back.
@@ -61,7 +61,7 @@ IrOp Translator::fused_pair_at(size_t i) const {
   const uint64_t* b = &code_->words[code_->instr_starts[i + 1]];
   const uint32_t k = ir_op_info(fused).forward_unit;
   uint32_t j = 0;
-  for (char c : ir_op_info(ops[i + 1]).layout) {
+  for (char c : ir_op_info(ops[i + 1]).layout()) {
     if (c == 's' && j != k && unit(b, j) != result && held_[i].has(unit(b, j))) {
       IrOp previous = fused_previous(ops[i], ops[i + 1], k, j);
       if (previous != ops[i]) return previous;
@@ -75,7 +75,7 @@ IrOp Translator::forwarded(IrOp a, IrOp b, uint32_t b_start, uint32_t slot, IrOp
   const uint64_t* ip = &code_->words[b_start];
   IrOp found = plain;
   uint32_t k = 0;
-  for (char c : ir_op_info(b).layout) {
+  for (char c : ir_op_info(b).layout()) {
     if (c == 's' && unit(ip, k) == slot) {
       IrOp f = fused_forward(a, b, k);
       if (f != a) {

@@ -1,5 +1,6 @@
-// The validator's hot loop (run_body) and its fast path for the common
-// instructions of function bodies.
+// The validator's fast path for the common instructions of function bodies
+// (run_body in validate.cpp takes it first). A build may leave it out
+// (KITE_VALIDATION_FAST_PATH, cmake/features.cmake): it decides nothing.
 //
 // Most instructions of real code are numeric operators, locals, constants,
 // plain loads and stores, calls and simple blocks, with operands of exactly
@@ -71,9 +72,9 @@ const std::array<FastOp, 256>& fast_ops() {
       FastOp& f = (*t)[code];
       const OpInfo& info = op_info(*op);
       const SigShape& shape = sig_shape(*op);
-      if (info.imm == ImmKind::None && !info.sig.empty() && shape.num_params >= 1 &&
+      if (info.imm == ImmKind::None && !info.sig().empty() && shape.num_params >= 1 &&
           shape.num_params <= 2 && shape.num_results == 1 &&
-          info.sig.find('a') == std::string_view::npos) {
+          info.sig().find('a') == std::string_view::npos) {
         f.kind = shape.num_params == 1 ? Fast::Unary : Fast::Binary;
         f.top = shape.params[shape.num_params - 1];
         f.below = shape.params[0];
@@ -240,14 +241,6 @@ bool Validator::fast_const(ConstExpr e, ValType expected) const {
   if (*p++ != (i32 ? 0x41 : 0x42)) return false;
   if (!(i32 ? skip_signed_leb<32>(p, end) : skip_signed_leb<64>(p, end))) return false;
   return end - p == 1 && *p == 0x0B;
-}
-
-void OperandStack::grow(size_t n) {
-  const size_t capacity = std::max(n, 2 * capacity_ + 64);
-  auto buf = std::make_unique_for_overwrite<ValType[]>(capacity);
-  std::copy_n(buf_.get(), size_, buf.get());
-  buf_ = std::move(buf);
-  capacity_ = capacity;
 }
 
 namespace {
@@ -553,32 +546,6 @@ stop:
   if (taken) last = taken;
   stack_.set_size(static_cast<size_t>(sp - base));
   return p;
-}
-
-Status Validator::run_body(InstrReader& in, uint64_t body_end) {
-  Reader& r = in.raw();
-  while (!frames_.empty()) {
-    if (!const_mode_) {
-      // The fast path takes what it can; the rest (and every error) goes
-      // through InstrReader and instruction() below.
-      const uint8_t* const start = r.cursor();
-      const uint8_t* last = nullptr;
-      const uint8_t* const p = fast_run(start, start + r.remaining(), last);
-      if (last) {
-        // Where the walk is, for in_function's message.
-        in_.offset = r.offset() + static_cast<uint64_t>(last - start);
-        in_.op = *op_from_code(0, *last);
-      }
-      r.skip(static_cast<size_t>(p - start));
-      if (frames_.empty()) break;
-    }
-    if (in.at_end()) return missing_end(in.offset());
-    KITE_TRY(in.next(in_));
-    if (const_mode_) KITE_TRY(check_const_instr());
-    KITE_TRY(instruction());
-  }
-  if (in.offset() != body_end) return error_at(in.offset(), "section size mismatch");
-  return {};
 }
 
 } // namespace kite::validation

@@ -1,7 +1,7 @@
 // Function-level validation (the bodies, on several threads), and the
 // entry points validate_module / validate_function_body; the module level
-// is in module_checks.cpp, the fast path for common instructions in
-// fast_path.cpp.
+// is in module_checks.cpp, the fast path for common instructions, which a
+// build may leave out, in fast_path.cpp.
 #include "validate/validate.h"
 
 #include <algorithm>
@@ -181,14 +181,6 @@ Result<const FuncType*> Validator::func_type_at(uint32_t type_index) {
   return &facts_.funcs[type_index];
 }
 
-Result<const CompositeType*> Validator::composite_at(uint32_t type_index, CompositeKind kind) {
-  if (type_index >= m_.types.size()) return fail("unknown type " + std::to_string(type_index));
-  // The registry's copy has canonical ids in its field types.
-  const CompositeType& c = reg_.type(m_.canonical_types[type_index]).comp;
-  if (c.kind != kind) return mismatch();
-  return &c;
-}
-
 Status Validator::check_mem_arg(const MemArg& ma, Op op) {
   KITE_TRY(check_memory(ma.memory));
   const uint32_t bytes = memory_access_bytes(op);
@@ -206,8 +198,46 @@ Status Validator::check_mem_arg(const MemArg& ma, Op op) {
 
 // ---------------------------------------------------------------- expressions
 
+void OperandStack::grow(size_t n) {
+  const size_t capacity = std::max(n, 2 * capacity_ + 64);
+  auto buf = std::make_unique_for_overwrite<ValType[]>(capacity);
+  std::copy_n(buf_.get(), size_, buf.get());
+  buf_ = std::move(buf);
+  capacity_ = capacity;
+}
+
+Status Validator::run_body(InstrReader& in, uint64_t body_end) {
+  Reader& r = in.raw();
+  while (!frames_.empty()) {
+    // The fast path takes what it can; the rest (and every error) goes
+    // through InstrReader and instruction() below.
+    if constexpr (KITE_VALIDATION_FAST_PATH) {
+      if (!const_mode_) {
+        const uint8_t* const start = r.cursor();
+        const uint8_t* last = nullptr;
+        const uint8_t* const p = fast_run(start, start + r.remaining(), last);
+        if (last) {
+          // Where the walk is, for in_function's message.
+          in_.offset = r.offset() + static_cast<uint64_t>(last - start);
+          in_.op = *op_from_code(0, *last);
+        }
+        r.skip(static_cast<size_t>(p - start));
+        if (frames_.empty()) break;
+      }
+    }
+    if (in.at_end()) return missing_end(in.offset());
+    KITE_TRY(in.next(in_));
+    if (const_mode_) KITE_TRY(check_const_instr());
+    KITE_TRY(instruction());
+  }
+  if (in.offset() != body_end) return error_at(in.offset(), "section size mismatch");
+  return {};
+}
+
 Status Validator::validate_const(ConstExpr e, ValType expected, uint32_t visible_globals) {
-  if (fast_const(e, expected)) return {};
+  if constexpr (KITE_VALIDATION_FAST_PATH) {
+    if (fast_const(e, expected)) return {};
+  }
   const_mode_ = true;
   visible_globals_ = visible_globals;
   stack_.clear();
@@ -301,7 +331,7 @@ const SigShape& sig_shape(Op op) {
     for (uint32_t i = 0; i < kNumOps; ++i) {
       SigShape& s = (*table)[i];
       bool results = false;
-      for (char c : op_info(static_cast<Op>(i)).sig) {
+      for (char c : op_info(static_cast<Op>(i)).sig()) {
         if (c == '>') {
           results = true;
           continue;
@@ -343,8 +373,9 @@ Status Validator::generic(const OpInfo& info) {
   case ImmKind::Lane: {
     // The shape prefix gives the lane count: i8x16, i16x8, i32x4, i64x2, ...
     uint32_t lanes = 0;
-    for (size_t i = info.name.find('x') + 1; info.name[i] >= '0' && info.name[i] <= '9'; ++i) {
-      lanes = lanes * 10 + static_cast<uint32_t>(info.name[i] - '0');
+    const std::string_view name = info.name();
+    for (size_t i = name.find('x') + 1; name[i] >= '0' && name[i] <= '9'; ++i) {
+      lanes = lanes * 10 + static_cast<uint32_t>(name[i] - '0');
     }
     if (in_.lane >= lanes) return fail("invalid lane index");
     break;
@@ -385,31 +416,13 @@ Status Validator::call(const FuncType& ft, bool tail) {
   return {};
 }
 
-Status Validator::br_on_cast(bool on_fail) {
-  KITE_TRY(check_heap_type(in_.cast_from.heap, in_.offset));
-  KITE_TRY(check_heap_type(in_.cast_to.heap, in_.offset));
-  const ValType from = canon(in_.cast_from);
-  const ValType to = canon(in_.cast_to);
-  if (!subtype(to, from)) return mismatch();
-  KITE_TRY_ASSIGN(const Frame* target, label(in_.a));
-  const auto types = target->label_types();
-  if (types.empty() || !types.back().is_ref()) return mismatch();
-  // The value that leaves on the branch, and the one that stays.
-  const ValType diff = ValType::ref(from.heap, from.nullable && !to.nullable);
-  const ValType branched = on_fail ? diff : to;
-  const ValType stays = on_fail ? to : diff;
-  if (!subtype(branched, types.back())) return mismatch();
-  KITE_TRY(pop(from));
-  scratch_.assign(types.begin(), types.end() - 1);
-  KITE_TRY(pop_all(scratch_));
-  push_all(scratch_);
-  push(stays);
-  return {};
-}
-
 Status Validator::instruction() {
   const OpInfo& info = op_info(in_.op);
-  if (!info.sig.empty()) return generic(info);
+  if (*info.sig_text != 0) return generic(info);
+  // Without GC the decoder has rejected its instructions already.
+  if constexpr (KITE_GC) {
+    if (info.feature == Feature::Gc) return gc_instruction();
+  }
 
   switch (in_.op) {
   // ---- control ----
@@ -638,11 +651,6 @@ Status Validator::instruction() {
     }
     push(ValType::ref(canon(HeapType::of_index(m_.functions[in_.a].type_index)), false));
     return {};
-  case Op::RefEq:
-    KITE_TRY(pop(ref_of(HeapKind::Eq, true)));
-    KITE_TRY(pop(ref_of(HeapKind::Eq, true)));
-    push(kI32);
-    return {};
   case Op::RefAsNonNull: {
     KITE_TRY_ASSIGN(ValType t, pop_ref());
     push(ValType::ref(t.heap, false));
@@ -668,182 +676,6 @@ Status Validator::instruction() {
     push_all(scratch_);
     return {};
   }
-
-  // ---- GC ----
-  case Op::StructNew:
-  case Op::StructNewDefault: {
-    KITE_TRY_ASSIGN(const CompositeType* c, composite_at(in_.a, CompositeKind::Struct));
-    if (in_.op == Op::StructNew) {
-      for (size_t i = c->fields.size(); i-- > 0;)
-        KITE_TRY(pop(c->fields[i].storage.unpacked()));
-    } else {
-      for (const FieldType& f : c->fields) {
-        if (!is_defaultable(f.storage.unpacked())) return mismatch();
-      }
-    }
-    push(ValType::ref(canon(HeapType::of_index(in_.a)), false));
-    return {};
-  }
-  case Op::StructGet:
-  case Op::StructGetS:
-  case Op::StructGetU:
-  case Op::StructSet: {
-    KITE_TRY_ASSIGN(const CompositeType* c, composite_at(in_.a, CompositeKind::Struct));
-    if (in_.b >= c->fields.size()) return fail("unknown field " + std::to_string(in_.b));
-    const FieldType& f = c->fields[in_.b];
-    const bool packed = f.storage.packed != Packed::None;
-    if ((in_.op == Op::StructGet && packed) ||
-        ((in_.op == Op::StructGetS || in_.op == Op::StructGetU) && !packed)) {
-      return mismatch();
-    }
-    if (in_.op == Op::StructSet) {
-      if (!f.mut) return fail("immutable field");
-      KITE_TRY(pop(f.storage.unpacked()));
-    }
-    KITE_TRY(pop(ValType::ref(canon(HeapType::of_index(in_.a)), true)));
-    if (in_.op != Op::StructSet) push(f.storage.unpacked());
-    return {};
-  }
-  case Op::ArrayNew:
-  case Op::ArrayNewDefault:
-  case Op::ArrayNewFixed:
-  case Op::ArrayNewData:
-  case Op::ArrayNewElem: {
-    KITE_TRY_ASSIGN(const CompositeType* c, composite_at(in_.a, CompositeKind::Array));
-    const ValType elem = c->elem.storage.unpacked();
-    switch (in_.op) {
-    case Op::ArrayNew:
-      KITE_TRY(pop(kI32));
-      KITE_TRY(pop(elem));
-      break;
-    case Op::ArrayNewDefault:
-      if (!is_defaultable(elem)) return mismatch();
-      KITE_TRY(pop(kI32));
-      break;
-    case Op::ArrayNewFixed:
-      for (uint32_t i = 0; i < in_.b; ++i)
-        KITE_TRY(pop(elem));
-      break;
-    case Op::ArrayNewData:
-      if (elem.is_ref()) return fail("array type is not numeric or vector");
-      KITE_TRY(check_data(in_.b));
-      KITE_TRY(pop(kI32));
-      KITE_TRY(pop(kI32));
-      break;
-    default: // ArrayNewElem
-      KITE_TRY(check_elem(in_.b));
-      if (!subtype(canon(m_.elems[in_.b].type), elem)) return mismatch();
-      KITE_TRY(pop(kI32));
-      KITE_TRY(pop(kI32));
-      break;
-    }
-    push(ValType::ref(canon(HeapType::of_index(in_.a)), false));
-    return {};
-  }
-  case Op::ArrayGet:
-  case Op::ArrayGetS:
-  case Op::ArrayGetU:
-  case Op::ArraySet:
-  case Op::ArrayFill:
-  case Op::ArrayInitData:
-  case Op::ArrayInitElem: {
-    KITE_TRY_ASSIGN(const CompositeType* c, composite_at(in_.a, CompositeKind::Array));
-    const FieldType& f = c->elem;
-    const ValType elem = f.storage.unpacked();
-    const ValType ref = ValType::ref(canon(HeapType::of_index(in_.a)), true);
-    const bool packed = f.storage.packed != Packed::None;
-    switch (in_.op) {
-    case Op::ArrayGet:
-    case Op::ArrayGetS:
-    case Op::ArrayGetU:
-      if ((in_.op == Op::ArrayGet) == packed) return mismatch();
-      KITE_TRY(pop(kI32));
-      KITE_TRY(pop(ref));
-      push(elem);
-      return {};
-    default: break;
-    }
-    if (!f.mut) return fail("immutable array");
-    switch (in_.op) {
-    case Op::ArraySet:
-      KITE_TRY(pop(elem));
-      KITE_TRY(pop(kI32));
-      break;
-    case Op::ArrayFill:
-      KITE_TRY(pop(kI32));
-      KITE_TRY(pop(elem));
-      KITE_TRY(pop(kI32));
-      break;
-    case Op::ArrayInitData:
-      if (elem.is_ref()) return fail("array type is not numeric or vector");
-      KITE_TRY(check_data(in_.b));
-      for (int i = 0; i < 3; ++i)
-        KITE_TRY(pop(kI32));
-      break;
-    default: // ArrayInitElem
-      KITE_TRY(check_elem(in_.b));
-      if (!subtype(canon(m_.elems[in_.b].type), elem)) return mismatch();
-      for (int i = 0; i < 3; ++i)
-        KITE_TRY(pop(kI32));
-      break;
-    }
-    KITE_TRY(pop(ref));
-    return {};
-  }
-  case Op::ArrayLen:
-    KITE_TRY(pop(ref_of(HeapKind::Array, true)));
-    push(kI32);
-    return {};
-  case Op::ArrayCopy: {
-    KITE_TRY_ASSIGN(const CompositeType* dst, composite_at(in_.a, CompositeKind::Array));
-    KITE_TRY_ASSIGN(const CompositeType* src, composite_at(in_.b, CompositeKind::Array));
-    if (!dst->elem.mut) return fail("immutable array");
-    const StorageType& ds = dst->elem.storage;
-    const StorageType& ss = src->elem.storage;
-    const bool match =
-        ds.packed == ss.packed && (ds.packed != Packed::None || subtype(ss.type, ds.type));
-    if (!match) return fail("array types do not match");
-    KITE_TRY(pop(kI32));
-    KITE_TRY(pop(kI32));
-    KITE_TRY(pop(ValType::ref(canon(HeapType::of_index(in_.b)), true)));
-    KITE_TRY(pop(kI32));
-    KITE_TRY(pop(ValType::ref(canon(HeapType::of_index(in_.a)), true)));
-    return {};
-  }
-  case Op::RefTest:
-  case Op::RefTestNull:
-  case Op::RefCast:
-  case Op::RefCastNull: {
-    KITE_TRY(check_heap_type(in_.heap, in_.offset));
-    const HeapType target = canon(in_.heap);
-    KITE_TRY_ASSIGN(ValType t, pop_ref());
-    const HeapKind top = reg_.top_of(t.heap);
-    if (top != HeapKind::Bot && top != reg_.top_of(target)) return mismatch();
-    if (in_.op == Op::RefTest || in_.op == Op::RefTestNull) {
-      push(kI32);
-    } else {
-      push(ValType::ref(target, in_.op == Op::RefCastNull));
-    }
-    return {};
-  }
-  case Op::BrOnCast: return br_on_cast(false);
-  case Op::BrOnCastFail: return br_on_cast(true);
-  case Op::AnyConvertExtern:
-  case Op::ExternConvertAny: {
-    const bool to_any = in_.op == Op::AnyConvertExtern;
-    KITE_TRY_ASSIGN(ValType t, pop(ref_of(to_any ? HeapKind::Extern : HeapKind::Any, true)));
-    push(ref_of(to_any ? HeapKind::Any : HeapKind::Extern, t.kind == ValKind::Bot || t.nullable));
-    return {};
-  }
-  case Op::RefI31:
-    KITE_TRY(pop(kI32));
-    push(ref_of(HeapKind::I31, false));
-    return {};
-  case Op::I31GetS:
-  case Op::I31GetU:
-    KITE_TRY(pop(ref_of(HeapKind::I31, true)));
-    push(kI32);
-    return {};
 
   // ---- bulk memory and tables ----
   case Op::MemoryInit:

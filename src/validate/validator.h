@@ -149,6 +149,7 @@ private:
   Error missing_end(uint64_t at) const;
   Error in_function(uint32_t func_index, Error e) const;
   Status instruction();
+  Status gc_instruction(); // gc_instructions.cpp, with KITE_GC
   Status generic(const OpInfo& info);
   Status check_const_instr();
 

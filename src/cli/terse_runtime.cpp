@@ -1,0 +1,58 @@
+// The C++ runtime pieces a CLI built for size (KITE_FOR_SIZE) defines itself
+// so that the static libstdc++ does not link in its exception machinery.
+// kite throws no exceptions and is built with -fno-exceptions, so what the
+// library would throw (a failed allocation, a length error) ends the process
+// with one line instead: libstdc++'s throwing hooks (bits/functexcept.h) are
+// meant to be replaceable so, and operator new is a replaceable function.
+// Without them the link pulls in the library's exception classes, their
+// type information and the code that raises them (-8,000 B in minimal).
+// std::terminate aborts without libstdc++'s verbose handler, which prints
+// the exception's demangled type and so links in the ~40 KB demangler:
+// defining the handler variable keeps eh_term_handler.o out.
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <new>
+
+namespace __cxxabiv1 {
+std::terminate_handler __terminate_handler = std::abort;
+} // namespace __cxxabiv1
+
+namespace {
+
+[[noreturn]] void fail(const char* what) {
+  std::fprintf(stderr, "kite: %s\n", what);
+  std::_Exit(1);
+}
+
+} // namespace
+
+void* operator new(std::size_t size) {
+  if (void* p = std::malloc(size ? size : 1)) return p;
+  fail("out of memory");
+}
+void* operator new[](std::size_t size) { return operator new(size); }
+
+// Every hook libstdc++'s functexcept.o defines (so that no library object
+// needing one of them links that file in beside these), and the two others
+// kite's code calls.
+namespace std {
+void __throw_bad_exception() { fail("bad exception"); }
+void __throw_bad_alloc() { fail("out of memory"); }
+void __throw_bad_array_new_length() { fail("out of memory (array length)"); }
+void __throw_bad_cast() { fail("bad cast"); }
+void __throw_bad_typeid() { fail("bad typeid"); }
+void __throw_logic_error(const char* what) { fail(what); }
+void __throw_domain_error(const char* what) { fail(what); }
+void __throw_invalid_argument(const char* what) { fail(what); }
+void __throw_length_error(const char* what) { fail(what); }
+void __throw_out_of_range(const char* what) { fail(what); }
+void __throw_out_of_range_fmt(const char* what, ...) { fail(what); }
+void __throw_runtime_error(const char* what) { fail(what); }
+void __throw_range_error(const char* what) { fail(what); }
+void __throw_overflow_error(const char* what) { fail(what); }
+void __throw_underflow_error(const char* what) { fail(what); }
+void __throw_system_error(int error) { fail(std::strerror(error)); }
+void __throw_bad_function_call() { fail("bad function call"); }
+} // namespace std
