@@ -14,12 +14,11 @@ option(KITE_THREADS "Threads: shared memories, atomics, wait/notify, wasi-thread
 option(KITE_EXCEPTIONS "Exception handling: tags, throw, try_table, legacy try" ON)
 option(KITE_CACHE "The on-disk module cache (src/cache)" ON)
 option(KITE_INSPECT "`kite inspect`: sections, imports, exports, disassembly, kite's IR" ON)
-# Built for size (the small and minimal presets): no exception or unwind
-# tables (kite throws no exceptions; a failed allocation in the C++ library
-# ends the process) and std::terminate without libstdc++'s verbose handler
-# (src/cli/terse_runtime.cpp), which links in its demangler, and the library's
-# throwing hooks and operator new replaced by ones that end with one line.
-option(KITE_FOR_SIZE "No exception/unwind tables or RTTI, terse C++ runtime errors, identical functions folded" OFF)
+# Built for size (the small and minimal presets): no RTTI; std::terminate
+# without libstdc++'s verbose handler (src/cli/terse_runtime.cpp), which links
+# in its demangler; the library's throwing hooks and operator new replaced by
+# ones that end with one line.
+option(KITE_FOR_SIZE "No RTTI, terse C++ runtime errors, identical functions folded" OFF)
 set(KITE_INTERP_FLAGS "" CACHE STRING
     "Compile options of the interpreter (src/interp) after the build type's, e.g. -O2 in a -Oz build")
 # Speed for size: the validator's fast path (a second loop over the common
@@ -96,8 +95,10 @@ if(NOT KITE_CACHE)
 endif()
 
 # The compile options of kite's own code (its layers and the CLI; tests and
-# GoogleTest keep the defaults).
-set(KITE_OWN_COMPILE_OPTIONS "")
+# GoogleTest keep the defaults). No exception or unwind tables in any build:
+# kite throws no C++ exception, and they were a fifth of the release binary
+# for no speed (docs/performance.md, "What each family costs and buys").
+set(KITE_OWN_COMPILE_OPTIONS -fno-exceptions -fno-asynchronous-unwind-tables)
 # A size build's CLI also links (minimal preset, stripped, measured one at a
 # time): with identical functions folded into one, which template
 # instantiations differing only in type often are (--icf=safe: none whose
@@ -106,6 +107,6 @@ set(KITE_OWN_COMPILE_OPTIONS "")
 # (glibc itself loads it for pthread_cancel and backtrace; -23,400 B).
 set(KITE_SIZE_LINK_OPTIONS "")
 if(KITE_FOR_SIZE)
-  set(KITE_OWN_COMPILE_OPTIONS -fno-exceptions -fno-asynchronous-unwind-tables -fno-rtti)
+  list(APPEND KITE_OWN_COMPILE_OPTIONS -fno-rtti)
   set(KITE_SIZE_LINK_OPTIONS -Wl,--icf=safe)
 endif()

@@ -97,20 +97,22 @@ Result<Module> Module::from_binary(const Engine& engine, ByteBuffer&& bytes) {
   // and, once valid, recorded. The key (a hash of all the bytes) is
   // computed while the module is decoded, which needs no key.
   const cache::ModuleCache* cache = engine.cache();
+  // The module owns the bytes from here on, also when decoding fails: the
+  // hashing thread reads them until it is joined.
+  auto module = std::make_shared<kite::Module>();
+  module->bytes = std::move(bytes);
   std::optional<cache::Key> key;
   std::thread hashing;
   if constexpr (KITE_CACHE) {
     if (cache) {
-      hashing = std::thread([&key, cache, span = std::span<const uint8_t>(bytes)] {
+      hashing = std::thread([&key, cache, span = std::span<const uint8_t>(module->bytes)] {
         key = cache->key_of(span, kCacheOptions);
       });
     }
   }
-  // (Moving the buffer into the module keeps its bytes where they are.)
-  auto decoded = decode_module(std::move(bytes));
+  Status decoded = decode_into(*module);
   if (hashing.joinable()) hashing.join();
   if (!decoded.ok()) return with_kind(std::move(decoded).error(), ErrorKind::Malformed);
-  std::shared_ptr<kite::Module> module = std::move(decoded).value();
   phase_timer::mark(cache ? "decode+hash" : "decode");
   BodyValidation bodies =
       engine.config().lazy_validation ? BodyValidation::Lazy : BodyValidation::Eager;

@@ -654,13 +654,17 @@ Status Decoder::custom_section(uint32_t size) {
 
 } // namespace
 
-Result<std::shared_ptr<Module>> decode_module(ByteBuffer bytes) {
+Status decode_into(Module& module) {
   // Byte ranges into the module are 32-bit.
-  if (bytes.size() > UINT32_MAX) return error_at(0, "module too large");
+  if (module.bytes.size() > UINT32_MAX) return error_at(0, "module too large");
+  Decoder decoder(module);
+  return decoder.run();
+}
+
+Result<std::shared_ptr<Module>> decode_module(ByteBuffer bytes) {
   auto module = std::make_shared<Module>();
   module->bytes = std::move(bytes);
-  Decoder decoder(*module);
-  KITE_TRY(decoder.run());
+  KITE_TRY(decode_into(*module));
   return module;
 }
 

@@ -28,6 +28,9 @@ inline constexpr uint64_t kMaxFunctionLocals = 50000;
 
 // The module keeps `bytes`.
 Result<std::shared_ptr<Module>> decode_module(ByteBuffer bytes);
+// Decodes `module.bytes` into `module` (empty but for them); the module
+// keeps its bytes even when this fails, for a thread still reading them.
+Status decode_into(Module& module);
 inline Result<std::shared_ptr<Module>> decode_module(std::vector<uint8_t> bytes) {
   return decode_module(ByteBuffer(std::move(bytes)));
 }

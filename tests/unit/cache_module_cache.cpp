@@ -192,6 +192,20 @@ TEST(ModuleCache, InvalidTwinOfACachedModuleStillFails) {
   EXPECT_FALSE(engine.cache()->lookup(engine.cache()->key_of(invalid_twin(bytes), 0)));
 }
 
+// The key is hashed on a second thread while the module is decoded: a
+// decode that fails at once must not free the bytes that thread still reads
+// (ASan reported a use after free here).
+TEST(ModuleCache, MalformedModuleFailsWhileItsKeyIsHashed) {
+  TempDir dir;
+  auto engine = engine_with(dir.path());
+  std::vector<uint8_t> bytes(32u << 20, 0xFF); // long to hash, malformed at byte 8
+  const uint8_t header[] = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};
+  std::copy(std::begin(header), std::end(header), bytes.begin());
+  auto module = kite::api::Module::compile(engine, bytes);
+  ASSERT_FALSE(module.ok());
+  EXPECT_EQ(module.error().kind, kite::ErrorKind::Malformed);
+}
+
 TEST(ModuleCache, EveryDamagedByteOfAnEntryIsRejected) {
   TempDir dir;
   auto engine = engine_with(dir.path());
