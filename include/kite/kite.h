@@ -409,6 +409,8 @@ public:
                    std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text_or_binary.data()),
                                             text_or_binary.size()));
   }
+  // The same, taking ownership of `bytes` (a binary module keeps them; no copy).
+  static Result<Module> compile(const Engine& engine, ByteBuffer&& bytes);
 
   // A binary module only / a text module only (no detection).
   static Result<Module> from_binary(const Engine& engine, std::span<const uint8_t> bytes);

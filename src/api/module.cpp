@@ -68,6 +68,11 @@ Result<Module> Module::compile(const Engine& engine, std::span<const uint8_t> by
                    std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
+Result<Module> Module::compile(const Engine& engine, ByteBuffer&& bytes) {
+  if (is_binary(bytes)) return from_binary(engine, std::move(bytes));
+  return compile(engine, std::span<const uint8_t>(bytes));
+}
+
 Result<Module> Module::from_text(const Engine& engine, std::string_view text) {
   if constexpr (KITE_TEXT) {
     auto encoded = text::wat_to_binary(text);

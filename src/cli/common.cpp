@@ -86,7 +86,8 @@ Result<api::Module> compile_file(const api::Engine& engine, const std::string& p
     return api::Module::from_text(
         engine, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
   }
-  return api::Module::compile(engine, bytes);
+  // Any other name (a multi-call binary's `clang` link): by content, without copying a binary.
+  return api::Module::compile(engine, std::move(bytes));
 }
 
 void print_trap(const std::string& path, const Error& error) {
