@@ -25,6 +25,7 @@
 #include "model/type_registry.h"
 #include "runtime/memory.h"
 #include "runtime/store.h"
+#include "support/phase_timer.h"
 #include "translate/accumulator.h"
 #include "translate/ir.h"
 
@@ -733,7 +734,10 @@ const uint64_t* exit_code() {
 }
 
 const ir::Code* translate_slow(Function* fn, ExecState* st) {
-  auto result = ir::translate(*fn);
+  auto result = [&] {
+    const phase_timer::TranslationTimer timer;
+    return ir::translate(*fn);
+  }();
   if (!result.ok()) {
     st->trap_text = result.error().describe();
     st->trap = st->trap_text.c_str();

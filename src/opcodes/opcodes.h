@@ -94,15 +94,21 @@ constexpr uint32_t index_immediates(ImmKind k) {
 // 24 bytes a row: the names are C strings, not string_views (the table was
 // 56 bytes a row, 32 KB for 575 instructions).
 struct OpInfo {
+  constexpr OpInfo(const char* name, const char* sig, uint32_t code, uint8_t prefix, ImmKind imm,
+                   Feature feature)
+      : name_text(name), sig_text(sig), code(code), prefix(prefix), imm(imm), feature(feature),
+        sig_size(static_cast<uint8_t>(std::char_traits<char>::length(sig))) {}
   const char* name_text;
   const char* sig_text; // see opcodes.def; empty = typed by hand
   uint32_t code;        // byte (prefix 0) or LEB u32 after the prefix
   uint8_t prefix;       // 0, 0xFB, 0xFC, 0xFD or 0xFE
   ImmKind imm;
-  Feature feature; // the optional feature it belongs to (Core: none)
+  Feature feature;  // the optional feature it belongs to (Core: none)
+  uint8_t sig_size; // validation and translation read signatures per instruction: no strlen there
   constexpr std::string_view name() const { return name_text; }
-  constexpr std::string_view sig() const { return sig_text; }
+  constexpr std::string_view sig() const { return {sig_text, sig_size}; }
 };
+static_assert(sizeof(OpInfo) == 24);
 
 namespace detail {
 extern const OpInfo kOpInfos[];

@@ -1,5 +1,6 @@
 #include "support/phase_timer.h"
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -23,6 +24,8 @@ Clock::time_point last;
 Clock::time_point first_instruction;
 Phase phases[kMaxPhases];
 int count = 0;
+std::atomic<unsigned long long> translations{0};
+std::atomic<long long> translation_ns{0};
 
 double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
@@ -33,6 +36,10 @@ void print() {
   std::fprintf(stderr, "kite: timings (ms):");
   for (int i = 0; i < count; ++i)
     std::fprintf(stderr, " %s %.2f,", phases[i].name, ms(phases[i].time));
+  if (const unsigned long long n = translations.load(std::memory_order_relaxed)) {
+    std::fprintf(stderr, " translated %llu functions in %.2f,", n,
+                 static_cast<double>(translation_ns.load(std::memory_order_relaxed)) / 1e6);
+  }
   if (first_instruction != Clock::time_point{})
     std::fprintf(stderr, " first instruction at %.2f,", ms(first_instruction - start));
   std::fprintf(stderr, " total %.2f\n", ms(last - start));
@@ -56,6 +63,21 @@ void mark(const char* phase) {
   const Clock::time_point now = Clock::now();
   if (count < kMaxPhases) phases[count++] = {phase, now - last};
   last = now;
+}
+
+TranslationTimer::TranslationTimer()
+    : start_ns_(on ? std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         Clock::now().time_since_epoch())
+                         .count()
+                   : -1) {}
+
+TranslationTimer::~TranslationTimer() {
+  if (start_ns_ < 0) return;
+  const long long end_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
+          .count();
+  translations.fetch_add(1, std::memory_order_relaxed);
+  translation_ns.fetch_add(end_ns - start_ns_, std::memory_order_relaxed);
 }
 
 void ready(const char* phase) {

@@ -16,6 +16,18 @@ void mark(const char* phase);
 // Marks `phase` and records that the guest's first instruction is next (the
 // summary's "first instruction" time).
 void ready(const char* phase);
+// Times one lazy translation of a function (on any thread): the summary
+// counts them and their time, part of the phase they ran in.
+class TranslationTimer {
+public:
+  TranslationTimer();
+  ~TranslationTimer();
+  TranslationTimer(const TranslationTimer&) = delete;
+  TranslationTimer& operator=(const TranslationTimer&) = delete;
+
+private:
+  long long start_ns_;
+};
 // Prints the summary now rather than at exit, for a process about to end
 // without running its exit handlers (_Exit); it is printed once.
 void print_now();

@@ -57,7 +57,7 @@ Held transfer(const Held& in, IrOp fused, const uint64_t* ip) {
   const IrOpInfo& info = ir_op_info(op);
   if (!info.step) return {};
   if (op == IrOp::Copy) return Held{{unit(ip, 1), unit(ip, 0)}};
-  if (info.layout().starts_with('d')) return Held{{unit(ip, 0), kNone}};
+  if (ir_shape(op).dst == 0) return Held{{unit(ip, 0), kNone}};
   return in;
 }
 
@@ -121,7 +121,9 @@ std::vector<HeldSlots> choose_accumulator_reads(Code& code, bool keep_chosen) {
       in[i] = here;
       for_each_target(code, start, op, [&](uint32_t t) {
         Held brought = reached[t] ? meet(at_target[t], here) : here;
-        if (!reached[t] || !(brought == at_target[t])) changed = true;
+        // A later target takes what it is brought in this same pass; only a
+        // changed back edge's target needs another.
+        if (t <= start && (!reached[t] || !(brought == at_target[t]))) changed = true;
         reached[t] = true;
         at_target[t] = brought;
       });
@@ -135,13 +137,12 @@ std::vector<HeldSlots> choose_accumulator_reads(Code& code, bool keep_chosen) {
       code.instr_acc_units[i] = chosen[i];
       continue;
     }
-    uint32_t k = 0;
-    for (char c : ir_op_info(unfused(code.instr_ops[i])).layout()) {
-      if (c == 's' && in[i].has(unit(ip, k))) {
-        code.instr_acc_units[i] = static_cast<uint8_t>(k);
+    const IrShape& shape = ir_shape(code.instr_ops[i]);
+    for (uint32_t s = 0; s < shape.num_src; ++s) {
+      if (in[i].has(unit(ip, shape.src[s]))) {
+        code.instr_acc_units[i] = shape.src[s];
         break;
       }
-      k += letter_units(c);
     }
   }
   std::vector<HeldSlots> held(n);
@@ -209,17 +210,24 @@ std::vector<bool> results_dead_after(const Code& code, uint32_t num_locals,
     if (op == IrOp::ReturnN) use[i] = bits(unit(ip, 0), unit(ip, 1));
     if (op == IrOp::Throw) use[i] = bits(unit(ip, 2), unit(ip, 3));
     const uint32_t from_register = info.step ? unit_read_from_register(code, i) : kNone;
-    uint32_t k = 0;
-    for (char c : info.layout()) {
-      if (c == 's' && k != from_register) use[i] |= bits(unit(ip, k), info.step ? 1 : 2);
-      if (c == 'd' && info.step) def[i] |= bits(unit(ip, k), 1);
-      k += letter_units(c);
-    }
+    const IrShape& shape = ir_shape(op);
+    for (uint32_t s = 0; s < shape.num_src; ++s)
+      if (shape.src[s] != from_register) use[i] |= bits(unit(ip, shape.src[s]), info.step ? 1 : 2);
+    if (shape.dst != IrShape::kNone && info.step) def[i] |= bits(unit(ip, shape.dst), 1);
   }
 
   // The locals live at the start of each instruction: backward, to a fixed
   // point (the sets only grow). An op without a step may throw (a call, a
-  // throw), so may continue at any catch.
+  // throw), so may continue at any catch. A pass sees what flows backward
+  // from later instructions; a change at a back edge's target or a catch
+  // (read before it in the pass) needs another.
+  std::vector<uint8_t> read_early(n + 1, 0);
+  for (size_t i = 0; i < n; ++i)
+    for_each_target(code, starts[i], unfused(ops[i]), [&](uint32_t t) {
+      if (t <= starts[i]) read_early[index_at[t]] = 1;
+    });
+  for (const CatchClause& c : code.catches)
+    read_early[index_at[c.target]] = 1;
   std::vector<uint64_t> live(n + 1, 0);
   for (bool changed = true; changed;) {
     changed = false;
@@ -234,7 +242,7 @@ std::vector<bool> results_dead_after(const Code& code, uint32_t num_locals,
       const uint64_t in = (out & ~def[i]) | use[i];
       if (in != live[i]) {
         live[i] = in;
-        changed = true;
+        changed |= read_early[i] != 0;
       }
     }
   }
@@ -250,7 +258,7 @@ void elide_dead_stores(Code& code, uint32_t num_locals) {
   std::vector<uint32_t> writers;
   for (uint32_t i = 0; i + 1 < code.instr_ops.size(); ++i) {
     const IrOpInfo& info = ir_op_info(code.instr_ops[i]);
-    if (info.forwards && !info.unstored && info.layout().starts_with('d')) writers.push_back(i);
+    if (info.forwards && !info.unstored && ir_shape(code.instr_ops[i]).dst == 0) writers.push_back(i);
   }
   const std::vector<bool> dead = results_dead_after(code, num_locals, writers);
   for (size_t w = 0; w < writers.size(); ++w) {

@@ -92,18 +92,26 @@ inline constexpr uint32_t kNumIrOps = kNumBaseIrOps + kNumFusedIrOps + kNumForwa
 // and passes its result on as the accumulator (src/interp/steps.inc).
 // 24 bytes a row: C strings, not string_views (40 bytes a row).
 struct IrOpInfo {
+  constexpr IrOpInfo(const char* name, const char* layout, bool step = false, bool forwards = false,
+                     bool unstored = false, uint8_t forward_unit = 0xFF,
+                     uint8_t previous_unit = 0xFF, bool keeps = false, bool loops = false)
+      : name_text(name), layout_text(layout), step(step), forwards(forwards), unstored(unstored),
+        forward_unit(forward_unit), previous_unit(previous_unit), keeps(keeps), loops(loops),
+        layout_size(static_cast<uint8_t>(std::char_traits<char>::length(layout))) {}
   const char* name_text;
   const char* layout_text;
-  bool step = false;
-  bool forwards = false;        // a fused pair passing its first op's result in a register
-  bool unstored = false;        // ... and not storing it in the frame as well
-  uint8_t forward_unit = 0xFF;  // ... as this unit of its second op
-  uint8_t previous_unit = 0xFF; // ... which reads this one from the accumulator before (PREV)
-  bool keeps = false;           // ... passing on the accumulator the pair received (KEEP)
-  bool loops = false;           // a short loop in one handler (LOOP, see LoopBody)
+  bool step;
+  bool forwards;          // a fused pair passing its first op's result in a register
+  bool unstored;          // ... and not storing it in the frame as well
+  uint8_t forward_unit;   // ... as this unit of its second op
+  uint8_t previous_unit;  // ... which reads this one from the accumulator before (PREV)
+  bool keeps;             // ... passing on the accumulator the pair received (KEEP)
+  bool loops;             // a short loop in one handler (LOOP, see LoopBody)
+  uint8_t layout_size;    // the translator reads layouts per instruction: no strlen there
   constexpr std::string_view name() const { return name_text; }
-  constexpr std::string_view layout() const { return layout_text; }
+  constexpr std::string_view layout() const { return {layout_text, layout_size}; }
 };
+static_assert(sizeof(IrOpInfo) == 24);
 
 #define KITE_IMM_LAYOUT_I32 "i"
 #define KITE_IMM_LAYOUT_I64 "L"
@@ -283,13 +291,45 @@ constexpr char unit_letter(std::string_view layout, uint32_t k) {
   }
   return 0;
 }
-// The unit holding an op's jump offset ('j'), and whether it has one.
-constexpr uint32_t jump_unit(IrOp op) { return letter_unit(ir_op_info(op).layout(), 'j'); }
-constexpr bool has_jump(IrOp op) { return jump_unit(op) != ~0u; }
-// The first br_table entry's unit (after the 'n' count).
-constexpr uint32_t table_entries_unit(IrOp op) {
-  return letter_unit(ir_op_info(op).layout(), 'n') + 1;
+// Where a layout's operands are, for the translator's passes, which look at
+// every instruction several times (walking the layout letters there cost
+// more than the rest of the look).
+struct IrShape {
+  static constexpr uint8_t kNone = 0xFF;
+  uint8_t jump = kNone;  // the unit of the jump offset ('j')
+  uint8_t count = kNone; // the unit of a br_table's entry count ('n')
+  uint8_t dst = kNone;   // the unit of the result slot ('d')
+  uint8_t num_src = 0;
+  uint8_t src[6] = {};   // the units of the slots read ('s'), in order
+};
+constexpr IrShape layout_shape(std::string_view layout) {
+  IrShape shape;
+  uint32_t units = 0;
+  for (char c : layout) {
+    if (c == 'j' && shape.jump == IrShape::kNone) shape.jump = static_cast<uint8_t>(units);
+    if (c == 'n' && shape.count == IrShape::kNone) shape.count = static_cast<uint8_t>(units);
+    if (c == 'd' && shape.dst == IrShape::kNone) shape.dst = static_cast<uint8_t>(units);
+    if (c == 's') shape.src[shape.num_src++] = static_cast<uint8_t>(units);
+    units += letter_units(c);
+  }
+  return shape;
 }
+inline constexpr auto kIrShapes = [] {
+  std::array<IrShape, kNumBaseIrOps> shapes{};
+  for (size_t i = 0; i < kNumBaseIrOps; ++i)
+    shapes[i] = layout_shape(kBaseIrOpInfos[i].layout());
+  return shapes;
+}();
+// A fused op has its first op's layout.
+constexpr const IrShape& ir_shape(IrOp op) { return kIrShapes[static_cast<size_t>(unfused(op))]; }
+// The unit holding an op's jump offset ('j'), and whether it has one.
+constexpr uint32_t jump_unit(IrOp op) {
+  const uint8_t j = ir_shape(op).jump;
+  return j == IrShape::kNone ? ~0u : j;
+}
+constexpr bool has_jump(IrOp op) { return ir_shape(op).jump != IrShape::kNone; }
+// The first br_table entry's unit (after the 'n' count).
+constexpr uint32_t table_entries_unit(IrOp op) { return ir_shape(op).count + 1u; }
 // Units per br_table entry: its jump offset, then its target's first word
 // (two units, filled in when the code is linked).
 inline constexpr uint32_t kTableEntryUnits = 3;

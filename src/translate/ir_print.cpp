@@ -34,11 +34,30 @@ constexpr auto kFusions = [] {
   std::sort(table.begin(), table.end());
   return table;
 }();
-// The op under `key` in a sorted table, or `none`.
-template <size_t N> IrOp find(const std::array<Fusion, N>& table, uint64_t key, IrOp none) {
-  auto it = std::lower_bound(table.begin(), table.end(), Fusion{key, IrOp{}});
-  return it != table.end() && it->key == key ? it->op : none;
+// Where each first op's rows start in a sorted table (and, at a + 1, end):
+// a search then looks at a few rows, and none for an op that starts no pair.
+template <size_t N> constexpr auto rows_by_first_op(const std::array<Fusion, N>& table) {
+  std::array<uint16_t, kNumBaseIrOps + 1> first{};
+  static_assert(N < 0x10000);
+  size_t row = 0;
+  for (size_t a = 0; a <= kNumBaseIrOps; ++a) {
+    while (row < N && (table[row].key >> 48) < a)
+      ++row;
+    first[a] = static_cast<uint16_t>(row);
+  }
+  return first;
 }
+// The op under `key` in a sorted table, or `none`.
+template <size_t N>
+IrOp find(const std::array<Fusion, N>& table, const std::array<uint16_t, kNumBaseIrOps + 1>& first,
+          uint64_t key, IrOp none) {
+  const size_t a = key >> 48;
+  auto from = table.begin(), to = table.end();
+  if (a < kNumBaseIrOps) from = table.begin() + first[a], to = table.begin() + first[a + 1];
+  auto it = std::lower_bound(from, to, Fusion{key, IrOp{}});
+  return it != to && it->key == key ? it->op : none;
+}
+constexpr auto kFusionRows = rows_by_first_op(kFusions);
 // The same for the KITE_FUSE_PREV rows, under (a, b, k << 8 | j).
 constexpr auto kPrevious = [] {
   std::array<Fusion, kNumPrevIrOps> table = {
@@ -49,6 +68,7 @@ constexpr auto kPrevious = [] {
   std::sort(table.begin(), table.end());
   return table;
 }();
+constexpr auto kPreviousRows = rows_by_first_op(kPrevious);
 
 } // namespace
 
@@ -61,13 +81,18 @@ constexpr auto kKeeping = [] {
   std::sort(table.begin(), table.end());
   return table;
 }();
+constexpr auto kKeepingRows = rows_by_first_op(kKeeping);
 
-IrOp fused_pair(IrOp a, IrOp b) { return find(kFusions, fusion_key(a, b, ~0u), a); }
+IrOp fused_pair(IrOp a, IrOp b) { return find(kFusions, kFusionRows, fusion_key(a, b, ~0u), a); }
 IrOp fused_previous(IrOp a, IrOp b, uint32_t k, uint32_t j) {
-  return find(kPrevious, fusion_key(a, b, k << 8 | j), a);
+  return find(kPrevious, kPreviousRows, fusion_key(a, b, k << 8 | j), a);
 }
-IrOp fused_forward(IrOp a, IrOp b, uint32_t k) { return find(kFusions, fusion_key(a, b, k), a); }
-IrOp fused_keeping(IrOp a, IrOp b, uint32_t k) { return find(kKeeping, fusion_key(a, b, k), a); }
+IrOp fused_forward(IrOp a, IrOp b, uint32_t k) {
+  return find(kFusions, kFusionRows, fusion_key(a, b, k), a);
+}
+IrOp fused_keeping(IrOp a, IrOp b, uint32_t k) {
+  return find(kKeeping, kKeepingRows, fusion_key(a, b, k), a);
+}
 IrOp fused_loop(const LoopBody& body) {
   // A few rows, looked up only at loop heads: a scan will do.
   for (size_t i = 0; i < kNumLoopIrOps; ++i)

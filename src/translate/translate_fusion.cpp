@@ -50,7 +50,7 @@ void Translator::fuse_pairs(const std::vector<bool>& heads) {
 IrOp Translator::fused_pair_at(size_t i) const {
   const std::vector<IrOp>& ops = code_->instr_ops;
   IrOp fused = fused_pair(ops[i], ops[i + 1]);
-  if (fused == ops[i] || !ir_op_info(ops[i]).layout().starts_with('d')) return fused;
+  if (fused == ops[i] || ir_shape(ops[i]).dst != 0) return fused;
   const uint32_t result = unit(&code_->words[code_->instr_starts[i]], 0);
   fused = forwarded(ops[i], ops[i + 1], code_->instr_starts[i + 1], result, fused);
   // A temp is read once, by the op that pops it: no one loads it back.
@@ -60,13 +60,13 @@ IrOp Translator::fused_pair_at(size_t i) const {
   // the first (a running hash combined with a loaded byte).
   const uint64_t* b = &code_->words[code_->instr_starts[i + 1]];
   const uint32_t k = ir_op_info(fused).forward_unit;
-  uint32_t j = 0;
-  for (char c : ir_op_info(ops[i + 1]).layout()) {
-    if (c == 's' && j != k && unit(b, j) != result && held_[i].has(unit(b, j))) {
+  const IrShape& shape = ir_shape(ops[i + 1]);
+  for (uint32_t n = 0; n < shape.num_src; ++n) {
+    const uint32_t j = shape.src[n];
+    if (j != k && unit(b, j) != result && held_[i].has(unit(b, j))) {
       IrOp previous = fused_previous(ops[i], ops[i + 1], k, j);
       if (previous != ops[i]) return previous;
     }
-    j += letter_units(c);
   }
   return fused;
 }
@@ -74,18 +74,17 @@ IrOp Translator::fused_pair_at(size_t i) const {
 IrOp Translator::forwarded(IrOp a, IrOp b, uint32_t b_start, uint32_t slot, IrOp plain) const {
   const uint64_t* ip = &code_->words[b_start];
   IrOp found = plain;
-  uint32_t k = 0;
-  for (char c : ir_op_info(b).layout()) {
-    if (c == 's' && unit(ip, k) == slot) {
-      IrOp f = fused_forward(a, b, k);
-      if (f != a) {
-        if (found != plain) return plain; // read twice
-        found = f;
-      } else if (k != 0) {
-        return plain; // read where no variant forwards it
-      }
+  const IrShape& shape = ir_shape(b);
+  for (uint32_t n = 0; n < shape.num_src; ++n) {
+    const uint32_t k = shape.src[n];
+    if (unit(ip, k) != slot) continue;
+    IrOp f = fused_forward(a, b, k);
+    if (f != a) {
+      if (found != plain) return plain; // read twice
+      found = f;
+    } else if (k != 0) {
+      return plain; // read where no variant forwards it
     }
-    k += letter_units(c);
   }
   return found;
 }
