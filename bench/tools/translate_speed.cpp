@@ -34,7 +34,6 @@ uint64_t count_instructions(const kite::Module& m, const kite::FunctionDecl& dec
   uint64_t n = 0;
   while (!reader.at_end() && reader.next(in).ok()) {
     ++n;
-    if (in.op == kite::Op::Loop) n |= 1ull << 40;
   }
   return n;
 }
@@ -69,8 +68,7 @@ int main(int argc, char** argv) {
   kite::Instance& inst = *instance->raw();
   const size_t limit = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : inst.functions.size();
   std::vector<Timed> timed;
-  double total = 0, loopy_s = 0;
-  uint64_t loopy_n = 0;
+  double total = 0;
   uint64_t bytes_total = 0, instructions_total = 0;
   for (uint32_t i = m.num_imported_functions; i < inst.functions.size() && timed.size() < limit;
        ++i) {
@@ -83,8 +81,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "function %u: %s\n", i, code.error().describe().c_str());
       return 1;
     }
-    uint64_t n = count_instructions(m, decl);
-    if (n >> 40) loopy_s += s, n &= (1ull << 40) - 1, loopy_n += n;
+    const uint64_t n = count_instructions(m, decl);
     timed.push_back({i, decl.body.size, n, s});
     total += s;
     bytes_total += decl.body.size;
@@ -95,7 +92,6 @@ int main(int argc, char** argv) {
               argv[1], timed.size(), bytes_total / 1e6,
               static_cast<unsigned long long>(instructions_total), total * 1e3,
               bytes_total / 1e6 / total, total * 1e9 / static_cast<double>(instructions_total));
-  std::printf("with loops: %.1f ms, %llu instructions\n", loopy_s * 1e3, (unsigned long long)loopy_n);
   // Time per instruction by body size: a superlinear pass shows in the big ones.
   const uint64_t bounds[] = {100, 1000, 10000, 100000, ~uint64_t{0}};
   uint64_t lower = 0;
@@ -103,12 +99,13 @@ int main(int argc, char** argv) {
     double s = 0;
     uint64_t count = 0, instrs = 0;
     for (const Timed& t : timed)
-      if (t.instructions >= lower && t.instructions < upper) s += t.seconds, ++count, instrs += t.instructions;
+      if (t.instructions >= lower && t.instructions < upper)
+        s += t.seconds, ++count, instrs += t.instructions;
     if (count)
-      std::printf("  %6llu-%-7llu instructions: %6llu functions, %8.1f ms, %5.0f ns per instruction\n",
-                  static_cast<unsigned long long>(lower), static_cast<unsigned long long>(upper),
-                  static_cast<unsigned long long>(count), s * 1e3,
-                  s * 1e9 / static_cast<double>(instrs));
+      std::printf(
+          "  %6llu-%-7llu instructions: %6llu functions, %8.1f ms, %5.0f ns per instruction\n",
+          static_cast<unsigned long long>(lower), static_cast<unsigned long long>(upper),
+          static_cast<unsigned long long>(count), s * 1e3, s * 1e9 / static_cast<double>(instrs));
     lower = upper;
   }
   std::sort(timed.begin(), timed.end(),

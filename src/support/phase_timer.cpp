@@ -66,16 +66,15 @@ void mark(const char* phase) {
 }
 
 TranslationTimer::TranslationTimer()
-    : start_ns_(on ? std::chrono::duration_cast<std::chrono::nanoseconds>(
-                         Clock::now().time_since_epoch())
-                         .count()
-                   : -1) {}
+    : start_ns_(
+          on ? std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
+                   .count()
+             : -1) {}
 
 TranslationTimer::~TranslationTimer() {
   if (start_ns_ < 0) return;
   const long long end_ns =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
-          .count();
+      std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
   translations.fetch_add(1, std::memory_order_relaxed);
   translation_ns.fetch_add(end_ns - start_ns_, std::memory_order_relaxed);
 }

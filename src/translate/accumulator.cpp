@@ -258,7 +258,8 @@ void elide_dead_stores(Code& code, uint32_t num_locals) {
   std::vector<uint32_t> writers;
   for (uint32_t i = 0; i + 1 < code.instr_ops.size(); ++i) {
     const IrOpInfo& info = ir_op_info(code.instr_ops[i]);
-    if (info.forwards && !info.unstored && ir_shape(code.instr_ops[i]).dst == 0) writers.push_back(i);
+    if (info.forwards && !info.unstored && ir_shape(code.instr_ops[i]).dst == 0)
+      writers.push_back(i);
   }
   const std::vector<bool> dead = results_dead_after(code, num_locals, writers);
   for (size_t w = 0; w < writers.size(); ++w) {

@@ -101,13 +101,13 @@ struct IrOpInfo {
   const char* name_text;
   const char* layout_text;
   bool step;
-  bool forwards;          // a fused pair passing its first op's result in a register
-  bool unstored;          // ... and not storing it in the frame as well
-  uint8_t forward_unit;   // ... as this unit of its second op
-  uint8_t previous_unit;  // ... which reads this one from the accumulator before (PREV)
-  bool keeps;             // ... passing on the accumulator the pair received (KEEP)
-  bool loops;             // a short loop in one handler (LOOP, see LoopBody)
-  uint8_t layout_size;    // the translator reads layouts per instruction: no strlen there
+  bool forwards;         // a fused pair passing its first op's result in a register
+  bool unstored;         // ... and not storing it in the frame as well
+  uint8_t forward_unit;  // ... as this unit of its second op
+  uint8_t previous_unit; // ... which reads this one from the accumulator before (PREV)
+  bool keeps;            // ... passing on the accumulator the pair received (KEEP)
+  bool loops;            // a short loop in one handler (LOOP, see LoopBody)
+  uint8_t layout_size;   // the translator reads layouts per instruction: no strlen there
   constexpr std::string_view name() const { return name_text; }
   constexpr std::string_view layout() const { return {layout_text, layout_size}; }
 };
@@ -300,7 +300,7 @@ struct IrShape {
   uint8_t count = kNone; // the unit of a br_table's entry count ('n')
   uint8_t dst = kNone;   // the unit of the result slot ('d')
   uint8_t num_src = 0;
-  uint8_t src[6] = {};   // the units of the slots read ('s'), in order
+  uint8_t src[6] = {}; // the units of the slots read ('s'), in order
 };
 constexpr IrShape layout_shape(std::string_view layout) {
   IrShape shape;
