@@ -93,7 +93,30 @@ template <class F> void for_each_target(const Code& code, uint32_t start, IrOp o
 
 } // namespace
 
-std::vector<HeldSlots> choose_accumulator_reads(Code& code, bool keep_chosen) {
+ControlFlow control_flow(const Code& code) {
+  const size_t n = code.instr_starts.size();
+  std::vector<uint32_t> index_at(code.words.size() + 1);
+  for (size_t i = 0; i < n; ++i)
+    index_at[code.instr_starts[i]] = static_cast<uint32_t>(i);
+  index_at[code.words.size()] = static_cast<uint32_t>(n); // the end of the code
+  ControlFlow flow;
+  flow.first.resize(n + 1);
+  flow.falls.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const IrOp op = unfused(code.instr_ops[i]);
+    flow.first[i] = static_cast<uint32_t>(flow.targets.size());
+    flow.falls[i] = falls_through(op);
+    for_each_target(code, code.instr_starts[i], op,
+                    [&](uint32_t t) { flow.targets.push_back(index_at[t]); });
+  }
+  flow.first[n] = static_cast<uint32_t>(flow.targets.size());
+  for (const CatchClause& c : code.catches)
+    flow.catches.push_back(index_at[c.target]);
+  return flow;
+}
+
+std::vector<HeldSlots> choose_accumulator_reads(Code& code, const ControlFlow& flow,
+                                                bool keep_chosen) {
   const std::vector<uint32_t>& starts = code.instr_starts;
   const size_t n = starts.size();
   std::vector<uint8_t> chosen(n, kNoAccUnit);
@@ -101,10 +124,10 @@ std::vector<HeldSlots> choose_accumulator_reads(Code& code, bool keep_chosen) {
   code.instr_acc_units.assign(n, kNoAccUnit);
   // What the jumps into each jump target bring, met over all of them
   // (reached: some jump to it was seen).
-  std::vector<bool> reached(code.words.size() + 1);
-  std::vector<Held> at_target(code.words.size() + 1);
-  for (const CatchClause& c : code.catches) // entered by the unwinder: nothing known
-    reached[c.target] = true;
+  std::vector<uint8_t> reached(n + 1);
+  std::vector<Held> at_target(n + 1);
+  for (uint32_t c : flow.catches) // entered by the unwinder: nothing known
+    reached[c] = 1;
   // Iterate to a fixed point: a loop's back edge is seen after its header.
   // The sets only shrink, so this ends after a few passes.
   std::vector<Held> in(n);
@@ -113,22 +136,20 @@ std::vector<HeldSlots> choose_accumulator_reads(Code& code, bool keep_chosen) {
     Held cur; // at the function's entry: nothing known
     bool falls = true;
     for (size_t i = 0; i < n; ++i) {
-      const uint32_t start = starts[i];
-      const IrOp fused = code.instr_ops[i];
-      const IrOp op = unfused(fused);
       Held here = falls ? cur : Held{};
-      if (reached[start]) here = falls ? meet(here, at_target[start]) : at_target[start];
+      if (reached[i]) here = falls ? meet(here, at_target[i]) : at_target[i];
       in[i] = here;
-      for_each_target(code, start, op, [&](uint32_t t) {
+      for (uint32_t k = flow.first[i]; k < flow.first[i + 1]; ++k) {
+        const uint32_t t = flow.targets[k];
         Held brought = reached[t] ? meet(at_target[t], here) : here;
         // A later target takes what it is brought in this same pass; only a
         // changed back edge's target needs another.
-        if (t <= start && (!reached[t] || !(brought == at_target[t]))) changed = true;
-        reached[t] = true;
+        if (t <= i && (!reached[t] || !(brought == at_target[t]))) changed = true;
+        reached[t] = 1;
         at_target[t] = brought;
-      });
-      cur = transfer(here, fused, &code.words[start]);
-      falls = falls_through(op);
+      }
+      cur = transfer(here, code.instr_ops[i], &code.words[starts[i]]);
+      falls = flow.falls[i];
     }
   }
   for (size_t i = 0; i < n; ++i) {
@@ -170,7 +191,7 @@ uint32_t unit_read_from_register(const Code& code, size_t i) {
 
 } // namespace
 
-std::vector<bool> results_dead_after(const Code& code, uint32_t num_locals,
+std::vector<bool> results_dead_after(const Code& code, const ControlFlow& flow, uint32_t num_locals,
                                      const std::vector<uint32_t>& writers) {
   const std::vector<uint32_t>& starts = code.instr_starts;
   const std::vector<IrOp>& ops = code.instr_ops;
@@ -199,10 +220,7 @@ std::vector<bool> results_dead_after(const Code& code, uint32_t num_locals,
   // An op without a step reads its slot operands (a v128 one is two slots)
   // and the result and payload ranges below; a call's arguments are temps.
   std::vector<uint64_t> use(n), def(n);
-  std::vector<int32_t> index_at(code.words.size() + 1, -1);
-  index_at[code.words.size()] = static_cast<int32_t>(n); // the end: nothing live
   for (size_t i = 0; i < n; ++i) {
-    index_at[starts[i]] = static_cast<int32_t>(i);
     const IrOp op = unfused(ops[i]);
     const IrOpInfo& info = ir_op_info(op);
     const uint64_t* ip = &code.words[starts[i]];
@@ -223,22 +241,21 @@ std::vector<bool> results_dead_after(const Code& code, uint32_t num_locals,
   // (read before it in the pass) needs another.
   std::vector<uint8_t> read_early(n + 1, 0);
   for (size_t i = 0; i < n; ++i)
-    for_each_target(code, starts[i], unfused(ops[i]), [&](uint32_t t) {
-      if (t <= starts[i]) read_early[index_at[t]] = 1;
-    });
-  for (const CatchClause& c : code.catches)
-    read_early[index_at[c.target]] = 1;
-  std::vector<uint64_t> live(n + 1, 0);
+    for (uint32_t k = flow.first[i]; k < flow.first[i + 1]; ++k)
+      if (flow.targets[k] <= i) read_early[flow.targets[k]] = 1;
+  for (uint32_t c : flow.catches)
+    read_early[c] = 1;
+  std::vector<uint64_t> live(n + 1, 0); // live[n]: after the end, nothing
   for (bool changed = true; changed;) {
     changed = false;
     uint64_t at_catches = 0;
-    for (const CatchClause& c : code.catches)
-      at_catches |= live[index_at[c.target]];
+    for (uint32_t c : flow.catches)
+      at_catches |= live[c];
     for (size_t i = n; i-- > 0;) {
-      const IrOp op = unfused(ops[i]);
-      uint64_t out = falls_through(op) ? live[i + 1] : 0;
-      if (!ir_op_info(op).step) out |= at_catches;
-      for_each_target(code, starts[i], op, [&](uint32_t t) { out |= live[index_at[t]]; });
+      uint64_t out = flow.falls[i] ? live[i + 1] : 0;
+      if (!ir_op_info(unfused(ops[i])).step) out |= at_catches;
+      for (uint32_t k = flow.first[i]; k < flow.first[i + 1]; ++k)
+        out |= live[flow.targets[k]];
       const uint64_t in = (out & ~def[i]) | use[i];
       if (in != live[i]) {
         live[i] = in;
@@ -254,14 +271,14 @@ std::vector<bool> results_dead_after(const Code& code, uint32_t num_locals,
   return dead;
 }
 
-void elide_dead_stores(Code& code, uint32_t num_locals) {
+void elide_dead_stores(Code& code, const ControlFlow& flow, uint32_t num_locals) {
   std::vector<uint32_t> writers;
   for (uint32_t i = 0; i + 1 < code.instr_ops.size(); ++i) {
     const IrOpInfo& info = ir_op_info(code.instr_ops[i]);
     if (info.forwards && !info.unstored && ir_shape(code.instr_ops[i]).dst == 0)
       writers.push_back(i);
   }
-  const std::vector<bool> dead = results_dead_after(code, num_locals, writers);
+  const std::vector<bool> dead = results_dead_after(code, flow, num_locals, writers);
   for (size_t w = 0; w < writers.size(); ++w) {
     if (dead[w]) code.set_op(writers[w], unstored(code.instr_ops[writers[w]]));
   }
@@ -273,24 +290,22 @@ namespace {
 // (the second op of a pair, or of a loop's three), rather than by its own:
 // reached by falling through from a pair or loop whose handler is itself
 // dispatched.
-std::vector<bool> run_within_others(const Code& code) {
+std::vector<bool> run_within_others(const Code& code, const ControlFlow& flow) {
   const size_t n = code.instr_starts.size();
-  std::vector<bool> target(code.words.size() + 1);
-  for (size_t i = 0; i < n; ++i)
-    for_each_target(code, code.instr_starts[i], unfused(code.instr_ops[i]),
-                    [&](uint32_t t) { target[t] = true; });
-  for (const CatchClause& c : code.catches)
-    target[c.target] = true;
   std::vector<bool> within(n), dispatched(n);
+  for (uint32_t t : flow.targets)
+    if (t < n) dispatched[t] = true;
+  for (uint32_t c : flow.catches)
+    dispatched[c] = true;
   for (size_t i = 0; i < n; ++i) {
-    dispatched[i] = dispatched[i] || i == 0 || target[code.instr_starts[i]];
+    dispatched[i] = dispatched[i] || i == 0;
     if (!dispatched[i]) continue;
     const IrOp op = code.instr_ops[i];
     const size_t span = fused_span(op);
     for (size_t m = 1; m < span && i + m < n; ++m)
       within[i + m] = true;
     const size_t last = i + span - 1, next = i + span;
-    if (next < n && falls_through(unfused(code.instr_ops[last]))) dispatched[next] = true;
+    if (next < n && flow.falls[last]) dispatched[next] = true;
   }
   return within;
 }
@@ -334,16 +349,13 @@ LoopBody loop_at(const Code& code, size_t head) {
   return {};
 }
 
-std::vector<bool> loop_heads(const Code& code) {
+std::vector<bool> loop_heads(const Code& code, const ControlFlow& flow) {
   const size_t n = code.instr_starts.size();
-  std::vector<bool> back(code.words.size() + 1);
+  std::vector<bool> heads(n + 1);
   for (size_t i = 0; i < n; ++i)
-    for_each_target(code, code.instr_starts[i], unfused(code.instr_ops[i]), [&](uint32_t t) {
-      if (t <= code.instr_starts[i]) back[t] = true;
-    });
-  std::vector<bool> heads(n);
-  for (size_t i = 0; i < n; ++i)
-    heads[i] = back[code.instr_starts[i]];
+    for (uint32_t k = flow.first[i]; k < flow.first[i + 1]; ++k)
+      if (flow.targets[k] <= i) heads[flow.targets[k]] = true;
+  heads.resize(n);
   return heads;
 }
 
@@ -356,11 +368,11 @@ IrOp keeping_twin(const Code& code, size_t i, IrOp pair, uint32_t num_locals) {
   return keep == unfused(pair) ? pair : keep;
 }
 
-void keep_accumulators(Code& code, uint32_t num_locals) {
+void keep_accumulators(Code& code, const ControlFlow& flow, uint32_t num_locals) {
   // A pair run within the one before it computes its first op there, which
   // passes on that op's result: only pairs that always start their own
   // handler can keep the accumulator.
-  const std::vector<bool> within = run_within_others(code);
+  const std::vector<bool> within = run_within_others(code, flow);
   bool any = false;
   for (size_t i = 0; i + 1 < code.instr_ops.size(); ++i) {
     if (within[i]) continue;
@@ -369,7 +381,7 @@ void keep_accumulators(Code& code, uint32_t num_locals) {
     code.set_op(i, keep);
     any = true;
   }
-  if (any) choose_accumulator_reads(code, true);
+  if (any) choose_accumulator_reads(code, flow, true);
 }
 
 } // namespace kite::ir

@@ -4,7 +4,7 @@
 
 namespace kite::ir::translation {
 
-void Translator::fuse_pairs(const std::vector<bool>& heads) {
+void Translator::fuse_pairs(const ControlFlow& flow, const std::vector<bool>& heads) {
   const std::vector<IrOp>& ops = code_->instr_ops;
   const size_t n = ops.size();
   std::vector<IrOp> pair(n);
@@ -14,7 +14,7 @@ void Translator::fuse_pairs(const std::vector<bool>& heads) {
     if (ir_op_info(pair[i]).forwards && !ir_op_info(pair[i]).unstored)
       local_writers.push_back(static_cast<uint32_t>(i));
   }
-  const std::vector<bool> dead = results_dead_after(*code_, num_locals_, local_writers);
+  const std::vector<bool> dead = results_dead_after(*code_, flow, num_locals_, local_writers);
   std::vector<bool> saves_store(n);
   for (size_t w = 0; w < local_writers.size(); ++w)
     saves_store[local_writers[w]] = dead[w];

@@ -232,13 +232,14 @@ Result<std::unique_ptr<Code>> Translator::run() {
   }
   // What the accumulator holds does not depend on which ops are fused,
   // until KEEP pairs pass on the one they received.
-  held_ = choose_accumulator_reads(*code_);
+  const ControlFlow flow = control_flow(*code_);
+  held_ = choose_accumulator_reads(*code_, flow);
   if constexpr (KITE_FUSIONS) { // translate_fusion.cpp
     // Fusing rewrites ops, never jumps: the loop heads stay where they are.
-    const std::vector<bool> heads = loop_heads(*code_);
-    fuse_pairs(heads);
-    elide_dead_stores(*code_, num_locals_);
-    keep_accumulators(*code_, num_locals_);
+    const std::vector<bool> heads = loop_heads(*code_, flow);
+    fuse_pairs(flow, heads);
+    elide_dead_stores(*code_, flow, num_locals_);
+    keep_accumulators(*code_, flow, num_locals_);
     fuse_loops(heads);
   }
   return std::move(code_);

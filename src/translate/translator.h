@@ -232,7 +232,7 @@ private:
   // So a loop [store, add, branch] runs as store, then add+branch,
   // which need not store the loop variable the branch tests and the store
   // reads from the accumulator, rather than store+add, then branch.
-  void fuse_pairs(const std::vector<bool>& heads);
+  void fuse_pairs(const ControlFlow& flow, const std::vector<bool>& heads);
   // A short loop (loop_at: a few handlers, each a step op alone or a pair,
   // the last jumping back to the first) runs in one handler when
   // ir_fusions.def lists it (KITE_FUSE_LOOP): the same steps, with no
