@@ -106,6 +106,93 @@ Status read_try_table(Reader& r, Instr& in) {
 
 } // namespace
 
+namespace {
+
+// How next_op skips the immediates of a one-byte opcode.
+enum class Skip : uint8_t { Decode, None, Leb, TwoLebs, MemArg, Bytes4, Bytes8, BlockType };
+
+constexpr Skip skip_of(ImmKind kind) {
+  switch (kind) {
+  case ImmKind::None: return Skip::None;
+  case ImmKind::Label:
+  case ImmKind::Func:
+  case ImmKind::Type:
+  case ImmKind::Local:
+  case ImmKind::Global:
+  case ImmKind::Table:
+  case ImmKind::Elem:
+  case ImmKind::Data:
+  case ImmKind::Mem:
+  case ImmKind::Tag:
+  case ImmKind::I32:
+  case ImmKind::I64:
+  case ImmKind::HeapType: return Skip::Leb; // a heap type is an s33
+  case ImmKind::CallIndirect: return Skip::TwoLebs;
+  case ImmKind::MemArg: return Skip::MemArg;
+  case ImmKind::F32: return Skip::Bytes4;
+  case ImmKind::F64: return Skip::Bytes8;
+  case ImmKind::BlockType: return Skip::BlockType;
+  default: return Skip::Decode;
+  }
+}
+
+// Built at start-up: the opcode tables live in another file.
+const auto kSkipByByte = [] {
+  std::array<Skip, 256> table{};
+  for (uint32_t byte = 0; byte < 256; ++byte)
+    if (const auto op = op_from_code(0, byte))
+      table[byte] = built_in(op_info(*op).feature) ? skip_of(op_info(*op).imm) : Skip::Decode;
+  return table;
+}();
+
+// Past one LEB128 at p, or null if it does not end within 10 bytes.
+inline const uint8_t* skip_leb(const uint8_t* p) {
+  for (int i = 0; i < 10; ++i)
+    if (!(p[i] & 0x80)) return p + i + 1;
+  return nullptr;
+}
+
+} // namespace
+
+Status InstrReader::next_op(Op& op) {
+  Reader& r = r_;
+  const uint8_t* p = r.cursor();
+  // The longest skipped form (a memarg with a memory index) fits in 31 bytes;
+  // nearer the end, decode.
+  const Skip skip = r.remaining() > 32 ? kSkipByByte[*p] : Skip::Decode;
+  if (skip == Skip::Decode) {
+    Instr in;
+    KITE_TRY(next(in));
+    op = in.op;
+    return {};
+  }
+  op = *op_from_code(0, *p++);
+  switch (skip) {
+  case Skip::None: break;
+  case Skip::Leb: p = skip_leb(p); break;
+  case Skip::TwoLebs: p = skip_leb(p), p = p ? skip_leb(p) : p; break;
+  case Skip::MemArg: { // align (bit 6: a memory index follows), offset
+    const bool indexed = *p & 0x40;
+    p = skip_leb(p);
+    if (p && indexed) p = skip_leb(p);
+    p = p ? skip_leb(p) : p;
+    break;
+  }
+  case Skip::Bytes4: p += 4; break;
+  case Skip::Bytes8: p += 8; break;
+  case Skip::BlockType: // empty or a value type in one byte, (ref null? ht), or an s33 index
+    if (*p == 0x63 || *p == 0x64)
+      p = skip_leb(p + 1);
+    else
+      p = skip_leb(p);
+    break;
+  case Skip::Decode: break;
+  }
+  if (!p) return r.fail("malformed LEB128 immediate");
+  r.skip(static_cast<size_t>(p - r.cursor()));
+  return {};
+}
+
 Status InstrReader::next(Instr& in) {
   Reader& r = r_;
   in.offset = r.offset();

@@ -75,6 +75,11 @@ public:
   bool at_end() const { return r_.at_end(); }
   uint64_t offset() const { return r_.offset(); }
   Status next(Instr& out);
+  // Reads the next instruction's opcode and skips its immediates without
+  // decoding them where a table says how (LEBs, fixed bytes, a block type:
+  // most one-byte opcodes); others are read by next(). For a scan that
+  // needs only the block structure of a body that validated.
+  Status next_op(Op& op);
   Reader& raw() { return r_; }
 
 private:

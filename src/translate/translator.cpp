@@ -173,16 +173,17 @@ Result<std::unique_ptr<Code>> Translator::run() {
   next_exn_slot_ = slot;
   // ... and each block, where its end is (inline_tail_to_loop).
   InstrReader scan(module_.data_at(decl_.body), decl_.body.size, decl_.body.offset);
-  Instr in;
   std::vector<std::pair<Op, uint64_t>> open; // the blocks around, and where they start
   while (!scan.at_end()) {
-    KITE_TRY(scan.next(in));
-    switch (in.op) {
+    const uint64_t at = scan.offset();
+    Op op;
+    KITE_TRY(scan.next_op(op));
+    switch (op) {
     case Op::Try: ++slot; [[fallthrough]];
     case Op::Block:
     case Op::Loop:
     case Op::If:
-    case Op::TryTable: open.emplace_back(in.op, in.offset); break;
+    case Op::TryTable: open.emplace_back(op, at); break;
     case Op::End:
     case Op::Delegate:
       if (open.empty()) break; // the function's end
@@ -211,6 +212,7 @@ Result<std::unique_ptr<Code>> Translator::run() {
   wasm_offset_ = static_cast<uint32_t>(decl_.body.offset);
   emit_check();
   InstrReader reader(module_.data_at(decl_.body), decl_.body.size, decl_.body.offset);
+  Instr in;
   while (!ctrls_.empty()) {
     KITE_TRY(reader.next(in));
     ++ops_since_check_;
