@@ -85,6 +85,16 @@ Status init_memory(Memory& memory, const MemoryType& type, const StoreLimits& st
   return {};
 }
 
+void prepare_dense_write(Memory& memory, uint64_t offset, uint64_t size) {
+  if constexpr (platform::kVirtualMemory) {
+    constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
+    const auto from = reinterpret_cast<uintptr_t>(memory.base) + offset;
+    const uintptr_t start = (from + kHugePage - 1) & ~(kHugePage - 1);
+    const uintptr_t end = (from + size) & ~(kHugePage - 1);
+    if (end > start) (void)madvise(reinterpret_cast<void*>(start), end - start, MADV_HUGEPAGE);
+  }
+}
+
 int64_t grow_memory(Memory& memory, uint64_t delta_pages) {
   std::unique_lock<std::mutex> lock(memory.grow_mutex, std::defer_lock);
   if (memory.shared) lock.lock();

@@ -37,6 +37,10 @@ Status init_memory(Memory& memory, const MemoryType& type, const StoreLimits& li
 // memory.grow: the old size in pages, or -1 when the memory cannot grow by
 // `delta_pages` (beyond its maximum, or the OS refused to commit).
 int64_t grow_memory(Memory& memory, uint64_t delta_pages);
+// Bytes [offset, offset + size) of `memory` are about to be written whole
+// (an active data segment): the 2 MiB pages wholly inside ask for huge
+// pages, one fault each instead of 512 (a hint; ignored where not mapped).
+void prepare_dense_write(Memory& memory, uint64_t offset, uint64_t size);
 
 // Returns the reservation to the OS.
 void release_memory(Memory& memory);

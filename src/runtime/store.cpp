@@ -35,10 +35,19 @@ Function* Store::new_function() {
   return functions_.emplace_back(std::make_unique<Function>()).get();
 }
 
+Store::FunctionBlock::FunctionBlock(size_t count)
+    : storage_(
+          ByteBuffer::uninitialized(count * sizeof(Function), ByteBuffer::Faults::OnFirstTouch)),
+      count_(count) {
+  std::uninitialized_default_construct_n(functions(), count_);
+}
+
+Store::FunctionBlock::~FunctionBlock() { std::destroy_n(functions(), count_); }
+
 Function* Store::new_functions(size_t count) {
-  auto block = std::make_unique<Function[]>(count);
+  auto block = std::make_unique<FunctionBlock>(count);
   std::lock_guard lock(mutex_);
-  return function_blocks_.emplace_back(std::move(block)).get();
+  return function_blocks_.emplace_back(std::move(block))->functions();
 }
 
 Result<Memory*> Store::new_memory(const MemoryType& type) {

@@ -12,6 +12,7 @@
 
 #include "gc/heap.h"
 #include "runtime/objects.h"
+#include "support/byte_buffer.h"
 #include "support/result.h"
 
 namespace kite {
@@ -111,7 +112,22 @@ public:
 private:
   std::mutex mutex_;
   std::vector<std::unique_ptr<Function>> functions_;
-  std::vector<std::unique_ptr<Function[]>> function_blocks_;
+  // The defined functions of one instantiation, in one allocation: a big
+  // module's records (LLVM's 133,000: 8.5 MB) sit in huge pages, one page
+  // fault per 2 MiB instead of 512.
+  class FunctionBlock {
+  public:
+    explicit FunctionBlock(size_t count);
+    ~FunctionBlock();
+    FunctionBlock(const FunctionBlock&) = delete;
+    FunctionBlock& operator=(const FunctionBlock&) = delete;
+    Function* functions() { return reinterpret_cast<Function*>(storage_.data()); }
+
+  private:
+    ByteBuffer storage_;
+    size_t count_;
+  };
+  std::vector<std::unique_ptr<FunctionBlock>> function_blocks_;
   std::vector<std::unique_ptr<Memory>> memories_;
   std::vector<std::unique_ptr<Table>> tables_;
   std::vector<std::unique_ptr<Global>> globals_;
