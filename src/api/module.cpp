@@ -115,25 +115,39 @@ Result<Module> Module::from_binary(const Engine& engine, ByteBuffer&& bytes) {
       });
     }
   }
-  Status decoded = decode_into(*module);
+  // With a cache the bodies' walk waits for the lookup: a hit says where
+  // they are. A deferred decode that fails is done again whole, for the
+  // error a full decode reports first.
+  const bool defer = KITE_CACHE && cache;
+  Status decoded = decode_into(*module, defer ? CodeBodies::Defer : CodeBodies::Walk);
   if (hashing.joinable()) hashing.join();
+  if (!decoded.ok() && defer) {
+    auto whole = std::make_shared<kite::Module>();
+    whole->bytes = std::move(module->bytes);
+    module = std::move(whole);
+    decoded = decode_into(*module);
+  }
   if (!decoded.ok()) return with_kind(std::move(decoded).error(), ErrorKind::Malformed);
   phase_timer::mark(cache ? "decode+hash" : "decode");
   BodyValidation bodies =
       engine.config().lazy_validation ? BodyValidation::Lazy : BodyValidation::Eager;
   if constexpr (KITE_CACHE) {
     if (key) {
-      if (auto facts = cache->lookup(*key); facts && facts->validated)
+      if (auto facts = cache->lookup(*key); facts && facts->validated) {
         bodies = BodyValidation::Proven;
+        (void)apply_code_layout(*module, facts->code_layout); // else walked below
+      }
       phase_timer::mark("cache lookup");
     }
   }
+  if (Status walked = decode_code_bodies(*module); !walked.ok())
+    return with_kind(std::move(walked).error(), ErrorKind::Malformed);
   Status valid = validate_module(*module, bodies);
   if (!valid.ok()) return with_kind(std::move(valid).error(), ErrorKind::Invalid);
   phase_timer::mark("validate");
   if constexpr (KITE_CACHE) {
     if (key && bodies == BodyValidation::Eager) {
-      cache->store(*key, cache::Facts{.validated = true});
+      cache->store(*key, /*validated=*/true, code_layout(*module));
       phase_timer::mark("cache store");
     }
   }

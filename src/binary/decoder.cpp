@@ -1,6 +1,7 @@
 #include "binary/decoder.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "binary/instr_reader.h"
 #include "binary/reader.h"
@@ -35,9 +36,11 @@ int section_rank(uint8_t id) {
 
 class Decoder {
 public:
-  explicit Decoder(Module& m) : m_(m), r_(m.bytes.data(), m.bytes.size()) {}
+  explicit Decoder(Module& m, CodeBodies bodies = CodeBodies::Walk)
+      : m_(m), r_(m.bytes.data(), m.bytes.size()), defer_code_(bodies == CodeBodies::Defer) {}
 
   Status run();
+  Status deferred_code_bodies();
 
 private:
   Status header();
@@ -55,7 +58,8 @@ private:
   Status export_section();
   Status start_section();
   Status elem_section();
-  Status code_section();
+  Status code_section(uint32_t size);
+  Status code_bodies();
   Status data_section();
   Status data_count_section();
   Status custom_section(uint32_t size);
@@ -77,6 +81,7 @@ private:
   // function and data count sections once every section is read.
   uint32_t code_count_ = 0;
   std::optional<uint32_t> data_section_count_;
+  bool defer_code_ = false;
 };
 
 Status Decoder::header() {
@@ -135,7 +140,7 @@ Status Decoder::section(uint8_t id, uint32_t size) {
   case kExport: return export_section();
   case kStart: return start_section();
   case kElem: return elem_section();
-  case kCode: return code_section();
+  case kCode: return code_section(size);
   case kData: return data_section();
   case kDataCount: return data_count_section();
   case kTag: return tag_section();
@@ -502,12 +507,35 @@ Status Decoder::data_count_section() {
   return {};
 }
 
-Status Decoder::code_section() {
+Status Decoder::code_section(uint32_t size) {
+  const uint64_t start = r_.offset();
   KITE_TRY_ASSIGN(code_count_, vec_count());
+  if (defer_code_ && r_.offset() <= start + size) {
+    m_.deferred_code = Module::DeferredCode{static_cast<uint32_t>(start), size,
+                                            static_cast<uint32_t>(r_.offset()), code_count_};
+    r_.skip(start + size - r_.offset());
+    return {};
+  }
+  return code_bodies();
+}
+
+Status Decoder::deferred_code_bodies() {
+  const Module::DeferredCode code = *m_.deferred_code;
+  r_.set_end_message("unexpected end of section or function");
+  r_.skip(code.bodies_start);
+  code_count_ = code.count;
+  KITE_TRY(code_bodies());
+  if (r_.offset() != uint64_t{code.section_start} + code.section_size)
+    return r_.fail_at(code.section_start, "section size mismatch");
+  m_.deferred_code.reset();
+  return {};
+}
+
+Status Decoder::code_bodies() {
   const size_t defined = m_.functions.size() - m_.num_imported_functions;
   // The walk reads only each body's first bytes: one cache miss per body
   // when the section is not in cache. Prefetching a few KiB ahead turns
-  // that latency into a stream (LLVM's 133k bodies: decode 31 -> X ms).
+  // that latency into a stream (LLVM's 133k bodies: decode 32-36 -> 20-26 ms).
   constexpr size_t kPrefetchAhead = 4096;
   const uint8_t* prefetched = r_.cursor();
   for (uint32_t i = 0; i < code_count_; ++i) {
@@ -654,11 +682,109 @@ Status Decoder::custom_section(uint32_t size) {
 
 } // namespace
 
-Status decode_into(Module& module) {
+Status decode_into(Module& module, CodeBodies bodies) {
   // Byte ranges into the module are 32-bit.
   if (module.bytes.size() > UINT32_MAX) return error_at(0, "module too large");
-  Decoder decoder(module);
+  Decoder decoder(module, bodies);
   return decoder.run();
+}
+
+Status decode_code_bodies(Module& module) {
+  if (!module.deferred_code) return {};
+  return Decoder(module).deferred_code_bodies();
+}
+
+namespace {
+
+// Layout bytes: the defined function count and the local group count, then
+// per defined function its code_offset, body offset and size and local
+// group count, then per local group its count and type (kind, nullable,
+// heap kind, heap index), all u32.
+constexpr size_t kLayoutFunctionWords = 4;
+constexpr size_t kLayoutGroupWords = 5;
+
+} // namespace
+
+std::vector<uint8_t> code_layout(const Module& module) {
+  const size_t first = module.num_imported_functions;
+  const size_t defined = module.functions.size() - first;
+  std::vector<uint32_t> words;
+  words.reserve(2 + defined * kLayoutFunctionWords +
+                module.local_groups.size() * kLayoutGroupWords);
+  words.push_back(static_cast<uint32_t>(defined));
+  words.push_back(static_cast<uint32_t>(module.local_groups.size()));
+  for (size_t i = first; i < module.functions.size(); ++i) {
+    const FunctionDecl& f = module.functions[i];
+    words.insert(words.end(), {f.code_offset, f.body.offset, f.body.size, f.num_local_groups});
+  }
+  for (const LocalGroup& g : module.local_groups)
+    words.insert(words.end(), {g.count, static_cast<uint32_t>(g.type.kind), g.type.nullable,
+                               static_cast<uint32_t>(g.type.heap.kind), g.type.heap.index});
+  std::vector<uint8_t> bytes(words.size() * 4);
+  std::memcpy(bytes.data(), words.data(), bytes.size());
+  return bytes;
+}
+
+bool apply_code_layout(Module& module, std::span<const uint8_t> layout) {
+  if (!module.deferred_code || layout.size() % 4 != 0 || layout.size() < 8) return false;
+  const Module::DeferredCode code = *module.deferred_code;
+  // Read in place (the layout is megabytes for a big module): checked whole
+  // first, so a refused layout changes nothing, then applied.
+  auto word = [&](size_t i) {
+    uint32_t v;
+    std::memcpy(&v, layout.data() + 4 * i, 4);
+    return v;
+  };
+  const size_t first = module.num_imported_functions;
+  const size_t defined = module.functions.size() - first;
+  const size_t num_groups = word(1);
+  if (word(0) != defined || code.count != defined ||
+      layout.size() / 4 != 2 + defined * kLayoutFunctionWords + num_groups * kLayoutGroupWords)
+    return false;
+  const size_t groups_at = 2 + defined * kLayoutFunctionWords;
+  for (size_t k = 0, g = groups_at; k < num_groups; ++k, g += kLayoutGroupWords)
+    if (word(g + 1) > static_cast<uint32_t>(ValKind::Ref) || word(g + 2) > 1 ||
+        word(g + 3) > static_cast<uint32_t>(HeapKind::NoExn))
+      return false;
+  // Every body within the code section, in order, with its groups.
+  const uint64_t end = uint64_t{code.section_start} + code.section_size;
+  uint64_t at = code.bodies_start;
+  size_t next_group = 0;
+  for (size_t i = 0, f = 2; i < defined; ++i, f += kLayoutFunctionWords) {
+    const uint32_t code_offset = word(f), body_offset = word(f + 1), body_size = word(f + 2);
+    const uint32_t count = word(f + 3);
+    if (code_offset < at || body_offset <= code_offset || body_offset + uint64_t{body_size} > end ||
+        count > num_groups - next_group)
+      return false;
+    uint64_t locals = 0;
+    for (size_t k = next_group; k < next_group + count; ++k)
+      locals += word(groups_at + k * kLayoutGroupWords);
+    if (locals > kMaxFunctionLocals) return false;
+    next_group += count;
+    at = body_offset + uint64_t{body_size};
+  }
+  if (next_group != num_groups) return false;
+
+  module.local_groups.resize(num_groups);
+  for (size_t k = 0, g = groups_at; k < num_groups; ++k, g += kLayoutGroupWords)
+    module.local_groups[k] =
+        LocalGroup{word(g), ValType{static_cast<ValKind>(word(g + 1)), word(g + 2) != 0,
+                                    HeapType{static_cast<HeapKind>(word(g + 3)), word(g + 4)}}};
+  next_group = 0;
+  for (size_t i = 0, f = 2; i < defined; ++i, f += kLayoutFunctionWords) {
+    FunctionDecl& d = module.functions[first + i];
+    d.code_offset = word(f);
+    d.body = ByteRange{word(f + 1), word(f + 2)};
+    d.first_local_group = static_cast<uint32_t>(next_group);
+    d.num_local_groups = word(f + 3);
+    uint64_t locals = 0;
+    for (size_t k = next_group; k < next_group + d.num_local_groups; ++k)
+      locals += module.local_groups[k].count;
+    d.num_locals = static_cast<uint32_t>(locals);
+    next_group += d.num_local_groups;
+  }
+  module.deferred_code.reset();
+  return true;
 }
 
 Result<std::shared_ptr<Module>> decode_module(ByteBuffer bytes) {

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "model/module.h"
@@ -30,7 +31,23 @@ inline constexpr uint64_t kMaxFunctionLocals = 50000;
 Result<std::shared_ptr<Module>> decode_module(ByteBuffer bytes);
 // Decodes `module.bytes` into `module` (empty but for them); the module
 // keeps its bytes even when this fails, for a thread still reading them.
-Status decode_into(Module& module);
+// With CodeBodies::Defer the code section's bodies are not walked (their
+// sizes and locals: one cache miss each, 133,000 in LLVM's module); the
+// module's deferred_code says where they are. The first error of a
+// deferred decode may then differ from a full one: a caller reporting
+// errors decodes again without deferring when it fails.
+enum class CodeBodies { Walk, Defer };
+Status decode_into(Module& module, CodeBodies bodies = CodeBodies::Walk);
+// Walks deferred bodies (errors as a full decode reports them there).
+Status decode_code_bodies(Module& module);
+// What walking the bodies found (FunctionDecl body fields, local groups),
+// as bytes for the module cache; and the same applied to a module whose
+// bodies were deferred, instead of walking them. The bytes must come from
+// this module's bytes (the cache's key and signature say so); they are
+// still checked to lie within its code section, else this returns false
+// and changes nothing.
+std::vector<uint8_t> code_layout(const Module& module);
+bool apply_code_layout(Module& module, std::span<const uint8_t> layout);
 inline Result<std::shared_ptr<Module>> decode_module(std::vector<uint8_t> bytes) {
   return decode_module(ByteBuffer(std::move(bytes)));
 }

@@ -29,12 +29,14 @@ namespace {
 //  88  payload length (u32) 92  zero (u32)
 //  96  payload              ... keyed BLAKE3 of everything before it (32)
 constexpr char kMagic[8] = {'K', 'I', 'T', 'E', 'M', 'O', 'D', 'C'};
-constexpr uint32_t kFormat = 2; // 1 keyed entries by the plain BLAKE3 of the module
+// 1 keyed entries by the plain BLAKE3 of the module; 2 had no code layout.
+constexpr uint32_t kFormat = 3;
 // In Key::options: the module MAC is AEGISMAC-128L (else keyed BLAKE3).
 constexpr uint32_t kKeyedByAegis = uint32_t{1} << 31;
 constexpr size_t kHeaderSize = 96;
 constexpr size_t kMacSize = 32;
-constexpr size_t kMaxPayload = 1 << 20;
+// A code layout takes ~16 bytes per function and ~20 per local group.
+constexpr size_t kMaxPayload = size_t{256} << 20;
 constexpr const char* kSuffix = ".entry";
 
 // The validator's identity: entries of another build do not apply.
@@ -79,13 +81,14 @@ std::string hex(std::span<const uint8_t> bytes) {
 }
 
 // A file of exactly `max` bytes or fewer, whole; nullopt if unreadable.
-std::optional<std::vector<uint8_t>> read_small_file(const std::string& path, size_t max) {
+// The whole file at `path` if it is a regular file of at most `max` bytes.
+std::optional<ByteBuffer> read_whole_file(const std::string& path, size_t max) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
   struct stat st{};
-  std::optional<std::vector<uint8_t>> out;
+  std::optional<ByteBuffer> out;
   if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) <= max) {
-    std::vector<uint8_t> bytes(static_cast<size_t>(st.st_size));
+    ByteBuffer bytes = ByteBuffer::uninitialized(static_cast<size_t>(st.st_size));
     if (read_fully(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()))
       out = std::move(bytes);
   }
@@ -117,7 +120,7 @@ bool write_file_atomically(const std::string& dir, const std::string& path,
 std::optional<Digest> load_secret(const std::string& dir) {
   const std::string path = dir + "/secret";
   for (int attempt = 0; attempt < 3; ++attempt) {
-    if (auto bytes = read_small_file(path, 64); bytes && bytes->size() == 32) {
+    if (auto bytes = read_whole_file(path, 64); bytes && bytes->size() == 32) {
       Digest d;
       std::copy(bytes->begin(), bytes->end(), d.begin());
       return d;
@@ -184,7 +187,7 @@ std::string ModuleCache::entry_path(const Key& key) const {
 
 std::optional<Facts> ModuleCache::lookup(const Key& key) const {
   const std::string path = entry_path(key);
-  auto bytes = read_small_file(path, kHeaderSize + kMaxPayload + kMacSize);
+  auto bytes = read_whole_file(path, kHeaderSize + kMaxPayload + kMacSize);
   if (!bytes || bytes->size() < kHeaderSize + kMacSize) return std::nullopt;
   const size_t payload_len = bytes->size() - kHeaderSize - kMacSize;
   const std::vector<uint8_t> expected = header(key, static_cast<uint32_t>(payload_len));
@@ -196,15 +199,22 @@ std::optional<Facts> ModuleCache::lookup(const Key& key) const {
   const uint32_t flags = get<uint32_t>(bytes->data() + kHeaderSize);
   Facts facts;
   facts.validated = flags & 1;
+  facts.entry = std::move(*bytes);
+  facts.code_layout =
+      std::span<const uint8_t>(facts.entry).subspan(kHeaderSize + 4, payload_len - 4);
   ::utimensat(AT_FDCWD, path.c_str(), nullptr, 0); // recently used: evicted last
   return facts;
 }
 
-void ModuleCache::store(const Key& key, const Facts& facts) const {
-  std::vector<uint8_t> entry = header(key, 4);
-  const uint32_t flags = facts.validated ? 1 : 0;
+void ModuleCache::store(const Key& key, bool validated,
+                        std::span<const uint8_t> code_layout) const {
+  const size_t payload_len = 4 + code_layout.size();
+  if (payload_len > kMaxPayload) return;
+  std::vector<uint8_t> entry = header(key, static_cast<uint32_t>(payload_len));
+  const uint32_t flags = validated ? 1 : 0;
   entry.resize(kHeaderSize + 4);
   put(entry, kHeaderSize, flags);
+  entry.insert(entry.end(), code_layout.begin(), code_layout.end());
   const Digest mac = blake3_keyed(secret_, entry);
   entry.insert(entry.end(), mac.begin(), mac.end());
   const std::string path = entry_path(key);

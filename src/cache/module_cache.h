@@ -1,7 +1,8 @@
 // The module cache: what kite learnt about a module's bytes, kept on disk so
 // that the next run of the same module skips the work. Today an entry
 // records that the module validated, so a warm start skips body
-// validation with the same guarantee (an invalid module never starts).
+// validation with the same guarantee (an invalid module never starts), and
+// where its function bodies lie, so it skips walking them too.
 //
 // Entries are keyed by a MAC of the module's bytes under a key derived from
 // a secret made when the cache directory is first used (`secret`, mode
@@ -28,8 +29,10 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "cache/blake3.h"
+#include "support/byte_buffer.h"
 
 namespace kite::cache {
 
@@ -42,6 +45,12 @@ struct Key {
 // What an entry says about its module.
 struct Facts {
   bool validated = false; // every function body validated (eagerly)
+  // Where the code section's bodies lie and their locals (binary/decoder.h
+  // code_layout): a warm start takes them from here instead of walking
+  // the bodies. Empty if not recorded. After a lookup it points into
+  // `entry`, the file read (megabytes for a big module: not copied again).
+  std::span<const uint8_t> code_layout;
+  ByteBuffer entry;
 };
 
 class ModuleCache {
@@ -57,8 +66,9 @@ public:
   Key key_of(std::span<const uint8_t> module, uint32_t options) const;
   // The facts of a verified entry for `key`, or nothing.
   std::optional<Facts> lookup(const Key& key) const;
-  // Records `facts` for `key` (best effort), then trims the cache.
-  void store(const Key& key, const Facts& facts) const;
+  // Records for `key` that its module validated, and its code layout
+  // (best effort), then trims the cache.
+  void store(const Key& key, bool validated, std::span<const uint8_t> code_layout = {}) const;
 
   const std::string& dir() const { return dir_; }
   // The path of `key`'s entry file.

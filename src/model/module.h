@@ -149,6 +149,16 @@ struct Module {
   // Index spaces: imported entities first, then defined ones.
   std::vector<FunctionDecl> functions;  // all functions (imports have empty bodies)
   std::vector<LocalGroup> local_groups; // of every defined function, in order
+  // Set when decoding left the code section's bodies unwalked (a warm
+  // start takes their layout from the module cache instead: see
+  // decode_code_bodies and apply_code_layout in binary/decoder.h).
+  struct DeferredCode {
+    uint32_t section_start = 0; // the section's contents, after its size
+    uint32_t section_size = 0;
+    uint32_t bodies_start = 0; // after the body count
+    uint32_t count = 0;
+  };
+  std::optional<DeferredCode> deferred_code;
   std::vector<TableDecl> tables;
   std::vector<MemoryType> memories;
   std::vector<GlobalDecl> globals; // imported globals have an empty init

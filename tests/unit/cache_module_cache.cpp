@@ -3,7 +3,9 @@
 // the cache's safety: a changed module misses, a damaged, truncated or
 // forged entry is ignored (the module is validated again, so an invalid
 // one still fails), an unusable directory only loses the speed-up,
-// concurrent writers leave a good entry, eviction keeps the size limit.
+// concurrent writers leave a good entry, eviction keeps the size limit;
+// and the code layout an entry records, which a warm start uses instead of
+// walking the bodies, applies only to a module whose code section holds it.
 // Every test uses a fresh temporary directory.
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -22,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "binary/decoder.h"
 #include "cache/aegis_mac.h"
 #include "cache/blake3.h"
 #include "cache/module_cache.h"
@@ -154,6 +157,107 @@ TEST(ModuleCache, ValidModuleIsRecordedAndFound) {
   EXPECT_EQ((*result)[0].i32(), 3);
 }
 
+// Functions with declared locals of several types, a reference type among
+// them: what a layout must carry.
+const char* const kLocals = R"((module
+  (type $t (func (result i32)))
+  (func $a (export "a") (param i32) (result i32) (local i64 i64 f64) (local (ref null $t))
+    local.get 0 i32.const 1 i32.add)
+  (func $b (export "b") (result i32) (local i32) i32.const 7 local.set 0 local.get 0)
+  (func $c (export "c") (result i32) i32.const 3 call $a))
+)";
+
+std::shared_ptr<kite::Module> decoded(const std::vector<uint8_t>& bytes, kite::CodeBodies bodies) {
+  auto m = std::make_shared<kite::Module>();
+  m->bytes = kite::ByteBuffer(bytes);
+  EXPECT_TRUE(kite::decode_into(*m, bodies).ok());
+  return m;
+}
+
+void expect_same_code(const kite::Module& a, const kite::Module& b) {
+  ASSERT_EQ(a.functions.size(), b.functions.size());
+  for (size_t i = 0; i < a.functions.size(); ++i) {
+    const kite::FunctionDecl &x = a.functions[i], &y = b.functions[i];
+    EXPECT_EQ(x.code_offset, y.code_offset) << i;
+    EXPECT_EQ(x.body.offset, y.body.offset) << i;
+    EXPECT_EQ(x.body.size, y.body.size) << i;
+    EXPECT_EQ(x.first_local_group, y.first_local_group) << i;
+    EXPECT_EQ(x.num_local_groups, y.num_local_groups) << i;
+    EXPECT_EQ(x.num_locals, y.num_locals) << i;
+  }
+  ASSERT_EQ(a.local_groups.size(), b.local_groups.size());
+  for (size_t k = 0; k < a.local_groups.size(); ++k) {
+    EXPECT_EQ(a.local_groups[k].count, b.local_groups[k].count) << k;
+    EXPECT_TRUE(a.local_groups[k].type == b.local_groups[k].type) << k;
+  }
+}
+
+TEST(ModuleCache, WarmStartTakesTheCodeLayoutFromTheEntry) {
+  TempDir dir;
+  auto engine = engine_with(dir.path());
+  const auto bytes = wat(kLocals);
+  ASSERT_TRUE(kite::api::Module::compile(engine, bytes).ok());
+  auto facts = engine.cache()->lookup(engine.cache()->key_of(bytes, 0));
+  ASSERT_TRUE(facts);
+  ASSERT_FALSE(facts->code_layout.empty());
+  // The recorded layout gives the decls a full decode gives.
+  auto whole = decoded(bytes, kite::CodeBodies::Walk);
+  auto deferred = decoded(bytes, kite::CodeBodies::Defer);
+  ASSERT_TRUE(deferred->deferred_code);
+  ASSERT_TRUE(kite::apply_code_layout(*deferred, facts->code_layout));
+  EXPECT_FALSE(deferred->deferred_code);
+  expect_same_code(*whole, *deferred);
+  // And a warm compile runs the functions.
+  auto module = kite::api::Module::compile(engine, bytes);
+  ASSERT_TRUE(module.ok());
+  kite::api::Store store(engine);
+  auto instance = kite::api::Linker().instantiate(store, *module);
+  ASSERT_TRUE(instance.ok());
+  for (auto [name, want] : {std::pair{"b", 7}, std::pair{"c", 4}}) {
+    auto result = instance->func(name)->call({});
+    ASSERT_TRUE(result.ok());
+    EXPECT_EQ((*result)[0].i32(), want);
+  }
+}
+
+TEST(ModuleCache, CodeLayoutOfAnotherModuleIsRefused) {
+  const auto bytes = wat(kLocals), other = wat(kAdd);
+  const std::vector<uint8_t> layout = kite::code_layout(*decoded(bytes, kite::CodeBodies::Walk));
+  auto m = decoded(other, kite::CodeBodies::Defer);
+  EXPECT_FALSE(kite::apply_code_layout(*m, layout));
+  EXPECT_TRUE(m->deferred_code); // unchanged: the bodies are walked instead
+  ASSERT_TRUE(kite::decode_code_bodies(*m).ok());
+  expect_same_code(*decoded(other, kite::CodeBodies::Walk), *m);
+  // Every truncation of a good layout is refused too.
+  for (size_t n = 0; n < layout.size(); n += 4) {
+    auto d = decoded(bytes, kite::CodeBodies::Defer);
+    EXPECT_FALSE(kite::apply_code_layout(*d, std::span(layout).first(n))) << n;
+  }
+}
+
+// A module malformed in its code section reports the same first error
+// with a cache (bodies deferred, walked after the lookup) as without.
+TEST(ModuleCache, MalformedBodiesReportTheSameErrorWithACache) {
+  TempDir dir;
+  auto engine = engine_with(dir.path());
+  kite::api::Engine plain;
+  const auto good = wat(kLocals);
+  // Each body's first locals count made huge, then each byte of the code
+  // section cut off in turn.
+  std::vector<std::vector<uint8_t>> bad;
+  for (size_t cut = good.size() / 2; cut < good.size(); ++cut)
+    bad.emplace_back(good.begin(), good.begin() + cut);
+  auto twisted = good;
+  twisted[twisted.size() - 4] = 0xFF; // inside the last body
+  bad.push_back(twisted);
+  for (const auto& bytes : bad) {
+    auto with = kite::api::Module::compile(engine, bytes);
+    auto without = kite::api::Module::compile(plain, bytes);
+    ASSERT_EQ(with.ok(), without.ok()) << bytes.size();
+    if (!with.ok()) EXPECT_EQ(with.error().describe(), without.error().describe()) << bytes.size();
+  }
+}
+
 TEST(ModuleCache, EveryOneByteChangeChangesTheKey) {
   TempDir dir;
   auto cache = ModuleCache::open(dir.path(), ModuleCache::kDefaultMaxBytes);
@@ -250,7 +354,7 @@ TEST(ModuleCache, ForgedEntryForAnInvalidModuleIsRejected) {
   // A well-formed entry claiming validity, made without this cache's secret.
   auto forger = ModuleCache::open(forger_dir.path(), ModuleCache::kDefaultMaxBytes);
   ASSERT_NE(forger, nullptr);
-  forger->store(key, Facts{.validated = true});
+  forger->store(key, /*validated=*/true);
   ASSERT_TRUE(forger->lookup(key));
   fs::copy_file(forger->entry_path(key), engine.cache()->entry_path(key));
   EXPECT_FALSE(engine.cache()->lookup(key));
@@ -322,7 +426,7 @@ TEST(ModuleCache, ConcurrentWritersLeaveAGoodEntry) {
       }
       const Key key = engine.cache()->key_of(bytes, 0); // the same secret: the same key
       for (int i = 0; i < 25; ++i) {
-        engine.cache()->store(key, Facts{.validated = true});
+        engine.cache()->store(key, /*validated=*/true);
         auto facts = engine.cache()->lookup(key); // absent never: renames are atomic
         if (!facts || !facts->validated) ++bad;
         if (!kite::api::Module::compile(engine, bytes).ok()) ++bad;
@@ -341,7 +445,7 @@ TEST(ModuleCache, EvictionKeepsTheLimitAndDropsTheOldest) {
   auto probe = ModuleCache::open(dir.path(), ModuleCache::kDefaultMaxBytes);
   ASSERT_NE(probe, nullptr);
   Key first{};
-  probe->store(first, Facts{.validated = true});
+  probe->store(first, /*validated=*/true);
   const uint64_t entry_size = fs::file_size(probe->entry_path(first));
   fs::remove(probe->entry_path(first));
   const uint64_t limit = 5 * entry_size;
@@ -356,7 +460,7 @@ TEST(ModuleCache, EvictionKeepsTheLimitAndDropsTheOldest) {
   for (int i = 0; i < 12; ++i) {
     Key k{};
     k.module[0] = static_cast<uint8_t>(i + 1);
-    cache->store(k, Facts{.validated = true});
+    cache->store(k, /*validated=*/true);
     keys.push_back(k);
     // Ages the entries in order (file times may be coarser than the loop).
     const timespec times[2] = {{0, UTIME_OMIT}, {1'000'000 + i, 0}};
