@@ -140,8 +140,11 @@ Result<Module> Module::from_binary(const Engine& engine, ByteBuffer&& bytes) {
       phase_timer::mark("cache lookup");
     }
   }
-  if (Status walked = decode_code_bodies(*module); !walked.ok())
-    return with_kind(std::move(walked).error(), ErrorKind::Malformed);
+  if (module->deferred_code) {
+    if (Status walked = decode_code_bodies(*module); !walked.ok())
+      return with_kind(std::move(walked).error(), ErrorKind::Malformed);
+    phase_timer::mark("decode bodies");
+  }
   Status valid = validate_module(*module, bodies);
   if (!valid.ok()) return with_kind(std::move(valid).error(), ErrorKind::Invalid);
   phase_timer::mark("validate");

@@ -696,93 +696,112 @@ Status decode_code_bodies(Module& module) {
 
 namespace {
 
-// Layout bytes: the defined function count and the local group count, then
-// per defined function its code_offset, body offset and size and local
-// group count, then per local group its count and type (kind, nullable,
-// heap kind, heap index), all u32.
-constexpr size_t kLayoutFunctionWords = 4;
-constexpr size_t kLayoutGroupWords = 5;
+// Layout bytes, all LEB128 u32: the defined function count and the local
+// group count; per local group, its count, value kind, nullable, heap kind
+// and heap index; per defined function, the bytes from its size field to
+// its instructions, its instructions' size and its local group count
+// (bodies are contiguous: each starts where the one before ends).
+// ~6 bytes a function: LLVM's module's layout is about 1 MB.
+void put_leb(std::vector<uint8_t>& out, uint32_t v) {
+  do {
+    out.push_back(static_cast<uint8_t>((v & 0x7F) | (v > 0x7F ? 0x80 : 0)));
+    v >>= 7;
+  } while (v);
+}
+
+// A layout's reader: every read checked, a failure sticky (a layout is
+// megabytes for a big module: read straight from the bytes).
+class LayoutReader {
+public:
+  explicit LayoutReader(std::span<const uint8_t> layout)
+      : p_(layout.data()), end_(layout.data() + layout.size()) {}
+  uint32_t next() {
+    uint32_t v = 0;
+    for (int shift = 0; shift < 35 && p_ < end_; shift += 7) {
+      const uint8_t b = *p_++;
+      v |= static_cast<uint32_t>(b & 0x7F) << shift;
+      if (!(b & 0x80)) return v;
+    }
+    ok_ = false;
+    return 0;
+  }
+  bool ok() const { return ok_; }
+  bool at_end() const { return p_ == end_; }
+
+private:
+  const uint8_t* p_;
+  const uint8_t* end_;
+  bool ok_ = true;
+};
 
 } // namespace
 
 std::vector<uint8_t> code_layout(const Module& module) {
   const size_t first = module.num_imported_functions;
-  const size_t defined = module.functions.size() - first;
-  std::vector<uint32_t> words;
-  words.reserve(2 + defined * kLayoutFunctionWords +
-                module.local_groups.size() * kLayoutGroupWords);
-  words.push_back(static_cast<uint32_t>(defined));
-  words.push_back(static_cast<uint32_t>(module.local_groups.size()));
+  std::vector<uint8_t> out;
+  out.reserve(8 * (module.functions.size() - first) + 8 * module.local_groups.size() + 10);
+  put_leb(out, static_cast<uint32_t>(module.functions.size() - first));
+  put_leb(out, static_cast<uint32_t>(module.local_groups.size()));
+  for (const LocalGroup& g : module.local_groups) {
+    put_leb(out, g.count);
+    put_leb(out, static_cast<uint32_t>(g.type.kind));
+    put_leb(out, g.type.nullable);
+    put_leb(out, static_cast<uint32_t>(g.type.heap.kind));
+    put_leb(out, g.type.heap.index);
+  }
   for (size_t i = first; i < module.functions.size(); ++i) {
     const FunctionDecl& f = module.functions[i];
-    words.insert(words.end(), {f.code_offset, f.body.offset, f.body.size, f.num_local_groups});
+    put_leb(out, f.body.offset - f.code_offset);
+    put_leb(out, f.body.size);
+    put_leb(out, f.num_local_groups);
   }
-  for (const LocalGroup& g : module.local_groups)
-    words.insert(words.end(), {g.count, static_cast<uint32_t>(g.type.kind), g.type.nullable,
-                               static_cast<uint32_t>(g.type.heap.kind), g.type.heap.index});
-  std::vector<uint8_t> bytes(words.size() * 4);
-  std::memcpy(bytes.data(), words.data(), bytes.size());
-  return bytes;
+  return out;
 }
 
 bool apply_code_layout(Module& module, std::span<const uint8_t> layout) {
-  if (!module.deferred_code || layout.size() % 4 != 0 || layout.size() < 8) return false;
+  if (!module.deferred_code) return false;
   const Module::DeferredCode code = *module.deferred_code;
-  // Read in place (the layout is megabytes for a big module): checked whole
-  // first, so a refused layout changes nothing, then applied.
-  auto word = [&](size_t i) {
-    uint32_t v;
-    std::memcpy(&v, layout.data() + 4 * i, 4);
-    return v;
-  };
+  LayoutReader r(layout);
   const size_t first = module.num_imported_functions;
   const size_t defined = module.functions.size() - first;
-  const size_t num_groups = word(1);
-  if (word(0) != defined || code.count != defined ||
-      layout.size() / 4 != 2 + defined * kLayoutFunctionWords + num_groups * kLayoutGroupWords)
+  const uint32_t count = r.next(), num_groups = r.next();
+  if (!r.ok() || count != defined || code.count != defined || num_groups > layout.size())
     return false;
-  const size_t groups_at = 2 + defined * kLayoutFunctionWords;
-  for (size_t k = 0, g = groups_at; k < num_groups; ++k, g += kLayoutGroupWords)
-    if (word(g + 1) > static_cast<uint32_t>(ValKind::Ref) || word(g + 2) > 1 ||
-        word(g + 3) > static_cast<uint32_t>(HeapKind::NoExn))
+  std::vector<LocalGroup> groups(num_groups);
+  for (LocalGroup& g : groups) {
+    const uint32_t n = r.next(), kind = r.next(), nullable = r.next(), heap = r.next();
+    const uint32_t index = r.next();
+    if (!r.ok() || kind > static_cast<uint32_t>(ValKind::Ref) || nullable > 1 ||
+        heap > static_cast<uint32_t>(HeapKind::NoExn))
       return false;
-  // Every body within the code section, in order, with its groups.
+    g = LocalGroup{n, ValType{static_cast<ValKind>(kind), nullable != 0,
+                              HeapType{static_cast<HeapKind>(heap), index}}};
+  }
+  // Each body in order within the code section, with locals within the
+  // limit a walk enforces. The decls are written as it goes: a refused
+  // layout leaves them for decode_code_bodies to write again.
   const uint64_t end = uint64_t{code.section_start} + code.section_size;
   uint64_t at = code.bodies_start;
   size_t next_group = 0;
-  for (size_t i = 0, f = 2; i < defined; ++i, f += kLayoutFunctionWords) {
-    const uint32_t code_offset = word(f), body_offset = word(f + 1), body_size = word(f + 2);
-    const uint32_t count = word(f + 3);
-    if (code_offset < at || body_offset <= code_offset || body_offset + uint64_t{body_size} > end ||
-        count > num_groups - next_group)
-      return false;
+  for (size_t i = first; i < module.functions.size(); ++i) {
+    const uint32_t header = r.next(), size = r.next(), n = r.next();
+    const uint64_t body = at + header;
+    if (!r.ok() || header == 0 || body + size > end || n > groups.size() - next_group) return false;
     uint64_t locals = 0;
-    for (size_t k = next_group; k < next_group + count; ++k)
-      locals += word(groups_at + k * kLayoutGroupWords);
+    for (size_t k = next_group; k < next_group + n; ++k)
+      locals += groups[k].count;
     if (locals > kMaxFunctionLocals) return false;
-    next_group += count;
-    at = body_offset + uint64_t{body_size};
-  }
-  if (next_group != num_groups) return false;
-
-  module.local_groups.resize(num_groups);
-  for (size_t k = 0, g = groups_at; k < num_groups; ++k, g += kLayoutGroupWords)
-    module.local_groups[k] =
-        LocalGroup{word(g), ValType{static_cast<ValKind>(word(g + 1)), word(g + 2) != 0,
-                                    HeapType{static_cast<HeapKind>(word(g + 3)), word(g + 4)}}};
-  next_group = 0;
-  for (size_t i = 0, f = 2; i < defined; ++i, f += kLayoutFunctionWords) {
-    FunctionDecl& d = module.functions[first + i];
-    d.code_offset = word(f);
-    d.body = ByteRange{word(f + 1), word(f + 2)};
+    FunctionDecl& d = module.functions[i];
+    d.code_offset = static_cast<uint32_t>(at);
+    d.body = ByteRange{static_cast<uint32_t>(body), size};
     d.first_local_group = static_cast<uint32_t>(next_group);
-    d.num_local_groups = word(f + 3);
-    uint64_t locals = 0;
-    for (size_t k = next_group; k < next_group + d.num_local_groups; ++k)
-      locals += module.local_groups[k].count;
+    d.num_local_groups = n;
     d.num_locals = static_cast<uint32_t>(locals);
-    next_group += d.num_local_groups;
+    next_group += n;
+    at = body + size;
   }
+  if (next_group != groups.size() || !r.at_end()) return false;
+  module.local_groups = std::move(groups);
   module.deferred_code.reset();
   return true;
 }

@@ -45,7 +45,8 @@ Status decode_code_bodies(Module& module);
 // bodies were deferred, instead of walking them. The bytes must come from
 // this module's bytes (the cache's key and signature say so); they are
 // still checked to lie within its code section, else this returns false
-// and changes nothing.
+// and the bodies are still to walk (decode_code_bodies rewrites what a
+// refused layout wrote).
 std::vector<uint8_t> code_layout(const Module& module);
 bool apply_code_layout(Module& module, std::span<const uint8_t> layout);
 inline Result<std::shared_ptr<Module>> decode_module(std::vector<uint8_t> bytes) {

@@ -211,6 +211,7 @@ void ModuleCache::store(const Key& key, bool validated,
   const size_t payload_len = 4 + code_layout.size();
   if (payload_len > kMaxPayload) return;
   std::vector<uint8_t> entry = header(key, static_cast<uint32_t>(payload_len));
+  entry.reserve(kHeaderSize + payload_len + kMacSize);
   const uint32_t flags = validated ? 1 : 0;
   entry.resize(kHeaderSize + 4);
   put(entry, kHeaderSize, flags);
