@@ -656,7 +656,7 @@ Status Decoder::custom_section(uint32_t size) {
 
 Status decode_into(Module& module) {
   // Byte ranges into the module are 32-bit.
-  if (module.bytes.size() > UINT32_MAX) return error_at(0, "module too large");
+  if (module.bytes.size() > UINT32_MAX) return failure_at(0, "module too large");
   Decoder decoder(module);
   return decoder.run();
 }
