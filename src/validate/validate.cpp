@@ -418,7 +418,7 @@ Status Validator::call(const FuncType& ft, bool tail) {
 
 Status Validator::instruction() {
   const OpInfo& info = op_info(in_.op);
-  if (*info.sig_text != 0) return generic(info);
+  if (info.has_sig()) return generic(info);
   // Without GC the decoder has rejected its instructions already.
   if constexpr (KITE_GC) {
     if (info.feature == Feature::Gc) return gc_instruction();
