@@ -8,6 +8,7 @@
 // not become instructions.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -228,6 +229,60 @@ constexpr const IrOpInfo& ir_op_info(IrOp op) {
   size_t i = static_cast<size_t>(op);
   return i < kNumBaseIrOps ? kBaseIrOpInfos[i] : kFusedIrOpInfos[i - kNumBaseIrOps];
 }
+
+// What the translator reads of an op at run time: its layout and how it is
+// fused, in rows of a few bytes and without its name. ir_op_info's rows are
+// for constant evaluation (the handlers); read at run time they linked in
+// every op's name (minimal: 9 KB of rows, 4 KB of names), which only the IR
+// printer wants (ir_op_name).
+inline constexpr size_t kMaxIrLayout = [] {
+  size_t longest = 0;
+  for (size_t i = 0; i < kNumIrOps; ++i)
+    longest = std::max(longest, ir_op_info(static_cast<IrOp>(i)).layout().size());
+  return longest;
+}();
+struct IrOpFacts {
+  char layout_chars[kMaxIrLayout]; // NUL-padded
+  bool step : 1;
+  bool forwards : 1;
+  bool unstored : 1;
+  bool keeps : 1;
+  bool loops : 1;
+  uint8_t forward_unit;
+  uint8_t previous_unit;
+  constexpr std::string_view layout() const {
+    size_t n = 0;
+    while (n < kMaxIrLayout && layout_chars[n])
+      ++n;
+    return {layout_chars, n};
+  }
+};
+inline constexpr std::array<IrOpFacts, kNumIrOps> kIrOpFacts = [] {
+  std::array<IrOpFacts, kNumIrOps> facts{};
+  for (size_t i = 0; i < kNumIrOps; ++i) {
+    const IrOpInfo& info = ir_op_info(static_cast<IrOp>(i));
+    IrOpFacts& f = facts[i];
+    for (size_t c = 0; c < info.layout().size(); ++c)
+      f.layout_chars[c] = info.layout()[c];
+    f.step = info.step;
+    f.forwards = info.forwards;
+    f.unstored = info.unstored;
+    f.keeps = info.keeps;
+    f.loops = info.loops;
+    f.forward_unit = info.forward_unit;
+    f.previous_unit = info.previous_unit;
+  }
+  return facts;
+}();
+constexpr const IrOpFacts& ir_op_facts(IrOp op) { return kIrOpFacts[static_cast<size_t>(op)]; }
+inline constexpr std::array<const char*, kNumIrOps> kIrOpNames = [] {
+  std::array<const char*, kNumIrOps> names{};
+  for (size_t i = 0; i < kNumIrOps; ++i)
+    names[i] = ir_op_info(static_cast<IrOp>(i)).name_text;
+  return names;
+}();
+inline const char* ir_op_name(IrOp op) { return kIrOpNames[static_cast<size_t>(op)]; }
+
 // Instructions from its own a fused op runs, in one handler (1 for an
 // unfused op; a loop via a jump, those of its head).
 constexpr size_t fused_span(IrOp op) {
@@ -284,11 +339,11 @@ constexpr char unit_letter(std::string_view layout, uint32_t k) {
   return 0;
 }
 // The unit holding an op's jump offset ('j'), and whether it has one.
-constexpr uint32_t jump_unit(IrOp op) { return letter_unit(ir_op_info(op).layout(), 'j'); }
+constexpr uint32_t jump_unit(IrOp op) { return letter_unit(ir_op_facts(op).layout(), 'j'); }
 constexpr bool has_jump(IrOp op) { return jump_unit(op) != ~0u; }
 // The first br_table entry's unit (after the 'n' count).
 constexpr uint32_t table_entries_unit(IrOp op) {
-  return letter_unit(ir_op_info(op).layout(), 'n') + 1;
+  return letter_unit(ir_op_facts(op).layout(), 'n') + 1;
 }
 // Units per br_table entry: its jump offset, then its target's first word
 // (two units, filled in when the code is linked).

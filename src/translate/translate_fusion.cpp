@@ -11,7 +11,7 @@ void Translator::fuse_pairs(const std::vector<bool>& heads) {
   std::vector<uint32_t> local_writers;
   for (size_t i = 0; i < n; ++i) {
     pair[i] = i + 1 < n ? fused_pair_at(i) : ops[i];
-    if (ir_op_info(pair[i]).forwards && !ir_op_info(pair[i]).unstored)
+    if (ir_op_facts(pair[i]).forwards && !ir_op_facts(pair[i]).unstored)
       local_writers.push_back(static_cast<uint32_t>(i));
   }
   const std::vector<bool> dead = results_dead_after(*code_, num_locals_, local_writers);
@@ -25,7 +25,7 @@ void Translator::fuse_pairs(const std::vector<bool>& heads) {
   std::vector<int64_t> cost(n + 1, 0);
   auto after = [&](size_t last) {
     const IrOp op = ops[last];
-    return has_jump(op) || !ir_op_info(op).step ? 0 : cost[last + 1];
+    return has_jump(op) || !ir_op_facts(op).step ? 0 : cost[last + 1];
   };
   // A loop head whose pair reads the accumulator and can pass it on again
   // (keep_accumulators: a list walk's pointer) must start its own handler
@@ -50,18 +50,18 @@ void Translator::fuse_pairs(const std::vector<bool>& heads) {
 IrOp Translator::fused_pair_at(size_t i) const {
   const std::vector<IrOp>& ops = code_->instr_ops;
   IrOp fused = fused_pair(ops[i], ops[i + 1]);
-  if (fused == ops[i] || !ir_op_info(ops[i]).layout().starts_with('d')) return fused;
+  if (fused == ops[i] || !ir_op_facts(ops[i]).layout().starts_with('d')) return fused;
   const uint32_t result = unit(&code_->words[code_->instr_starts[i]], 0);
   fused = forwarded(ops[i], ops[i + 1], code_->instr_starts[i + 1], result, fused);
   // A temp is read once, by the op that pops it: no one loads it back.
-  if (!ir_op_info(fused).forwards || result < num_locals_) return fused;
+  if (!ir_op_facts(fused).forwards || result < num_locals_) return fused;
   fused = unstored(fused);
   // The second op may also read the value the accumulator held before
   // the first (a running hash combined with a loaded byte).
   const uint64_t* b = &code_->words[code_->instr_starts[i + 1]];
-  const uint32_t k = ir_op_info(fused).forward_unit;
+  const uint32_t k = ir_op_facts(fused).forward_unit;
   uint32_t j = 0;
-  for (char c : ir_op_info(ops[i + 1]).layout()) {
+  for (char c : ir_op_facts(ops[i + 1]).layout()) {
     if (c == 's' && j != k && unit(b, j) != result && held_[i].has(unit(b, j))) {
       IrOp previous = fused_previous(ops[i], ops[i + 1], k, j);
       if (previous != ops[i]) return previous;
@@ -75,7 +75,7 @@ IrOp Translator::forwarded(IrOp a, IrOp b, uint32_t b_start, uint32_t slot, IrOp
   const uint64_t* ip = &code_->words[b_start];
   IrOp found = plain;
   uint32_t k = 0;
-  for (char c : ir_op_info(b).layout()) {
+  for (char c : ir_op_facts(b).layout()) {
     if (c == 's' && unit(ip, k) == slot) {
       IrOp f = fused_forward(a, b, k);
       if (f != a) {
