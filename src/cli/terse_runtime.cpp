@@ -28,6 +28,15 @@ namespace {
 
 } // namespace
 
+// Registers a thread_local object's destructor. glibc (2.18 on) implements
+// it; libstdc++'s atexit_thread.o forwards there too, but is compiled with
+// exception tables, so linking it links the personality routine and the
+// exception machinery behind it.
+extern "C" int __cxa_thread_atexit_impl(void (*dtor)(void*), void* obj, void* dso_symbol);
+extern "C" int __cxa_thread_atexit(void (*dtor)(void*), void* obj, void* dso_symbol) noexcept {
+  return __cxa_thread_atexit_impl(dtor, obj, dso_symbol);
+}
+
 void* operator new(std::size_t size) {
   if (void* p = std::malloc(size ? size : 1)) return p;
   fail("out of memory");
