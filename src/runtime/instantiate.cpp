@@ -332,8 +332,11 @@ Status eval_const_expr(const Instance& instance, ConstExpr expr, Slot out[2]) {
     case Op::ArrayNew:
     case Op::ArrayNewDefault:
     case Op::ArrayNewFixed: {
-      KITE_TRY_ASSIGN(Ref r, new_object(instance, instr, stack));
-      push(r);
+      // Without GC the decoder has rejected these (and no heap objects link).
+      if constexpr (KITE_GC) {
+        KITE_TRY_ASSIGN(Ref r, new_object(instance, instr, stack));
+        push(r);
+      }
       break;
     }
     // Host and GC references share one representation, so converting between
