@@ -684,7 +684,7 @@ Status Decoder::custom_section(uint32_t size) {
 
 Status decode_into(Module& module, CodeBodies bodies) {
   // Byte ranges into the module are 32-bit.
-  if (module.bytes.size() > UINT32_MAX) return error_at(0, "module too large");
+  if (module.bytes.size() > UINT32_MAX) return failure_at(0, "module too large");
   Decoder decoder(module, bodies);
   return decoder.run();
 }

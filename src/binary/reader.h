@@ -69,9 +69,13 @@ public:
   // A value type given its already-read first byte.
   Result<ValType> val_type_from(uint8_t first, uint64_t at);
 
-  Error fail(std::string message) const { return error_at(offset(), std::move(message)); }
-  Error fail_end() const { return fail(end_message_); }
-  Error fail_at(uint64_t at, std::string message) const { return error_at(at, std::move(message)); }
+  Failure fail(const char* message) const { return failure_at(offset(), message); }
+  Failure fail(std::string message) const { return failure_at(offset(), std::move(message)); }
+  Failure fail_end() const { return fail(end_message_); }
+  Failure fail_at(uint64_t at, const char* message) const { return failure_at(at, message); }
+  Failure fail_at(uint64_t at, std::string message) const {
+    return failure_at(at, std::move(message));
+  }
 
 private:
   template <typename T, int Bits, bool Signed> Result<T> leb();

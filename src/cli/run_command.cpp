@@ -24,20 +24,32 @@ namespace {
 
 using api::Value;
 
-constexpr const char* kRunHelp = R"(usage: kite run [OPTIONS] FILE [ARGS...]
+// `kite run --help`, in parts: a build says only what it has (its WASI, the
+// text format, the module cache).
+constexpr const char* kRunHelpUsage = R"(usage: kite run [OPTIONS] FILE [ARGS...]
 
-Instantiates FILE (.wasm binary or .wat text) with WASI preview 1
+)";
+constexpr const char* kRunHelpIntro =
+    KITE_WASI_FULL ? R"(Instantiates FILE (.wasm binary or .wat text) with WASI preview 1
 (wasi_snapshot_preview1), snapshot 0 (wasi_unstable) and wasi-threads
 (a program's threads run on OS threads; proc_exit or a trap in any thread
 ends it) and runs it:
-  - a command: its `_start` export, with ARGS as the guest's argv[1..]
+)"
+                   : R"(Instantiates FILE (a .wasm binary) with WASI preview 1's fd_write and
+proc_exit (wasi_snapshot_preview1; this kite is built with no more of WASI)
+and runs it:
+)";
+constexpr const char* kRunHelpCommand =
+    R"(  - a command: its `_start` export, with ARGS as the guest's argv[1..]
     (argv[0] is FILE as given);
   - with --invoke NAME: `_initialize` first if exported (reactors), then
     the export NAME, called with ARGS parsed by its parameter types; each
     result is printed on its own line.
 
 options (before FILE):
-  --dir HOST[::GUEST]   preopen host directory HOST, visible to the guest
+)";
+constexpr const char* kRunHelpWasi =
+    R"(  --dir HOST[::GUEST]   preopen host directory HOST, visible to the guest
                         as GUEST (default: HOST as given); repeatable.
                         No path can leave it (.., absolute paths and
                         symlinks pointing out fail with EPERM).
@@ -46,7 +58,8 @@ options (before FILE):
   --inherit-env         pass the whole host environment (before --env)
   --tcplisten HOST:PORT listen on a TCP socket, preopened after the
                         directories; the guest uses sock_accept on it
-  --invoke NAME         call the exported function NAME
+)";
+constexpr const char* kRunHelpOptions = R"(  --invoke NAME         call the exported function NAME
   --lazy-validation     validate each function body when it is first
                         called, not before the module starts: start-up
                         no longer grows with the code size, but an
@@ -68,13 +81,17 @@ options (before FILE):
                         of wall time: 10s, 500ms, 2m, 100us, or seconds;
                         checked where --fuel is (a host call in progress,
                         such as a blocking read, finishes first)
-  --cache DIR           keep the module cache in DIR (default: KITE_CACHE
+)";
+constexpr const char* kRunHelpCache =
+    R"(  --cache DIR           keep the module cache in DIR (default: KITE_CACHE
                         if set, else $XDG_CACHE_HOME/kite or ~/.cache/kite).
                         It records that a module's bytes validated, so the
                         next run of the same bytes skips validating the
                         function bodies with the same guarantee
   --no-cache            use no module cache (also KITE_CACHE=off)
-  --timings             print to stderr how long each start-up phase took
+)";
+constexpr const char* kRunHelpEnd =
+    R"(  --timings             print to stderr how long each start-up phase took
                         (read, decode, validate, instantiate; the time to
                         the first instruction; total); also KITE_TIMINGS=1
   --trap-unknown-imports
@@ -217,7 +234,10 @@ std::optional<int> parse_options(const std::vector<std::string>& args, RunOption
   for (; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "-h" || a == "--help") {
-      std::fputs(kRunHelp, stdout);
+      for (const char* part :
+           {kRunHelpUsage, kRunHelpIntro, kRunHelpCommand, KITE_WASI_FULL ? kRunHelpWasi : "",
+            kRunHelpOptions, KITE_CACHE ? kRunHelpCache : "", kRunHelpEnd})
+        std::fputs(part, stdout);
       return 0;
     }
     if (a == "--inherit-env") {

@@ -9,11 +9,16 @@
 // std::terminate aborts without libstdc++'s verbose handler, which prints
 // the exception's demangled type and so links in the ~40 KB demangler:
 // defining the handler variable keeps eh_term_handler.o out.
+#include <pthread.h>
+
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <new>
+
+#include <unwind.h>
 
 namespace __cxxabiv1 {
 std::terminate_handler __terminate_handler = std::abort;
@@ -27,6 +32,53 @@ namespace {
 }
 
 } // namespace
+
+// Registers a thread_local object's destructor. glibc (2.18 on) implements
+// it; libstdc++'s atexit_thread.o forwards there too, but is compiled with
+// exception tables, so linking it links the personality routine and the
+// exception machinery behind it.
+extern "C" int __cxa_thread_atexit_impl(void (*dtor)(void*), void* obj, void* dso_symbol);
+extern "C" int __cxa_thread_atexit(void (*dtor)(void*), void* obj, void* dso_symbol) noexcept {
+  return __cxa_thread_atexit_impl(dtor, obj, dso_symbol);
+}
+
+// The C++ personality routine, which the unwinder calls for each frame with
+// exception tables while an exception or a thread's forced unwind passes.
+// None ever passes in kite: it throws nothing, is built without exception
+// tables, and never exits or cancels a thread mid-stack (no pthread_exit or
+// pthread_cancel). Only the library's own objects (std::thread's) name the
+// routine; defining it as "nothing to do in this frame" keeps libstdc++'s
+// out, and the exception allocation, catching and type information it links
+// in (minimal: -4,200 B).
+extern "C" _Unwind_Reason_Code __gxx_personality_v0(int, _Unwind_Action, uint64_t,
+                                                    _Unwind_Exception*, _Unwind_Context*) {
+  return _URC_CONTINUE_UNWIND;
+}
+
+// A function's static variables are initialised under these on first use.
+// libstdc++'s throw on a recursive initialisation (guard.o), which links in
+// the exception allocation, throwing and type information (minimal: -3,100 B).
+// Here one recursive lock serialises every first initialisation (kite's
+// initialise tables and wait for no other thread) and a recursive one
+// cannot be detected: it finds the guard not yet set and runs again.
+namespace {
+pthread_mutex_t guard_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+bool guard_done(const uint64_t* guard) {
+  return __atomic_load_n(reinterpret_cast<const uint8_t*>(guard), __ATOMIC_ACQUIRE) != 0;
+}
+} // namespace
+extern "C" int __cxa_guard_acquire(uint64_t* guard) {
+  if (guard_done(guard)) return 0;
+  pthread_mutex_lock(&guard_lock);
+  if (!guard_done(guard)) return 1; // initialise it, still holding the lock
+  pthread_mutex_unlock(&guard_lock);
+  return 0;
+}
+extern "C" void __cxa_guard_release(uint64_t* guard) {
+  __atomic_store_n(reinterpret_cast<uint8_t*>(guard), 1, __ATOMIC_RELEASE);
+  pthread_mutex_unlock(&guard_lock);
+}
+extern "C" void __cxa_guard_abort(uint64_t*) { pthread_mutex_unlock(&guard_lock); }
 
 void* operator new(std::size_t size) {
   if (void* p = std::malloc(size ? size : 1)) return p;

@@ -639,9 +639,7 @@ struct PairCounts {
     uint64_t iterations = 0;
   };
   std::unordered_map<const uint64_t*, LoopHead> loop_heads;
-  static std::string name(size_t op) {
-    return std::string(ir::ir_op_info(static_cast<ir::IrOp>(op)).name());
-  }
+  static std::string name(size_t op) { return ir::ir_op_name(static_cast<ir::IrOp>(op)); }
   static std::string describe_loop(const ir::Code& code, const uint64_t* ip) {
     const auto at = std::lower_bound(code.instr_starts.begin(), code.instr_starts.end(),
                                      static_cast<uint32_t>(ip - code.words.data()));

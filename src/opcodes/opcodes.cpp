@@ -8,20 +8,78 @@ namespace kite {
 
 namespace detail {
 
+namespace {
+
+struct OpRowText {
+  std::string_view name, sig;
+};
+constexpr OpRowText kRowTexts[] = {
+#define KITE_OP(Name, Prefix, Code, Text, Imm, Sig, Feat) {Text, Sig},
+#include "opcodes/opcodes.def"
+#undef KITE_OP
+};
+static_assert(std::size(kRowTexts) == kNumOps);
+
+// The text block: "" first (offset 0, the empty signature), then each name
+// and each distinct signature once, NUL-terminated.
+struct OpText {
+  size_t size = 1;
+  std::array<uint16_t, kNumOps> name_at{}, sig_at{};
+};
+template <size_t N = 0> constexpr OpText lay_out_text(char* out = nullptr) {
+  OpText t;
+  auto put = [&](std::string_view s) {
+    const size_t at = t.size;
+    for (size_t i = 0; i < s.size(); ++i)
+      if (out) out[at + i] = s[i];
+    t.size += s.size() + 1;
+    return static_cast<uint16_t>(at);
+  };
+  std::array<uint32_t, kNumOps> distinct_sigs{}; // rows whose signature was put first
+  uint32_t num_distinct = 0;
+  for (uint32_t i = 0; i < kNumOps; ++i) {
+    t.name_at[i] = put(kRowTexts[i].name);
+    if (kRowTexts[i].sig.empty()) continue;
+    for (uint32_t d = 0; d < num_distinct && !t.sig_at[i]; ++d)
+      if (kRowTexts[distinct_sigs[d]].sig == kRowTexts[i].sig)
+        t.sig_at[i] = t.sig_at[distinct_sigs[d]];
+    if (t.sig_at[i]) continue;
+    t.sig_at[i] = put(kRowTexts[i].sig);
+    distinct_sigs[num_distinct++] = i;
+  }
+  return t;
+}
+constexpr OpText kTextLayout = lay_out_text();
+static_assert(kTextLayout.size <= UINT16_MAX);
+constexpr auto kText = [] {
+  std::array<char, kTextLayout.size> text{};
+  lay_out_text(text.data());
+  return text;
+}();
+
+} // namespace
+
+const char* op_text(uint16_t at) { return kText.data() + at; }
+
 constexpr OpInfo kOpInfos[] = {
 #define KITE_OP(Name, Prefix, Code, Text, Imm, Sig, Feat)                                          \
-  {Text, Sig, Code, Prefix, ImmKind::Imm, Feature::Feat},
+  {kTextLayout.name_at[static_cast<uint16_t>(Op::Name)],                                           \
+   kTextLayout.sig_at[static_cast<uint16_t>(Op::Name)],                                            \
+   Code,                                                                                           \
+   Prefix,                                                                                         \
+   ImmKind::Imm,                                                                                   \
+   Feature::Feat},
 #include "opcodes/opcodes.def"
 #undef KITE_OP
 };
 static_assert(sizeof(kOpInfos) / sizeof(kOpInfos[0]) == kNumOps);
 
-constexpr std::array<std::array<uint16_t, kCodesPerPrefix>, 5> kOpByCode = [] {
-  std::array<std::array<uint16_t, kCodesPerPrefix>, 5> table{};
-  for (auto& row : table)
-    row.fill(kNoOp);
+constexpr std::array<uint16_t, kOpByCodeSize> kOpByCode = [] {
+  std::array<uint16_t, kOpByCodeSize> table{};
+  table.fill(kNoOp);
   for (uint32_t i = 0; i < kNumOps; ++i)
-    table[prefix_row(kOpInfos[i].prefix)][kOpInfos[i].code] = static_cast<uint16_t>(i);
+    table[kOpCodeRows[prefix_row(kOpInfos[i].prefix)].start + kOpInfos[i].code] =
+        static_cast<uint16_t>(i);
   return table;
 }();
 

@@ -91,37 +91,63 @@ constexpr uint32_t index_immediates(ImmKind k) {
   }
 }
 
-// 24 bytes a row: the names are C strings, not string_views (the table was
-// 56 bytes a row, 32 KB for 575 instructions).
+namespace detail {
+// Every instruction's name and signature, NUL-terminated, one after another;
+// a row holds offsets into it (opcodes.cpp).
+const char* op_text(uint16_t at);
+} // namespace detail
+
+// 10 bytes a row: names and signatures are offsets into one block of text,
+// not pointers (the table was 56 bytes a row, 32 KB for 575 instructions, then
+// 24 with C string pointers).
 struct OpInfo {
-  constexpr OpInfo(const char* name, const char* sig, uint32_t code, uint8_t prefix, ImmKind imm,
-                   Feature feature)
-      : name_text(name), sig_text(sig), code(code), prefix(prefix), imm(imm), feature(feature),
-        sig_size(static_cast<uint8_t>(std::char_traits<char>::length(sig))) {}
-  const char* name_text;
-  const char* sig_text; // see opcodes.def; empty = typed by hand
-  uint32_t code;        // byte (prefix 0) or LEB u32 after the prefix
-  uint8_t prefix;       // 0, 0xFB, 0xFC, 0xFD or 0xFE
+  uint16_t name_at;
+  uint16_t sig_at; // see opcodes.def; 0 = the empty signature: typed by hand
+  uint16_t code;   // byte (prefix 0) or LEB u32 after the prefix
+  uint8_t prefix;  // 0, 0xFB, 0xFC, 0xFD or 0xFE
   ImmKind imm;
-  Feature feature;  // the optional feature it belongs to (Core: none)
-  uint8_t sig_size; // validation and translation read signatures per instruction: no strlen there
-  constexpr std::string_view name() const { return name_text; }
-  constexpr std::string_view sig() const { return {sig_text, sig_size}; }
+  Feature feature; // the optional feature it belongs to (Core: none)
+  const char* name_text() const { return detail::op_text(name_at); }
+  std::string_view name() const { return name_text(); }
+  bool has_sig() const { return sig_at != 0; }
+  std::string_view sig() const { return detail::op_text(sig_at); }
 };
-static_assert(sizeof(OpInfo) == 24);
 
 namespace detail {
 extern const OpInfo kOpInfos[];
-// Opcode -> Op, a row of kCodesPerPrefix per prefix (none, 0xFB..0xFE),
-// kNoOp where no instruction has the code. Inline lookups: decoding and
-// validation consult these at every instruction.
-inline constexpr uint32_t kCodesPerPrefix = 512;
+// Opcode -> Op, one row per prefix (none, 0xFB..0xFE) as long as the
+// prefix's largest code, kNoOp where no instruction has the code. Inline
+// lookups: decoding and validation consult these at every instruction.
 inline constexpr uint16_t kNoOp = 0xFFFF;
 // The row of a prefix byte, or -1 if no instruction has that prefix.
 constexpr int prefix_row(uint8_t prefix) {
   return prefix == 0 ? 0 : prefix >= 0xFB && prefix <= 0xFE ? prefix - 0xFA : -1;
 }
-extern const std::array<std::array<uint16_t, kCodesPerPrefix>, 5> kOpByCode;
+struct OpCodeRow {
+  uint16_t start; // into kOpByCode
+  uint16_t size;
+};
+inline constexpr std::array<OpCodeRow, 5> kOpCodeRows = [] {
+  struct Code {
+    uint8_t prefix;
+    uint16_t code;
+  };
+  constexpr Code kCodes[] = {
+#define KITE_OP(Name, Prefix, Code, Text, Imm, Sig, Feature) {Prefix, Code},
+#include "opcodes/opcodes.def"
+#undef KITE_OP
+  };
+  std::array<OpCodeRow, 5> rows{};
+  for (const Code& c : kCodes) {
+    OpCodeRow& row = rows[prefix_row(c.prefix)];
+    if (c.code >= row.size) row.size = static_cast<uint16_t>(c.code + 1);
+  }
+  for (size_t r = 1; r < rows.size(); ++r)
+    rows[r].start = static_cast<uint16_t>(rows[r - 1].start + rows[r - 1].size);
+  return rows;
+}();
+inline constexpr size_t kOpByCodeSize = kOpCodeRows[4].start + kOpCodeRows[4].size;
+extern const std::array<uint16_t, kOpByCodeSize> kOpByCode;
 } // namespace detail
 
 inline const OpInfo& op_info(Op op) { return detail::kOpInfos[static_cast<uint16_t>(op)]; }
@@ -130,8 +156,8 @@ inline std::string_view op_name(Op op) { return op_info(op).name(); }
 // Decoding lookup; nullopt for an unknown opcode.
 inline std::optional<Op> op_from_code(uint8_t prefix, uint32_t code) {
   const int row = detail::prefix_row(prefix);
-  if (row < 0 || code >= detail::kCodesPerPrefix) return std::nullopt;
-  const uint16_t op = detail::kOpByCode[row][code];
+  if (row < 0 || code >= detail::kOpCodeRows[row].size) return std::nullopt;
+  const uint16_t op = detail::kOpByCode[detail::kOpCodeRows[row].start + code];
   if (op == detail::kNoOp) return std::nullopt;
   return static_cast<Op>(op);
 }

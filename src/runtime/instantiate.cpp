@@ -317,7 +317,7 @@ Result<Ref> new_object(const Instance& instance, const Instr& instr,
     break;
   }
   }
-  if (r == kNullRef) return error_at(instr.offset, gc::kHeapLimit);
+  if (r == kNullRef) return failure_at(instr.offset, gc::kHeapLimit);
   return r;
 }
 
@@ -376,8 +376,11 @@ Status eval_const_expr(const Instance& instance, ConstExpr expr, Slot out[2]) {
     case Op::ArrayNew:
     case Op::ArrayNewDefault:
     case Op::ArrayNewFixed: {
-      KITE_TRY_ASSIGN(Ref r, new_object(instance, instr, stack));
-      push(r);
+      // Without GC the decoder has rejected these (and no heap objects link).
+      if constexpr (KITE_GC) {
+        KITE_TRY_ASSIGN(Ref r, new_object(instance, instr, stack));
+        push(r);
+      }
       break;
     }
     // Host and GC references share one representation, so converting between
@@ -403,11 +406,11 @@ Status eval_const_expr(const Instance& instance, ConstExpr expr, Slot out[2]) {
       out[1] = stack.back()[1];
       return {};
     default:
-      return error_at(instr.offset, "constant expression: " + std::string(op_name(instr.op)) +
-                                        " is not supported by kite yet");
+      return failure_at(instr.offset, "constant expression: " + std::string(op_name(instr.op)) +
+                                          " is not supported by kite yet");
     }
   }
-  return error_at(expr.offset, "constant expression without end");
+  return failure_at(expr.offset, "constant expression without end");
 }
 
 } // namespace kite

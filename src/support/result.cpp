@@ -4,6 +4,11 @@
 
 namespace kite {
 
+Failure failure_at(uint64_t offset, const char* message) { return {new Error{message, offset}}; }
+Failure failure_at(uint64_t offset, std::string message) {
+  return {new Error{std::move(message), offset}};
+}
+
 std::string Error::describe() const {
   char prefix[64];
   if (line != 0) {

@@ -47,14 +47,14 @@ Held meet(const Held& a, const Held& b) {
 // pair's first op passes on what it received (its second op has no result),
 // less its own result slot, a temp no one reads again.
 Held transfer(const Held& in, IrOp fused, const uint64_t* ip) {
-  if (ir_op_info(fused).keeps) {
+  if (ir_op_facts(fused).keeps) {
     Held out = in;
     for (uint32_t& s : out.slot)
       if (s == unit(ip, 0)) s = kNone;
     return out;
   }
   const IrOp op = unfused(fused);
-  const IrOpInfo& info = ir_op_info(op);
+  const IrOpFacts& info = ir_op_facts(op);
   if (!info.step) return {};
   if (op == IrOp::Copy) return Held{{unit(ip, 1), unit(ip, 0)}};
   if (ir_shape(op).dst == 0) return Held{{unit(ip, 0), kNone}};
@@ -181,10 +181,10 @@ namespace {
 // Without the variants (KITE_VARIANTS off) every op reads the frame.
 uint32_t unit_read_from_register(const Code& code, size_t i) {
   const uint8_t k = code.instr_acc_units[i];
-  if (!KITE_VARIANTS || k >= 4 || !ir_op_info(unfused(code.instr_ops[i])).step) return kNone;
+  if (!KITE_VARIANTS || k >= 4 || !ir_op_facts(unfused(code.instr_ops[i])).step) return kNone;
   if (i > 0) {
     const IrOp before = code.instr_ops[i - 1];
-    if (before != unfused(before) && ir_op_info(before).forward_unit != k) return kNone;
+    if (before != unfused(before) && ir_op_facts(before).forward_unit != k) return kNone;
   }
   return k;
 }
@@ -222,7 +222,7 @@ std::vector<bool> results_dead_after(const Code& code, const ControlFlow& flow, 
   std::vector<uint64_t> use(n), def(n);
   for (size_t i = 0; i < n; ++i) {
     const IrOp op = unfused(ops[i]);
-    const IrOpInfo& info = ir_op_info(op);
+    const IrOpFacts& info = ir_op_facts(op);
     const uint64_t* ip = &code.words[starts[i]];
     if (op == IrOp::Return) use[i] = bits(0, code.num_result_slots);
     if (op == IrOp::ReturnN) use[i] = bits(unit(ip, 0), unit(ip, 1));
@@ -253,7 +253,7 @@ std::vector<bool> results_dead_after(const Code& code, const ControlFlow& flow, 
       at_catches |= live[c];
     for (size_t i = n; i-- > 0;) {
       uint64_t out = flow.falls[i] ? live[i + 1] : 0;
-      if (!ir_op_info(unfused(ops[i])).step) out |= at_catches;
+      if (!ir_op_facts(unfused(ops[i])).step) out |= at_catches;
       for (uint32_t k = flow.first[i]; k < flow.first[i + 1]; ++k)
         out |= live[flow.targets[k]];
       const uint64_t in = (out & ~def[i]) | use[i];
@@ -274,7 +274,7 @@ std::vector<bool> results_dead_after(const Code& code, const ControlFlow& flow, 
 void elide_dead_stores(Code& code, const ControlFlow& flow, uint32_t num_locals) {
   std::vector<uint32_t> writers;
   for (uint32_t i = 0; i + 1 < code.instr_ops.size(); ++i) {
-    const IrOpInfo& info = ir_op_info(code.instr_ops[i]);
+    const IrOpFacts& info = ir_op_facts(code.instr_ops[i]);
     if (info.forwards && !info.unstored && ir_shape(code.instr_ops[i]).dst == 0)
       writers.push_back(i);
   }
@@ -360,7 +360,7 @@ std::vector<bool> loop_heads(const Code& code, const ControlFlow& flow) {
 }
 
 IrOp keeping_twin(const Code& code, size_t i, IrOp pair, uint32_t num_locals) {
-  const IrOpInfo& info = ir_op_info(pair);
+  const IrOpFacts& info = ir_op_facts(pair);
   if (!info.unstored || info.previous_unit != 0xFF || info.keeps ||
       i + 1 >= code.instr_ops.size() || unit(&code.words[code.instr_starts[i]], 0) < num_locals)
     return pair;

@@ -8,6 +8,7 @@
 // not become instructions.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -92,26 +93,18 @@ inline constexpr uint32_t kNumIrOps = kNumBaseIrOps + kNumFusedIrOps + kNumForwa
 // and passes its result on as the accumulator (src/interp/steps.inc).
 // 24 bytes a row: C strings, not string_views (40 bytes a row).
 struct IrOpInfo {
-  constexpr IrOpInfo(const char* name, const char* layout, bool step = false, bool forwards = false,
-                     bool unstored = false, uint8_t forward_unit = 0xFF,
-                     uint8_t previous_unit = 0xFF, bool keeps = false, bool loops = false)
-      : name_text(name), layout_text(layout), step(step), forwards(forwards), unstored(unstored),
-        forward_unit(forward_unit), previous_unit(previous_unit), keeps(keeps), loops(loops),
-        layout_size(static_cast<uint8_t>(std::char_traits<char>::length(layout))) {}
   const char* name_text;
   const char* layout_text;
-  bool step;
-  bool forwards;         // a fused pair passing its first op's result in a register
-  bool unstored;         // ... and not storing it in the frame as well
-  uint8_t forward_unit;  // ... as this unit of its second op
-  uint8_t previous_unit; // ... which reads this one from the accumulator before (PREV)
-  bool keeps;            // ... passing on the accumulator the pair received (KEEP)
-  bool loops;            // a short loop in one handler (LOOP, see LoopBody)
-  uint8_t layout_size;   // the translator reads layouts per instruction: no strlen there
+  bool step = false;
+  bool forwards = false;        // a fused pair passing its first op's result in a register
+  bool unstored = false;        // ... and not storing it in the frame as well
+  uint8_t forward_unit = 0xFF;  // ... as this unit of its second op
+  uint8_t previous_unit = 0xFF; // ... which reads this one from the accumulator before (PREV)
+  bool keeps = false;           // ... passing on the accumulator the pair received (KEEP)
+  bool loops = false;           // a short loop in one handler (LOOP, see LoopBody)
   constexpr std::string_view name() const { return name_text; }
-  constexpr std::string_view layout() const { return {layout_text, layout_size}; }
+  constexpr std::string_view layout() const { return layout_text; }
 };
-static_assert(sizeof(IrOpInfo) == 24);
 
 #define KITE_IMM_LAYOUT_I32 "i"
 #define KITE_IMM_LAYOUT_I64 "L"
@@ -236,6 +229,60 @@ constexpr const IrOpInfo& ir_op_info(IrOp op) {
   size_t i = static_cast<size_t>(op);
   return i < kNumBaseIrOps ? kBaseIrOpInfos[i] : kFusedIrOpInfos[i - kNumBaseIrOps];
 }
+
+// What the translator reads of an op at run time: its layout and how it is
+// fused, in rows of a few bytes and without its name. ir_op_info's rows are
+// for constant evaluation (the handlers); read at run time they linked in
+// every op's name (minimal: 9 KB of rows, 4 KB of names), which only the IR
+// printer wants (ir_op_name).
+inline constexpr size_t kMaxIrLayout = [] {
+  size_t longest = 0;
+  for (size_t i = 0; i < kNumIrOps; ++i)
+    longest = std::max(longest, ir_op_info(static_cast<IrOp>(i)).layout().size());
+  return longest;
+}();
+struct IrOpFacts {
+  char layout_chars[kMaxIrLayout]; // NUL-padded
+  bool step : 1;
+  bool forwards : 1;
+  bool unstored : 1;
+  bool keeps : 1;
+  bool loops : 1;
+  uint8_t forward_unit;
+  uint8_t previous_unit;
+  constexpr std::string_view layout() const {
+    size_t n = 0;
+    while (n < kMaxIrLayout && layout_chars[n])
+      ++n;
+    return {layout_chars, n};
+  }
+};
+inline constexpr std::array<IrOpFacts, kNumIrOps> kIrOpFacts = [] {
+  std::array<IrOpFacts, kNumIrOps> facts{};
+  for (size_t i = 0; i < kNumIrOps; ++i) {
+    const IrOpInfo& info = ir_op_info(static_cast<IrOp>(i));
+    IrOpFacts& f = facts[i];
+    for (size_t c = 0; c < info.layout().size(); ++c)
+      f.layout_chars[c] = info.layout()[c];
+    f.step = info.step;
+    f.forwards = info.forwards;
+    f.unstored = info.unstored;
+    f.keeps = info.keeps;
+    f.loops = info.loops;
+    f.forward_unit = info.forward_unit;
+    f.previous_unit = info.previous_unit;
+  }
+  return facts;
+}();
+constexpr const IrOpFacts& ir_op_facts(IrOp op) { return kIrOpFacts[static_cast<size_t>(op)]; }
+inline constexpr std::array<const char*, kNumIrOps> kIrOpNames = [] {
+  std::array<const char*, kNumIrOps> names{};
+  for (size_t i = 0; i < kNumIrOps; ++i)
+    names[i] = ir_op_info(static_cast<IrOp>(i)).name_text;
+  return names;
+}();
+inline const char* ir_op_name(IrOp op) { return kIrOpNames[static_cast<size_t>(op)]; }
+
 // Instructions from its own a fused op runs, in one handler (1 for an
 // unfused op; a loop via a jump, those of its head).
 constexpr size_t fused_span(IrOp op) {

@@ -115,7 +115,7 @@ namespace {
 
 // How a fused pair's first instruction is run with the next one.
 const char* fusion_note(IrOp pair) {
-  const IrOpInfo& info = ir_op_info(pair);
+  const IrOpFacts& info = ir_op_facts(pair);
   return info.previous_unit != 0xFF
              ? "fused with the next, result and the accumulator before it passed in registers"
          : info.keeps    ? "fused with the next, result passed in a register only, accumulator kept"
@@ -160,8 +160,8 @@ std::string print(const Code& code) {
     uint32_t start = code.instr_starts[i];
     const uint64_t* ip = &code.words[start];
     IrOp op = code.instr_ops[i];
-    const IrOpInfo& info = ir_op_info(unfused(op));
-    std::snprintf(buf, sizeof buf, "%5u: %s", start, info.name_text);
+    const IrOpFacts& info = ir_op_facts(unfused(op));
+    std::snprintf(buf, sizeof buf, "%5u: %s", start, ir_op_name(unfused(op)));
     out += buf;
     uint32_t k = 0;
     for (char c : info.layout()) {

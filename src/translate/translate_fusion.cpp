@@ -11,7 +11,7 @@ void Translator::fuse_pairs(const ControlFlow& flow, const std::vector<bool>& he
   std::vector<uint32_t> local_writers;
   for (size_t i = 0; i < n; ++i) {
     pair[i] = i + 1 < n ? fused_pair_at(i) : ops[i];
-    if (ir_op_info(pair[i]).forwards && !ir_op_info(pair[i]).unstored)
+    if (ir_op_facts(pair[i]).forwards && !ir_op_facts(pair[i]).unstored)
       local_writers.push_back(static_cast<uint32_t>(i));
   }
   const std::vector<bool> dead = results_dead_after(*code_, flow, num_locals_, local_writers);
@@ -25,7 +25,7 @@ void Translator::fuse_pairs(const ControlFlow& flow, const std::vector<bool>& he
   std::vector<int64_t> cost(n + 1, 0);
   auto after = [&](size_t last) {
     const IrOp op = ops[last];
-    return has_jump(op) || !ir_op_info(op).step ? 0 : cost[last + 1];
+    return has_jump(op) || !ir_op_facts(op).step ? 0 : cost[last + 1];
   };
   // A loop head whose pair reads the accumulator and can pass it on again
   // (keep_accumulators: a list walk's pointer) must start its own handler
@@ -54,12 +54,12 @@ IrOp Translator::fused_pair_at(size_t i) const {
   const uint32_t result = unit(&code_->words[code_->instr_starts[i]], 0);
   fused = forwarded(ops[i], ops[i + 1], code_->instr_starts[i + 1], result, fused);
   // A temp is read once, by the op that pops it: no one loads it back.
-  if (!ir_op_info(fused).forwards || result < num_locals_) return fused;
+  if (!ir_op_facts(fused).forwards || result < num_locals_) return fused;
   fused = unstored(fused);
   // The second op may also read the value the accumulator held before
   // the first (a running hash combined with a loaded byte).
   const uint64_t* b = &code_->words[code_->instr_starts[i + 1]];
-  const uint32_t k = ir_op_info(fused).forward_unit;
+  const uint32_t k = ir_op_facts(fused).forward_unit;
   const IrShape& shape = ir_shape(ops[i + 1]);
   for (uint32_t n = 0; n < shape.num_src; ++n) {
     const uint32_t j = shape.src[n];

@@ -606,7 +606,7 @@ Status Translator::translate_feature(const Instr& in) {
 }
 
 Status Translator::unsupported(const Instr& in) {
-  return error_at(in.offset, "unsupported instruction " + std::string(op_name(in.op)));
+  return failure_at(in.offset, "unsupported instruction " + std::string(op_name(in.op)));
 }
 
 } // namespace kite::ir::translation

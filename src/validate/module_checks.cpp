@@ -14,7 +14,7 @@ namespace kite::validation {
 
 Status Validator::check_heap_type(HeapType h, uint64_t at) const {
   if (h.is_index() && h.index >= m_.types.size()) {
-    return error_at(at, "unknown type " + std::to_string(h.index));
+    return failure_at(at, "unknown type " + std::to_string(h.index));
   }
   return {};
 }
@@ -41,18 +41,18 @@ Status Validator::check_types(std::vector<uint32_t>& canonical_types) {
       for (const FieldType& f : st.comp.fields)
         ok &= in_range(f.storage.type);
       ok &= in_range(st.comp.elem.storage.type);
-      if (!ok) return error_at(0, "unknown type");
-      if (st.supers.size() > 1) return error_at(0, "multiple supertypes");
+      if (!ok) return failure_at(0, "unknown type");
+      if (st.supers.size() > 1) return failure_at(0, "multiple supertypes");
       for (uint32_t s : st.supers) {
-        if (s >= i) return error_at(0, "unknown type " + std::to_string(s));
+        if (s >= i) return failure_at(0, "unknown type " + std::to_string(s));
       }
     }
     reg_.register_group(m_, g, canonical_types);
     for (uint32_t i = g.first; i < end; ++i) {
       for (uint32_t s : m_.types[i].supers) {
         if (!reg_.matches_super(m_.canonical_types[i], m_.canonical_types[s])) {
-          return error_at(0, "sub type " + std::to_string(i) + " does not match super type " +
-                                 std::to_string(s));
+          return failure_at(0, "sub type " + std::to_string(i) + " does not match super type " +
+                                   std::to_string(s));
         }
       }
     }
@@ -71,16 +71,16 @@ Status Validator::check_types(std::vector<uint32_t>& canonical_types) {
 
 Status Validator::check_func_type_index(uint32_t type_index, uint64_t at) {
   if (type_index >= m_.types.size() || m_.types[type_index].comp.kind != CompositeKind::Func) {
-    return error_at(at, "unknown type " + std::to_string(type_index));
+    return failure_at(at, "unknown type " + std::to_string(type_index));
   }
   return {};
 }
 
 Status Validator::check_limits(const Limits& l, uint64_t max_size, const char* what, uint64_t at) {
   if (l.max && l.min > *l.max) {
-    return error_at(at, "size minimum must not be greater than maximum");
+    return failure_at(at, "size minimum must not be greater than maximum");
   }
-  if (l.min > max_size || (l.max && *l.max > max_size)) return error_at(at, what);
+  if (l.min > max_size || (l.max && *l.max > max_size)) return failure_at(at, what);
   return {};
 }
 
@@ -115,7 +115,7 @@ Status Validator::check_tables() {
     if (t.init) {
       KITE_TRY(validate_const(*t.init, canon(t.type.elem), m_.num_imported_globals));
     } else if (!is_defaultable(t.type.elem)) {
-      return error_at(0, "type mismatch");
+      return failure_at(0, "type mismatch");
     }
   }
   return {};
@@ -124,7 +124,7 @@ Status Validator::check_tables() {
 Status Validator::check_memories() {
   for (const MemoryType& mt : m_.memories) {
     if (mt.page_size_log2 != 0 && mt.page_size_log2 != 16) {
-      return error_at(0, "invalid custom page size");
+      return failure_at(0, "invalid custom page size");
     }
     const Limits& l = mt.limits;
     // The whole address space, in pages.
@@ -139,7 +139,7 @@ Status Validator::check_memories() {
                            : "memory size must be at most " + std::to_string(max_pages) + " pages" +
                                  (mt.page_size_log2 == 16 ? " (4GiB)" : "");
     KITE_TRY(check_limits(l, max_pages, what.c_str(), 0));
-    if (l.shared && !l.max) return error_at(0, "shared memory must have maximum");
+    if (l.shared && !l.max) return failure_at(0, "shared memory must have maximum");
   }
   return {};
 }
@@ -148,7 +148,7 @@ Status Validator::check_tags() {
   for (const TagType& t : m_.tags) {
     KITE_TRY(check_func_type_index(t.type_index, 0));
     if (!m_.func_type(t.type_index).results.empty()) {
-      return error_at(0, "non-empty tag result type");
+      return failure_at(0, "non-empty tag result type");
     }
   }
   return {};
@@ -168,24 +168,24 @@ Status Validator::check_globals() {
 Status Validator::check_exports() {
   std::unordered_set<std::string_view> names;
   for (const Export& e : m_.exports) {
-    if (!names.insert(e.name).second) return error_at(0, "duplicate export name");
+    if (!names.insert(e.name).second) return failure_at(0, "duplicate export name");
     const std::string index = std::to_string(e.index);
     switch (e.kind) {
     case ExternKind::Func:
-      if (e.index >= m_.functions.size()) return error_at(0, "unknown function " + index);
+      if (e.index >= m_.functions.size()) return failure_at(0, "unknown function " + index);
       building_->declared_refs[e.index] = true;
       break;
     case ExternKind::Table:
-      if (e.index >= m_.tables.size()) return error_at(0, "unknown table " + index);
+      if (e.index >= m_.tables.size()) return failure_at(0, "unknown table " + index);
       break;
     case ExternKind::Memory:
-      if (e.index >= m_.memories.size()) return error_at(0, "unknown memory " + index);
+      if (e.index >= m_.memories.size()) return failure_at(0, "unknown memory " + index);
       break;
     case ExternKind::Global:
-      if (e.index >= m_.globals.size()) return error_at(0, "unknown global " + index);
+      if (e.index >= m_.globals.size()) return failure_at(0, "unknown global " + index);
       break;
     case ExternKind::Tag:
-      if (e.index >= m_.tags.size()) return error_at(0, "unknown tag " + index);
+      if (e.index >= m_.tags.size()) return failure_at(0, "unknown tag " + index);
       break;
     }
   }
@@ -195,10 +195,10 @@ Status Validator::check_exports() {
 Status Validator::check_start() {
   if (!m_.start) return {};
   if (*m_.start >= m_.functions.size()) {
-    return error_at(0, "unknown function " + std::to_string(*m_.start));
+    return failure_at(0, "unknown function " + std::to_string(*m_.start));
   }
   const FuncType& ft = m_.function_type(*m_.start);
-  if (!ft.params.empty() || !ft.results.empty()) return error_at(0, "start function");
+  if (!ft.params.empty() || !ft.results.empty()) return failure_at(0, "start function");
   return {};
 }
 
@@ -208,12 +208,12 @@ Status Validator::check_elems() {
     const ValType type = canon(seg.type);
     if (seg.mode == SegmentMode::Active) {
       if (seg.table >= m_.tables.size()) {
-        return error_at(seg.offset.offset, "unknown table " + std::to_string(seg.table));
+        return failure_at(seg.offset.offset, "unknown table " + std::to_string(seg.table));
       }
       KITE_TRY(validate_const(seg.offset, table_addr(seg.table),
                               static_cast<uint32_t>(m_.globals.size())));
       if (!subtype(type, canon(m_.tables[seg.table].type.elem))) {
-        return error_at(seg.offset.offset, "type mismatch");
+        return failure_at(seg.offset.offset, "type mismatch");
       }
     }
     if (seg.uses_exprs) {
@@ -222,7 +222,7 @@ Status Validator::check_elems() {
       }
     } else {
       for (uint32_t f : seg.func_indices) {
-        if (f >= m_.functions.size()) return error_at(0, "unknown function " + std::to_string(f));
+        if (f >= m_.functions.size()) return failure_at(0, "unknown function " + std::to_string(f));
         building_->declared_refs[f] = true;
       }
     }
@@ -234,7 +234,7 @@ Status Validator::check_datas() {
   for (const DataSegment& seg : m_.datas) {
     if (seg.mode != SegmentMode::Active) continue;
     if (seg.memory >= m_.memories.size()) {
-      return error_at(seg.offset.offset, "unknown memory " + std::to_string(seg.memory));
+      return failure_at(seg.offset.offset, "unknown memory " + std::to_string(seg.memory));
     }
     KITE_TRY(
         validate_const(seg.offset, mem_addr(seg.memory), static_cast<uint32_t>(m_.globals.size())));

@@ -230,7 +230,7 @@ Status Validator::run_body(InstrReader& in, uint64_t body_end) {
     if (const_mode_) KITE_TRY(check_const_instr());
     KITE_TRY(instruction());
   }
-  if (in.offset() != body_end) return error_at(in.offset(), "section size mismatch");
+  if (in.offset() != body_end) return failure_at(in.offset(), "section size mismatch");
   return {};
 }
 
@@ -287,10 +287,10 @@ Status Validator::validate_function(uint32_t func_index) {
 // reading would produce: end of input, or the next section's id 0x0b taken
 // as `end` (then the code section is larger than declared), or anything
 // else where an `end` was required.
-Error Validator::missing_end(uint64_t at) const {
-  if (at >= m_.bytes.size()) return error_at(at, "unexpected end of section or function");
-  if (m_.bytes[at] == 0x0B) return error_at(at, "section size mismatch");
-  return error_at(at, "END opcode expected");
+Failure Validator::missing_end(uint64_t at) const {
+  if (at >= m_.bytes.size()) return failure_at(at, "unexpected end of section or function");
+  if (m_.bytes[at] == 0x0B) return failure_at(at, "section size mismatch");
+  return failure_at(at, "END opcode expected");
 }
 
 Status Validator::check_const_instr() {
@@ -418,7 +418,7 @@ Status Validator::call(const FuncType& ft, bool tail) {
 
 Status Validator::instruction() {
   const OpInfo& info = op_info(in_.op);
-  if (*info.sig_text != 0) return generic(info);
+  if (info.has_sig()) return generic(info);
   // Without GC the decoder has rejected its instructions already.
   if constexpr (KITE_GC) {
     if (info.feature == Feature::Gc) return gc_instruction();

@@ -146,7 +146,7 @@ private:
   Status run_body(InstrReader& in, uint64_t body_end);
   const uint8_t* fast_run(const uint8_t* p, const uint8_t* end, const uint8_t*& last);
   bool fast_const(ConstExpr e, ValType expected) const;
-  Error missing_end(uint64_t at) const;
+  Failure missing_end(uint64_t at) const;
   Error in_function(uint32_t func_index, Error e) const;
   Status instruction();
   Status gc_instruction(); // gc_instructions.cpp, with KITE_GC
@@ -193,8 +193,9 @@ private:
   Status call(const FuncType& ft, bool tail);
   Status br_on_cast(bool on_fail);
 
-  Error fail(std::string message) const { return error_at(in_.offset, std::move(message)); }
-  Error mismatch() const { return fail("type mismatch"); }
+  Failure fail(const char* message) const { return failure_at(in_.offset, message); }
+  Failure fail(std::string message) const { return failure_at(in_.offset, std::move(message)); }
+  Failure mismatch() const { return fail("type mismatch"); }
 
   const Module& m_;
   TypeRegistry& reg_;
