@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "binary/instr_reader.h"
+#include "binary/leb_writer.h"
 #include "binary/reader.h"
 
 namespace kite {
@@ -702,35 +703,20 @@ namespace {
 // its instructions, its instructions' size and its local group count
 // (bodies are contiguous: each starts where the one before ends).
 // ~6 bytes a function: LLVM's module's layout is about 1 MB.
-void put_leb(std::vector<uint8_t>& out, uint32_t v) {
-  do {
-    out.push_back(static_cast<uint8_t>((v & 0x7F) | (v > 0x7F ? 0x80 : 0)));
-    v >>= 7;
-  } while (v);
-}
-
-// A layout's reader: every read checked, a failure sticky (a layout is
-// megabytes for a big module: read straight from the bytes).
+// A layout's reader: every read checked, a failure sticky.
 class LayoutReader {
 public:
-  explicit LayoutReader(std::span<const uint8_t> layout)
-      : p_(layout.data()), end_(layout.data() + layout.size()) {}
+  explicit LayoutReader(std::span<const uint8_t> layout) : r_(layout.data(), layout.size()) {}
   uint32_t next() {
-    uint32_t v = 0;
-    for (int shift = 0; shift < 35 && p_ < end_; shift += 7) {
-      const uint8_t b = *p_++;
-      v |= static_cast<uint32_t>(b & 0x7F) << shift;
-      if (!(b & 0x80)) return v;
-    }
-    ok_ = false;
-    return 0;
+    auto v = r_.u32();
+    ok_ = ok_ && v.ok();
+    return v.ok() ? *v : 0;
   }
   bool ok() const { return ok_; }
-  bool at_end() const { return p_ == end_; }
+  bool at_end() const { return r_.at_end(); }
 
 private:
-  const uint8_t* p_;
-  const uint8_t* end_;
+  Reader r_;
   bool ok_ = true;
 };
 
@@ -740,20 +726,20 @@ std::vector<uint8_t> code_layout(const Module& module) {
   const size_t first = module.num_imported_functions;
   std::vector<uint8_t> out;
   out.reserve(8 * (module.functions.size() - first) + 8 * module.local_groups.size() + 10);
-  put_leb(out, static_cast<uint32_t>(module.functions.size() - first));
-  put_leb(out, static_cast<uint32_t>(module.local_groups.size()));
+  put_uleb(out, static_cast<uint32_t>(module.functions.size() - first));
+  put_uleb(out, static_cast<uint32_t>(module.local_groups.size()));
   for (const LocalGroup& g : module.local_groups) {
-    put_leb(out, g.count);
-    put_leb(out, static_cast<uint32_t>(g.type.kind));
-    put_leb(out, g.type.nullable);
-    put_leb(out, static_cast<uint32_t>(g.type.heap.kind));
-    put_leb(out, g.type.heap.index);
+    put_uleb(out, g.count);
+    put_uleb(out, static_cast<uint32_t>(g.type.kind));
+    put_uleb(out, g.type.nullable);
+    put_uleb(out, static_cast<uint32_t>(g.type.heap.kind));
+    put_uleb(out, g.type.heap.index);
   }
   for (size_t i = first; i < module.functions.size(); ++i) {
     const FunctionDecl& f = module.functions[i];
-    put_leb(out, f.body.offset - f.code_offset);
-    put_leb(out, f.body.size);
-    put_leb(out, f.num_local_groups);
+    put_uleb(out, f.body.offset - f.code_offset);
+    put_uleb(out, f.body.size);
+    put_uleb(out, f.num_local_groups);
   }
   return out;
 }

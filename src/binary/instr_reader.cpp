@@ -112,22 +112,15 @@ namespace {
 enum class Skip : uint8_t { Decode, None, Leb, TwoLebs, MemArg, Bytes4, Bytes8, BlockType };
 
 constexpr Skip skip_of(ImmKind kind) {
+  switch (index_immediates(kind)) {
+  case 1: return Skip::Leb;
+  case 2: return Skip::TwoLebs;
+  }
   switch (kind) {
   case ImmKind::None: return Skip::None;
-  case ImmKind::Label:
-  case ImmKind::Func:
-  case ImmKind::Type:
-  case ImmKind::Local:
-  case ImmKind::Global:
-  case ImmKind::Table:
-  case ImmKind::Elem:
-  case ImmKind::Data:
-  case ImmKind::Mem:
-  case ImmKind::Tag:
   case ImmKind::I32:
   case ImmKind::I64:
   case ImmKind::HeapType: return Skip::Leb; // a heap type is an s33
-  case ImmKind::CallIndirect: return Skip::TwoLebs;
   case ImmKind::MemArg: return Skip::MemArg;
   case ImmKind::F32: return Skip::Bytes4;
   case ImmKind::F64: return Skip::Bytes8;

@@ -13,6 +13,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "binary/leb_writer.h"
 #include "model/module.h"
 #include "opcodes/opcodes.h"
 #include "support/utf8.h"
@@ -25,24 +26,7 @@ namespace {
 
 using Bytes = std::vector<uint8_t>;
 
-void put_u64(Bytes& out, uint64_t v) {
-  do {
-    uint8_t b = v & 0x7F;
-    v >>= 7;
-    if (v != 0) b |= 0x80;
-    out.push_back(b);
-  } while (v != 0);
-}
-void put_u32(Bytes& out, uint32_t v) { put_u64(out, v); }
-void put_s64(Bytes& out, int64_t v) {
-  while (true) {
-    const uint8_t b = v & 0x7F;
-    v >>= 7;
-    const bool done = (v == 0 && !(b & 0x40)) || (v == -1 && (b & 0x40));
-    out.push_back(done ? b : (b | 0x80));
-    if (done) return;
-  }
-}
+void put_u32(Bytes& out, uint32_t v) { put_uleb(out, v); }
 void put_bytes(Bytes& out, std::string_view s) { out.insert(out.end(), s.begin(), s.end()); }
 void put_bytes(Bytes& out, const Bytes& b) { out.insert(out.end(), b.begin(), b.end()); }
 void put_name(Bytes& out, std::string_view s) {
@@ -569,7 +553,7 @@ Result<EncType> ModuleParser::heap_type() {
   }
   KITE_TRY_ASSIGN(uint32_t idx, index(kType));
   Bytes b;
-  put_s64(b, idx);
+  put_sleb(b, idx);
   return EncType(b.begin(), b.end());
 }
 
@@ -900,8 +884,8 @@ Status ModuleParser::table_type(Bytes& out, bool* is64) {
   KITE_TRY_ASSIGN(EncType rt, ref_type());
   put_bytes(out, rt);
   out.push_back(static_cast<uint8_t>((max ? 0x01 : 0) | (*is64 ? 0x04 : 0)));
-  put_u64(out, min);
-  if (max) put_u64(out, *max);
+  put_uleb(out, min);
+  if (max) put_uleb(out, *max);
   return {};
 }
 
@@ -937,8 +921,8 @@ Status ModuleParser::memory_type(Bytes& out, bool* is64, uint32_t* page_log2) {
   }
   if (log2) flags |= 0x08;
   out.push_back(flags);
-  put_u64(out, min);
-  if (max) put_u64(out, *max);
+  put_uleb(out, min);
+  if (max) put_uleb(out, *max);
   if (log2) put_u32(out, *log2);
   *page_log2 = log2.value_or(16);
   return {};
@@ -1122,8 +1106,8 @@ Status ModuleParser::field_table() {
     KITE_TRY(expect(TokKind::RParen));
     put_bytes(table_sec_.bytes, rt);
     table_sec_.bytes.push_back(is64 ? 0x05 : 0x01);
-    put_u64(table_sec_.bytes, list.count);
-    put_u64(table_sec_.bytes, list.count);
+    put_uleb(table_sec_.bytes, list.count);
+    put_uleb(table_sec_.bytes, list.count);
     ++table_sec_.count;
     ++tables_seen_;
 
@@ -1201,8 +1185,8 @@ Status ModuleParser::field_memory() {
     const uint64_t pages = (bytes.size() + (uint64_t{1} << shift) - 1) >> shift;
     uint8_t flags = 0x01 | (is64 ? 0x04 : 0) | (log2 ? 0x08 : 0);
     memory_sec_.bytes.push_back(flags);
-    put_u64(memory_sec_.bytes, pages);
-    put_u64(memory_sec_.bytes, pages);
+    put_uleb(memory_sec_.bytes, pages);
+    put_uleb(memory_sec_.bytes, pages);
     if (log2) put_u32(memory_sec_.bytes, *log2);
     ++memory_sec_.count;
     ++memories_seen_;
@@ -1677,7 +1661,7 @@ Status ModuleParser::block_type(Bytes& out) {
     return {};
   }
   KITE_TRY_ASSIGN(uint32_t idx, resolve_type_use(use, at_tok));
-  put_s64(out, idx);
+  put_sleb(out, idx);
   return {};
 }
 
@@ -1855,7 +1839,7 @@ Status ModuleParser::mem_arg(Op op, Bytes& out) {
   put_op(out, op);
   put_u32(out, memory != 0 ? (align_log2 | 0x40) : align_log2);
   if (memory != 0) put_u32(out, memory);
-  put_u64(out, offset);
+  put_uleb(out, offset);
   if (lane) {
     KITE_TRY_ASSIGN(uint32_t l, u32_token());
     if (l > 255) return error_at(peek(), "malformed lane index");
@@ -2099,8 +2083,8 @@ Status ModuleParser::immediates(Body& b, Op op, Bytes& out) {
       return error_at(at_tok, is32 ? "i32 constant out of range" : "i64 constant out of range");
     next();
     put_op(out, op);
-    put_s64(out, is32 ? static_cast<int64_t>(static_cast<int32_t>(r.value))
-                      : static_cast<int64_t>(r.value));
+    put_sleb(out, is32 ? static_cast<int64_t>(static_cast<int32_t>(r.value))
+                       : static_cast<int64_t>(r.value));
     return {};
   }
   case ImmKind::F32:
