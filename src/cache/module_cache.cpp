@@ -35,7 +35,7 @@ constexpr uint32_t kFormat = 3;
 constexpr uint32_t kKeyedByAegis = uint32_t{1} << 31;
 constexpr size_t kHeaderSize = 96;
 constexpr size_t kMacSize = 32;
-// A code layout takes ~16 bytes per function and ~20 per local group.
+// A code layout takes ~6 bytes per function (LLVM's 133,000: 1.26 MB).
 constexpr size_t kMaxPayload = size_t{256} << 20;
 constexpr const char* kSuffix = ".entry";
 

@@ -45,6 +45,11 @@ void print() {
   std::fprintf(stderr, " total %.2f\n", ms(last - start));
 }
 
+long long now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
+      .count();
+}
+
 } // namespace
 
 void enable() {
@@ -65,18 +70,12 @@ void mark(const char* phase) {
   last = now;
 }
 
-TranslationTimer::TranslationTimer()
-    : start_ns_(
-          on ? std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
-                   .count()
-             : -1) {}
+TranslationTimer::TranslationTimer() : start_ns_(on ? now_ns() : -1) {}
 
 TranslationTimer::~TranslationTimer() {
   if (start_ns_ < 0) return;
-  const long long end_ns =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
   translations.fetch_add(1, std::memory_order_relaxed);
-  translation_ns.fetch_add(end_ns - start_ns_, std::memory_order_relaxed);
+  translation_ns.fetch_add(now_ns() - start_ns_, std::memory_order_relaxed);
 }
 
 void ready(const char* phase) {
