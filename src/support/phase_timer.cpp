@@ -18,7 +18,11 @@ struct Phase {
 
 // Few phases per run; later marks past the end are dropped.
 constexpr int kMaxPhases = 16;
+// Set once, before any guest thread exists, and never cleared: translation
+// timers on every thread read it.
 bool on = false;
+// The summary is printed once, by whichever thread gets here first.
+std::atomic<bool> printed{false};
 Clock::time_point start;
 Clock::time_point last;
 Clock::time_point first_instruction;
@@ -30,9 +34,8 @@ std::atomic<long long> translation_ns{0};
 double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
 void print() {
-  if (!on) return;
+  if (!on || printed.exchange(true)) return;
   mark("run");
-  on = false; // once, whether at exit or from print_now()
   std::fprintf(stderr, "kite: timings (ms):");
   for (int i = 0; i < count; ++i)
     std::fprintf(stderr, " %s %.2f,", phases[i].name, ms(phases[i].time));
@@ -58,8 +61,6 @@ void enable() {
   start = last = Clock::now();
   std::atexit(print);
 }
-
-bool enabled() { return on; }
 
 void print_now() { print(); }
 

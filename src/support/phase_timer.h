@@ -9,7 +9,6 @@ namespace kite::phase_timer {
 
 // Starts timing now; the summary is printed when the process exits.
 void enable();
-bool enabled();
 // The time since the previous mark (or enable) is charged to `phase`, a
 // string literal.
 void mark(const char* phase);
