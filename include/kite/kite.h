@@ -117,6 +117,7 @@ public:
   const EngineConfig& config() const { return config_; }
   // The module cache of config().cache_dir, or nullptr (none, or unusable).
   const cache::ModuleCache* cache() const { return cache_.get(); }
+  const std::shared_ptr<const cache::ModuleCache>& shared_cache() const { return cache_; }
 
 private:
   EngineConfig config_;
@@ -411,6 +412,15 @@ public:
   }
   // The same, taking ownership of `bytes` (a binary module keeps them; no copy).
   static Result<Module> compile(const Engine& engine, ByteBuffer&& bytes);
+
+  // A module file: binary if it starts with "\0asm", else WAT text; with
+  // `binary_only`, a binary module only (as from_binary). The module keeps
+  // the bytes read. With a cache, a big binary module's code is read while
+  // being keyed, then again as each function is first translated, from the
+  // file kept open: a warm start copies only the code it runs (a body that
+  // changed on disk since is refused when it is reached).
+  static Result<Module> from_file(const Engine& engine, const std::string& path,
+                                  bool binary_only = false);
 
   // A binary module only / a text module only (no detection).
   static Result<Module> from_binary(const Engine& engine, std::span<const uint8_t> bytes);

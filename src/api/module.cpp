@@ -2,14 +2,19 @@
 // (instantiation through the runtime, then the start function through the
 // interpreter). The calls into the text, binary and validate layers are here.
 #include <cstring>
+#include <fcntl.h>
 #include <string_view>
+#include <sys/stat.h>
 #include <thread>
+#include <unistd.h>
 
 #include "binary/decoder.h"
 #include "cache/module_cache.h"
+#include "cache/module_file.h"
 #include "kite/kite.h"
 #include "runtime/instantiate.h"
 #include "runtime/store.h"
+#include "support/file_io.h"
 #include "support/phase_timer.h"
 #include "text/text.h"
 #include "validate/validate.h"
@@ -60,6 +65,99 @@ kite::Extern to_runtime(const Extern& e) {
   return {};
 }
 
+// Decodes and validates a binary module, with a cache: an entry saying
+// these bytes validated spares the bodies; else they are validated
+// (eagerly, unless lazy validation is asked for) and, once valid, recorded.
+// The key is computed while the module is decoded, which needs no key: by
+// `file` when the bytes are its (keyed as they are read, its code's pieces
+// read later), else by a thread hashing the bytes.
+Result<std::shared_ptr<const kite::Module>> compile_binary(const Engine& engine, ByteBuffer&& bytes,
+                                                           cache::ModuleFile* file) {
+  const cache::ModuleCache* cache = engine.cache();
+  // The module owns the bytes from here on, also when decoding fails: the
+  // hashing thread reads them until it is joined.
+  auto module = std::make_shared<kite::Module>();
+  module->bytes = std::move(bytes);
+  std::optional<cache::Key> key;
+  std::thread hashing;
+  if constexpr (KITE_CACHE) {
+    if (cache && !file) {
+      hashing = std::thread([&key, cache, span = std::span<const uint8_t>(module->bytes)] {
+        key = cache->key_of(span, kCacheOptions);
+      });
+    }
+  }
+  // With a cache the bodies' walk waits for the lookup: a hit says where
+  // they are. A deferred decode that fails is done again whole, for the
+  // error a full decode reports first.
+  const bool defer = KITE_CACHE && cache;
+  Status decoded = decode_into(*module, defer ? CodeBodies::Defer : CodeBodies::Walk);
+  if (hashing.joinable()) hashing.join();
+  std::shared_ptr<cache::LazyCode> lazy;
+  if (file) {
+    KITE_TRY_ASSIGN(key, file->finish());
+    lazy = file->lazy_code();
+  }
+  bool redo = !decoded.ok() && defer;
+  if (lazy) {
+    // The pieces left out must lie among the bodies the decoder skipped (it
+    // read no byte of them); else the file is not what it seemed when read:
+    // the pieces are read and the module decoded again.
+    const std::optional<kite::Module::DeferredCode>& code = module->deferred_code;
+    const bool skipped = decoded.ok() && code && lazy->begin() >= code->bodies_start &&
+                         lazy->end() <= uint64_t{code->section_start} + code->section_size;
+    if (!skipped) {
+      if (Status read = lazy->load_all(); !read.ok())
+        return with_kind(std::move(read).error(), ErrorKind::Malformed);
+      lazy.reset();
+      redo = true;
+    }
+  }
+  if (redo) {
+    auto whole = std::make_shared<kite::Module>();
+    whole->bytes = std::move(module->bytes);
+    module = std::move(whole);
+    decoded = decode_into(*module);
+  }
+  if (!decoded.ok()) return with_kind(std::move(decoded).error(), ErrorKind::Malformed);
+  phase_timer::mark(cache ? "decode+key" : "decode");
+  BodyValidation bodies =
+      engine.config().lazy_validation ? BodyValidation::Lazy : BodyValidation::Eager;
+  if constexpr (KITE_CACHE) {
+    if (key) {
+      if (auto facts = cache->lookup(*key); facts && facts->validated) {
+        bodies = BodyValidation::Proven;
+        (void)apply_code_layout(*module, facts->code_layout); // else walked below
+      }
+      phase_timer::mark("cache lookup");
+    }
+  }
+  // Code read later must be proven valid and laid out already; else it is
+  // read now, for the walk and the validation.
+  if (lazy && (bodies != BodyValidation::Proven || module->deferred_code)) {
+    if (Status read = lazy->load_all(); !read.ok())
+      return with_kind(std::move(read).error(), ErrorKind::Malformed);
+    lazy.reset();
+    phase_timer::mark("read code");
+  }
+  module->lazy_bytes = std::move(lazy);
+  if (module->deferred_code) {
+    if (Status walked = decode_code_bodies(*module); !walked.ok())
+      return with_kind(std::move(walked).error(), ErrorKind::Malformed);
+    phase_timer::mark("decode bodies");
+  }
+  Status valid = validate_module(*module, bodies);
+  if (!valid.ok()) return with_kind(std::move(valid).error(), ErrorKind::Invalid);
+  phase_timer::mark("validate");
+  if constexpr (KITE_CACHE) {
+    if (key && bodies == BodyValidation::Eager) {
+      cache->store(*key, /*validated=*/true, code_layout(*module));
+      phase_timer::mark("cache store");
+    }
+  }
+  return std::shared_ptr<const kite::Module>(std::move(module));
+}
+
 } // namespace
 
 Result<Module> Module::compile(const Engine& engine, std::span<const uint8_t> bytes) {
@@ -97,64 +195,31 @@ Engine::Engine(EngineConfig config) : config_(std::move(config)) {
 }
 
 Result<Module> Module::from_binary(const Engine& engine, ByteBuffer&& bytes) {
-  // With a cache: an entry saying these bytes validated spares the bodies;
-  // else they are validated (eagerly, unless lazy validation is asked for)
-  // and, once valid, recorded. The key (a hash of all the bytes) is
-  // computed while the module is decoded, which needs no key.
-  const cache::ModuleCache* cache = engine.cache();
-  // The module owns the bytes from here on, also when decoding fails: the
-  // hashing thread reads them until it is joined.
-  auto module = std::make_shared<kite::Module>();
-  module->bytes = std::move(bytes);
-  std::optional<cache::Key> key;
-  std::thread hashing;
-  if constexpr (KITE_CACHE) {
-    if (cache) {
-      hashing = std::thread([&key, cache, span = std::span<const uint8_t>(module->bytes)] {
-        key = cache->key_of(span, kCacheOptions);
-      });
-    }
-  }
-  // With a cache the bodies' walk waits for the lookup: a hit says where
-  // they are. A deferred decode that fails is done again whole, for the
-  // error a full decode reports first.
-  const bool defer = KITE_CACHE && cache;
-  Status decoded = decode_into(*module, defer ? CodeBodies::Defer : CodeBodies::Walk);
-  if (hashing.joinable()) hashing.join();
-  if (!decoded.ok() && defer) {
-    auto whole = std::make_shared<kite::Module>();
-    whole->bytes = std::move(module->bytes);
-    module = std::move(whole);
-    decoded = decode_into(*module);
-  }
-  if (!decoded.ok()) return with_kind(std::move(decoded).error(), ErrorKind::Malformed);
-  phase_timer::mark(cache ? "decode+hash" : "decode");
-  BodyValidation bodies =
-      engine.config().lazy_validation ? BodyValidation::Lazy : BodyValidation::Eager;
-  if constexpr (KITE_CACHE) {
-    if (key) {
-      if (auto facts = cache->lookup(*key); facts && facts->validated) {
-        bodies = BodyValidation::Proven;
-        (void)apply_code_layout(*module, facts->code_layout); // else walked below
-      }
-      phase_timer::mark("cache lookup");
-    }
-  }
-  if (module->deferred_code) {
-    if (Status walked = decode_code_bodies(*module); !walked.ok())
-      return with_kind(std::move(walked).error(), ErrorKind::Malformed);
-    phase_timer::mark("decode bodies");
-  }
-  Status valid = validate_module(*module, bodies);
-  if (!valid.ok()) return with_kind(std::move(valid).error(), ErrorKind::Invalid);
-  phase_timer::mark("validate");
-  if constexpr (KITE_CACHE) {
-    if (key && bodies == BodyValidation::Eager) {
-      cache->store(*key, /*validated=*/true, code_layout(*module));
-      phase_timer::mark("cache store");
-    }
-  }
+  KITE_TRY_ASSIGN(auto module, compile_binary(engine, std::move(bytes), nullptr));
   return Module(std::move(module));
+}
+
+Result<Module> Module::from_file(const Engine& engine, const std::string& path, bool binary_only) {
+  if constexpr (KITE_CACHE) {
+    if (engine.cache()) {
+      const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+      struct stat st{};
+      if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        auto file = cache::read_module_file(fd, static_cast<uint64_t>(st.st_size),
+                                            engine.shared_cache(), kCacheOptions);
+        if (file) {
+          phase_timer::mark("read");
+          KITE_TRY_ASSIGN(auto module,
+                          compile_binary(engine, std::move(file->bytes()), file.get()));
+          return Module(std::move(module));
+        }
+      }
+      if (fd >= 0) ::close(fd);
+    }
+  }
+  KITE_TRY_ASSIGN(ByteBuffer bytes, read_file(path));
+  phase_timer::mark("read");
+  return binary_only ? from_binary(engine, std::move(bytes)) : compile(engine, std::move(bytes));
 }
 
 std::vector<ImportType> Module::imports() const {

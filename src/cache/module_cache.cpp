@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <random>
+#include <string_view>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -30,7 +31,7 @@ namespace {
 //  96  payload              ... keyed BLAKE3 of everything before it (32)
 constexpr char kMagic[8] = {'K', 'I', 'T', 'E', 'M', 'O', 'D', 'C'};
 // 1 keyed entries by the plain BLAKE3 of the module; 2 had no code layout.
-constexpr uint32_t kFormat = 3;
+constexpr uint32_t kFormat = 4;
 // In Key::options: the module MAC is AEGISMAC-128L (else keyed BLAKE3).
 constexpr uint32_t kKeyedByAegis = uint32_t{1} << 31;
 constexpr size_t kHeaderSize = 96;
@@ -162,20 +163,45 @@ std::string ModuleCache::default_dir() {
 
 ModuleCache::ModuleCache(std::string dir, Digest secret, uint64_t max_bytes)
     : dir_(std::move(dir)), secret_(secret), max_bytes_(max_bytes) {
-  constexpr char kPurpose[] = "kite module cache: module MAC key";
-  module_key_ =
-      blake3_keyed(secret_, {reinterpret_cast<const uint8_t*>(kPurpose), sizeof kPurpose - 1});
+  auto derive = [&](std::string_view purpose) {
+    return blake3_keyed(secret_,
+                        {reinterpret_cast<const uint8_t*>(purpose.data()), purpose.size()});
+  };
+  chunk_key_ = derive("kite module cache: module piece MAC key");
+  tags_key_ = derive("kite module cache: piece tags MAC key");
+}
+
+namespace {
+Digest mac_under(const Digest& key, std::span<const uint8_t> data) {
+  if (aegis_mac_available()) {
+    // The MAC allows one (key, nonce) for every input; the key is the first
+    // half of `key`, the nonce fixed.
+    MacKey mac_key;
+    std::copy_n(key.begin(), mac_key.size(), mac_key.begin());
+    return aegis_mac_128l(mac_key, MacNonce{}, data);
+  }
+  return blake3_keyed(key, data);
+}
+} // namespace
+
+Digest ModuleCache::chunk_tag(std::span<const uint8_t> chunk) const {
+  return mac_under(chunk_key_, chunk);
+}
+
+Key ModuleCache::key_of_tags(std::span<const Digest> tags, uint64_t module_size,
+                             uint32_t options) const {
+  const auto bytes = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(tags.data()),
+                                              tags.size() * sizeof(Digest));
+  return Key{mac_under(tags_key_, bytes), module_size,
+             options | (aegis_mac_available() ? kKeyedByAegis : 0)};
 }
 
 Key ModuleCache::key_of(std::span<const uint8_t> module, uint32_t options) const {
-  if (aegis_mac_available()) {
-    // The MAC allows one (key, nonce) for every input; the key is the first
-    // half of module_key_, the nonce fixed.
-    MacKey key;
-    std::copy_n(module_key_.begin(), key.size(), key.begin());
-    return Key{aegis_mac_128l(key, MacNonce{}, module), module.size(), options | kKeyedByAegis};
-  }
-  return Key{blake3_keyed(module_key_, module), module.size(), options};
+  std::vector<Digest> tags((module.size() + kChunkSize - 1) / kChunkSize);
+  for (size_t i = 0; i < tags.size(); ++i)
+    tags[i] = chunk_tag(
+        module.subspan(i * kChunkSize, std::min(kChunkSize, module.size() - i * kChunkSize)));
+  return key_of_tags(tags, module.size(), options);
 }
 
 std::string ModuleCache::entry_path(const Key& key) const {

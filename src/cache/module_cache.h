@@ -62,8 +62,15 @@ public:
   static std::string default_dir();
   static constexpr uint64_t kDefaultMaxBytes = uint64_t{64} << 20;
 
-  // The key of `module`'s entry under this directory's secret.
+  // The key of `module`'s entry under this directory's secret. It is a MAC
+  // of MACs: each kChunkSize piece of the module has a tag, and the key is
+  // the MAC of the tags in order, so that a file can be keyed piece by
+  // piece on several threads, and a piece read again later can be checked
+  // against its tag (cache/module_file.h).
   Key key_of(std::span<const uint8_t> module, uint32_t options) const;
+  static constexpr size_t kChunkSize = 4096;
+  Digest chunk_tag(std::span<const uint8_t> chunk) const;
+  Key key_of_tags(std::span<const Digest> tags, uint64_t module_size, uint32_t options) const;
   // The facts of a verified entry for `key`, or nothing.
   std::optional<Facts> lookup(const Key& key) const;
   // Records for `key` that its module validated, and its code layout
@@ -80,7 +87,10 @@ private:
 
   std::string dir_;
   Digest secret_;
-  Digest module_key_; // keys the MAC of module bytes; derived from secret_
+  // Key the MACs of a module's pieces and of their tags; derived from
+  // secret_, distinct so that no piece can pass for a list of tags.
+  Digest chunk_key_;
+  Digest tags_key_;
   uint64_t max_bytes_;
 };
 

@@ -7,22 +7,19 @@
 
 #include "kite/kite.h"
 #include "support/byte_buffer.h"
+#include "support/file_io.h"
 #include "support/result.h"
 
 namespace kite::cli {
-
-// Reads a whole file; the error names the file and the OS reason.
-Result<ByteBuffer> read_file(const std::string& path);
 
 // Prints "kite: <path>: <error>" to stderr (one line).
 void report(const std::string& path, const Error& error);
 void report(const std::string& message);
 
-// Compiles a module file's `bytes`: `.wasm` as binary (the module keeps the
-// bytes, no copy), `.wat`/`.wast` as text, any other name by content (the
-// binary magic, else text).
-Result<api::Module> compile_file(const api::Engine& engine, const std::string& path,
-                                 ByteBuffer bytes);
+// Compiles a module file: `.wasm` as binary, `.wat`/`.wast` as text, any
+// other name by content (api::Module::from_file: a binary module keeps the
+// bytes read; a big one with a cache reads its code as it runs).
+Result<api::Module> compile_file(const api::Engine& engine, const std::string& path);
 
 // A trap's message and backtrace (runs of one function folded into one line).
 void print_trap(const std::string& path, const Error& error);

@@ -14,80 +14,22 @@
 
 #include "cli/cli.h"
 #include "support/file_io.h"
+#include "support/phase_timer.h"
 
 namespace kite::cli {
-
-namespace {
-
-// Files from this size on are read by two threads.
-constexpr size_t kSplitReadFrom = size_t{8} << 20;
-
-Error read_error() { return Error{std::string("cannot read file: ") + std::strerror(errno)}; }
-
-} // namespace
-
-Result<ByteBuffer> read_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Error{std::string("cannot open file: ") + std::strerror(errno)};
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
-  struct stat st{};
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-    // Straight into a buffer of the file's size (for a large module, one
-    // populated mapping: see ByteBuffer), a big file in two halves at once:
-    // the copy out of the page cache was half of a 30 MB module's start-up.
-    // (Mapping the file would avoid the copy, but a file changed on disk
-    // would then change code already validated and not yet translated.)
-    const auto size = static_cast<size_t>(st.st_size);
-    ByteBuffer bytes =
-        ByteBuffer::uninitialized(size, size >= kSplitReadFrom ? ByteBuffer::Faults::OnFirstTouch
-                                                               : ByteBuffer::Faults::Populate);
-    ssize_t n;
-    if (size >= kSplitReadFrom) {
-      const size_t half = bytes.size() / 2;
-      ssize_t first = 0;
-      std::thread helper([&] { first = pread_fully(fd, bytes.data(), half, 0); });
-      const ssize_t second = pread_fully(fd, bytes.data() + half, bytes.size() - half, half);
-      helper.join();
-      n = first < 0 || second < 0              ? -1
-          : static_cast<size_t>(first) == half ? first + second
-                                               : first;
-      if (n >= 0 && ::lseek(fd, static_cast<off_t>(n), SEEK_SET) < 0) n = -1;
-    } else {
-      n = read_fully(fd, bytes.data(), bytes.size());
-    }
-    if (n < 0) return read_error();
-    uint8_t probe;
-    if (static_cast<size_t>(n) == bytes.size() && read_fully(fd, &probe, 1) == 0) return bytes;
-    // The file changed size while being read: start over as for a pipe.
-    if (::lseek(fd, 0, SEEK_SET) != 0) return read_error();
-  }
-  std::vector<uint8_t> bytes;
-  uint8_t chunk[64 * 1024];
-  for (;;) {
-    const ssize_t n = read_fully(fd, chunk, sizeof chunk);
-    if (n < 0) return read_error();
-    bytes.insert(bytes.end(), chunk, chunk + n);
-    if (static_cast<size_t>(n) < sizeof chunk) break;
-  }
-  return ByteBuffer(std::move(bytes));
-}
 
 void report(const std::string& path, const Error& error) {
   std::fprintf(stderr, "kite: %s: %s\n", path.c_str(), error.describe().c_str());
 }
 
-Result<api::Module> compile_file(const api::Engine& engine, const std::string& path,
-                                 ByteBuffer bytes) {
-  if (path.ends_with(".wasm")) return api::Module::from_binary(engine, std::move(bytes));
+Result<api::Module> compile_file(const api::Engine& engine, const std::string& path) {
   if (path.ends_with(".wat") || path.ends_with(".wast")) {
+    KITE_TRY_ASSIGN(ByteBuffer bytes, read_file(path));
+    phase_timer::mark("read");
     return api::Module::from_text(
         engine, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
   }
-  // Any other name (a multi-call binary's `clang` link): by content, without copying a binary.
-  return api::Module::compile(engine, std::move(bytes));
+  return api::Module::from_file(engine, path, /*binary_only=*/path.ends_with(".wasm"));
 }
 
 void print_trap(const std::string& path, const Error& error) {

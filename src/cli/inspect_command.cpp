@@ -167,13 +167,8 @@ int inspect_command(const std::vector<std::string>& args) {
     report("inspect: no module file given (try `kite inspect --help`)");
     return 1;
   }
-  auto bytes = read_file(file);
-  if (!bytes.ok()) {
-    report(file, bytes.error());
-    return 1;
-  }
   api::Engine engine;
-  auto module = compile_file(engine, file, std::move(*bytes));
+  auto module = compile_file(engine, file);
   if (!module.ok()) {
     report(file, module.error());
     return 1;

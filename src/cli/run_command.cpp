@@ -423,12 +423,6 @@ int run_command(const std::vector<std::string>& args) {
   if (const char* t = std::getenv("KITE_TIMINGS"); opts.timings || (t && *t && std::strcmp(t, "0")))
     phase_timer::enable();
 
-  auto bytes = read_file(file);
-  if (!bytes.ok()) {
-    report(file, bytes.error());
-    return 1;
-  }
-  phase_timer::mark("read");
   api::EngineConfig engine_config;
   engine_config.lazy_validation = opts.lazy_validation;
   engine_config.guard_pages = opts.guard_pages;
@@ -449,7 +443,7 @@ int run_command(const std::vector<std::string>& args) {
       return 1;
     }
   }
-  auto module = compile_file(engine, file, std::move(*bytes));
+  auto module = compile_file(engine, file);
   if (!module.ok()) {
     report(file, module.error());
     return 1;

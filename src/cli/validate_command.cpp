@@ -23,13 +23,7 @@ int validate_command(const std::vector<std::string>& args) {
       report("validate: unknown option '" + file + "'");
       return 1;
     }
-    auto bytes = read_file(file);
-    if (!bytes.ok()) {
-      report(file, bytes.error());
-      all_valid = false;
-      continue;
-    }
-    auto module = compile_file(engine, file, std::move(*bytes));
+    auto module = compile_file(engine, file);
     if (!module.ok()) {
       report(file, module.error());
       all_valid = false;

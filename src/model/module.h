@@ -17,6 +17,7 @@
 
 #include "model/types.h"
 #include "support/byte_buffer.h"
+#include "support/result.h"
 
 namespace kite {
 
@@ -140,8 +141,20 @@ struct CustomSection {
   ByteRange contents;
 };
 
+// Bytes of a module not read yet (a big module file's code, read as its
+// functions are first translated: cache/module_file.h). load() makes a range
+// of Module::bytes hold the file's bytes; it fails if the file changed.
+class LazyBytes {
+public:
+  virtual ~LazyBytes() = default;
+  virtual Status load(uint64_t offset, uint64_t size) = 0;
+};
+
 struct Module {
   ByteBuffer bytes; // the whole binary; ranges point here
+  // When set, function bodies may not be in `bytes` yet: the translator
+  // loads a body through it before reading it.
+  std::shared_ptr<LazyBytes> lazy_bytes;
 
   std::vector<SubType> types;
   std::vector<RecGroup> rec_groups;

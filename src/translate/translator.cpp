@@ -309,7 +309,13 @@ Memory* no_memory() {
 
 Result<std::unique_ptr<Code>> translate(Function& fn) {
   if (!fn.instance) return Error{"cannot translate a host function"};
-  KITE_TRY(validate_function_body(*fn.instance->module, fn.index)); // if deferred
+  const Module& module = *fn.instance->module;
+  if (module.lazy_bytes) { // the body may not be read yet
+    const FunctionDecl& decl = module.functions[fn.index];
+    if (Status read = module.lazy_bytes->load(decl.body.offset, decl.body.size); !read.ok())
+      return Error{read.error().message + " (in func " + std::to_string(fn.index) + ")"};
+  }
+  KITE_TRY(validate_function_body(module, fn.index)); // if deferred
   return translation::Translator(fn).run();
 }
 

@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
     return kite::cli::wast_command(args);
   }
   if (args.size() == 3 && args[0] == "wat2wasm") {
-    auto text = kite::cli::read_file(args[1]);
+    auto text = kite::read_file(args[1]);
     if (!text.ok()) {
       kite::cli::report(args[1], text.error());
       return 1;
