@@ -93,10 +93,22 @@ Result<std::shared_ptr<const kite::Module>> compile_binary(const Engine& engine,
   const bool defer = KITE_CACHE && cache;
   Status decoded = decode_into(*module, defer ? CodeBodies::Defer : CodeBodies::Walk);
   if (hashing.joinable()) hashing.join();
+  // The file's code pieces left out of the bytes, until they are all read
+  // for a walk or a validation.
   std::shared_ptr<cache::LazyCode> lazy;
-  if (file) {
-    KITE_TRY_ASSIGN(key, file->finish());
-    lazy = file->lazy_code();
+  auto read_all_code = [&lazy]() -> Status {
+    if constexpr (KITE_CACHE) {
+      Status read = lazy->load_all();
+      lazy.reset();
+      if (!read.ok()) return with_kind(std::move(read).error(), ErrorKind::Malformed);
+    }
+    return {};
+  };
+  if constexpr (KITE_CACHE) {
+    if (file) {
+      KITE_TRY_ASSIGN(key, file->finish());
+      lazy = file->lazy_code();
+    }
   }
   bool redo = !decoded.ok() && defer;
   if (lazy) {
@@ -107,9 +119,7 @@ Result<std::shared_ptr<const kite::Module>> compile_binary(const Engine& engine,
     const bool skipped = decoded.ok() && code && lazy->begin() >= code->bodies_start &&
                          lazy->end() <= uint64_t{code->section_start} + code->section_size;
     if (!skipped) {
-      if (Status read = lazy->load_all(); !read.ok())
-        return with_kind(std::move(read).error(), ErrorKind::Malformed);
-      lazy.reset();
+      KITE_TRY(read_all_code());
       redo = true;
     }
   }
@@ -135,9 +145,7 @@ Result<std::shared_ptr<const kite::Module>> compile_binary(const Engine& engine,
   // Code read later must be proven valid and laid out already; else it is
   // read now, for the walk and the validation.
   if (lazy && (bodies != BodyValidation::Proven || module->deferred_code)) {
-    if (Status read = lazy->load_all(); !read.ok())
-      return with_kind(std::move(read).error(), ErrorKind::Malformed);
-    lazy.reset();
+    KITE_TRY(read_all_code());
     phase_timer::mark("read code");
   }
   module->lazy_bytes = std::move(lazy);
