@@ -56,9 +56,10 @@ WASM_API_EXTERN void kite_config_lazy_validation_set(wasm_config_t*, bool enable
 WASM_API_EXTERN void kite_config_guard_pages_set(wasm_config_t*, bool enable);
 /* The module cache (off by default; NULL or "" turns it off): compiling a
  * binary module records in `dir` that its bytes validated, so compiling the
- * same bytes again (wasm_module_new, wasm_module_deserialize) skips function
- * body validation with the same guarantee. Entries are keyed by a BLAKE3 of
- * the bytes and authenticated; a damaged one is ignored; a directory that
+ * same bytes again (wasm_module_new, wasm_module_deserialize,
+ * kite_module_new_from_file) skips function body validation with the same
+ * guarantee. Entries are keyed by a MAC of the bytes under the directory's
+ * secret and authenticated; a damaged one is ignored; a directory that
  * cannot be used only loses the speed-up. At most about `bytes` are kept. */
 WASM_API_EXTERN void kite_config_cache_dir_set(wasm_config_t*, const char* dir);
 WASM_API_EXTERN void kite_config_cache_max_bytes_set(wasm_config_t*, uint64_t bytes);
@@ -102,6 +103,16 @@ WASM_API_EXTERN own kite_error_t* kite_store_set_timeout(wasm_store_t*, uint64_t
  * held now. Any pointer may be NULL. */
 WASM_API_EXTERN void kite_store_gc_stats(const wasm_store_t*, uint64_t* collections,
                                          uint64_t* live_bytes, uint64_t* heap_bytes);
+
+/* ---- Modules -------------------------------------------------------------- */
+
+/* Compiles a module file (binary, or WAT text when it does not start with
+ * "\0asm"). With the engine's module cache, a big binary module compiled
+ * before starts without reading its code: each function body is read (and
+ * checked against what was validated) when the function is first called; a
+ * body changed on disk since then makes that call trap. */
+WASM_API_EXTERN own kite_error_t* kite_module_new_from_file(wasm_store_t*, const char* path,
+                                                            own wasm_module_t** out);
 
 /* ---- Inspection ----------------------------------------------------------- */
 

@@ -43,6 +43,15 @@ extern "C" wasm_module_t* wasm_module_new(wasm_store_t* s, const wasm_byte_vec_t
   return m.ok() ? module_handle(std::move(*m)) : nullptr;
 }
 
+extern "C" kite_error_t* kite_module_new_from_file(wasm_store_t* s, const char* path,
+                                                   wasm_module_t** out) {
+  if (!s || !path || !out) return error_new("null argument");
+  Result<api::Module> m = api::Module::from_file(s->box->engine, path);
+  if (!m.ok()) return error_new(std::string(path) + ": " + m.error().describe());
+  *out = module_handle(std::move(*m));
+  return nullptr;
+}
+
 extern "C" bool wasm_module_validate(wasm_store_t* s, const wasm_byte_vec_t* binary) {
   return s && binary && api::Module::compile(s->box->engine, span_of(binary)).ok();
 }
