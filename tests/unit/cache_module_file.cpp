@@ -7,7 +7,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
+#include <thread>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -191,6 +193,29 @@ TEST(ModuleFile, ValidChangeOnDiskAfterAWarmStartIsRefusedToo) {
   // Written back, the piece matches its tag again.
   poke(f.path, f.big.body_nop[kB] + 200, 0x01);
   expect_returns(*warm, f.engine, "b", kB);
+}
+
+// Threads translating the functions of one warm module at once load its
+// pieces at once (the tsan preset runs this test).
+TEST(ModuleFile, ThreadsLoadingBodiesAtOnceAllRun) {
+  Fixture f;
+  ASSERT_TRUE(Module::from_file(f.engine, f.path).ok());
+  auto warm = Module::from_file(f.engine, f.path);
+  ASSERT_TRUE(warm.ok());
+  ASSERT_NE(warm->raw().lazy_bytes, nullptr);
+  std::vector<std::thread> threads;
+  std::atomic<int> ran{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (auto [name, want] : {std::pair{"c", kFunctions - 1}, {"b", kB}, {"a", 0u}}) {
+        auto result = call(*warm, f.engine, name);
+        if (result.ok() && *result == static_cast<int32_t>(want)) ran.fetch_add(1);
+      }
+    });
+  }
+  for (std::thread& t : threads)
+    t.join();
+  EXPECT_EQ(ran.load(), 12);
 }
 
 TEST(ModuleFile, WithoutACacheTheWholeFileIsRead) {
