@@ -240,7 +240,9 @@ std::optional<int> parse_options(const std::vector<std::string>& args, RunOption
         std::fputs(part, stdout);
       return 0;
     }
-    if (a == "--inherit-env") {
+    // A build with the minimal WASI has no directories, environment or
+    // sockets to give the guest: those options are unknown to it.
+    if (KITE_WASI_FULL && a == "--inherit-env") {
       opts->inherit_env = true;
       continue;
     }
@@ -273,7 +275,7 @@ std::optional<int> parse_options(const std::vector<std::string>& args, RunOption
     if ((r = value_of(a, "--invoke", &v)) != 0) {
       if (r < 0) return 1;
       opts->invoke = v;
-    } else if ((r = value_of(a, "--env", &v)) != 0) {
+    } else if (KITE_WASI_FULL && (r = value_of(a, "--env", &v)) != 0) {
       if (r < 0) return 1;
       if (v.find('=') == std::string::npos) {
         // "--env NAME": the host's value, if it has one.
@@ -281,7 +283,7 @@ std::optional<int> parse_options(const std::vector<std::string>& args, RunOption
       } else {
         opts->env.push_back(v);
       }
-    } else if ((r = value_of(a, "--dir", &v)) != 0) {
+    } else if (KITE_WASI_FULL && (r = value_of(a, "--dir", &v)) != 0) {
       if (r < 0) return 1;
       const size_t sep = v.find("::");
       if (sep == std::string::npos)
@@ -320,7 +322,7 @@ std::optional<int> parse_options(const std::vector<std::string>& args, RunOption
         return 1;
       }
       opts->cache_dir = v;
-    } else if ((r = value_of(a, "--tcplisten", &v)) != 0) {
+    } else if (KITE_WASI_FULL && (r = value_of(a, "--tcplisten", &v)) != 0) {
       if (r < 0) return 1;
       opts->tcp_listen.push_back(v);
     } else if (a.starts_with("-")) {
