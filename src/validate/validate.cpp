@@ -10,7 +10,6 @@
 #include <span>
 #include <string>
 #include <thread>
-#include <unordered_set>
 
 #include "validate/validator.h"
 
