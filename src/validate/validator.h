@@ -150,6 +150,7 @@ private:
   Error in_function(uint32_t func_index, Error e) const;
   Status instruction();
   Status gc_instruction(); // gc_instructions.cpp, with KITE_GC
+  Status exception_instruction(); // exception_instructions.cpp, with KITE_EXCEPTIONS
   Status generic(const OpInfo& info);
   Status check_const_instr();
 
