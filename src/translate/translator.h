@@ -2,7 +2,7 @@
 // Translator, whose members are defined by concern in translator.cpp (the
 // pass, operand stack, safe points), translate_control.cpp, translate_instr.cpp,
 // translate_memory.cpp, translate_fusion.cpp, translate_simd.cpp,
-// translate_atomic.cpp and translate_gc.cpp.
+// translate_atomic.cpp, translate_gc.cpp and translate_exception.cpp.
 //
 // Wasm function body -> register IR, in one pass over the validated body.
 //
@@ -554,7 +554,8 @@ private:
     return slots;
   }
   Status translate_gc(const Instr& in);
-  // An optional feature's instruction (translate_simd/atomic/gc), or
+  Status translate_exception(const Instr& in);
+  // An optional feature's instruction (translate_simd/atomic/gc/exception), or
   // unsupported.
   Status translate_feature(const Instr& in);
   Status unsupported(const Instr& in);
