@@ -27,7 +27,7 @@ struct BodyFacts {
   // Each function's type index, densely (a call's lookup misses the cache
   // far less than in the module's FunctionDecls).
   std::vector<uint32_t> func_types;
-  std::vector<bool> declared_refs; // C.refs: functions referenced outside bodies
+  std::vector<uint8_t> declared_refs; // C.refs: functions referenced outside bodies
 };
 
 namespace validation {
