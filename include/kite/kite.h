@@ -28,7 +28,6 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -483,7 +482,9 @@ public:
   Result<Instance> instantiate(Store& store, const Module& module) const;
 
 private:
-  std::map<std::pair<std::string, std::string>, Extern> definitions_;
+  using Name = std::pair<std::string, std::string>; // (module, field)
+  // Sorted by name: a few dozen entries, looked up once per import.
+  std::vector<std::pair<Name, Extern>> definitions_;
 };
 
 } // namespace kite::api

@@ -1,4 +1,5 @@
 // Linker: imports by (module, field) name, and the testsuite's "spectest" module.
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -22,10 +23,21 @@ Status print_values(std::span<const Value> args) {
   return {};
 }
 
+// Where `key` is, or belongs, in the sorted definitions.
+template <class Definitions, class Key> auto position_of(Definitions& definitions, const Key& key) {
+  return std::lower_bound(definitions.begin(), definitions.end(), key,
+                          [](const auto& entry, const Key& k) { return entry.first < k; });
+}
+
 } // namespace
 
 void Linker::define(std::string module, std::string name, Extern value) {
-  definitions_.insert_or_assign({std::move(module), std::move(name)}, value);
+  Name key{std::move(module), std::move(name)};
+  auto it = position_of(definitions_, key);
+  if (it != definitions_.end() && it->first == key)
+    it->second = value;
+  else
+    definitions_.insert(it, {std::move(key), value});
 }
 
 void Linker::define_instance(const std::string& module_name, const Instance& instance) {
@@ -34,8 +46,9 @@ void Linker::define_instance(const std::string& module_name, const Instance& ins
 }
 
 std::optional<Extern> Linker::get(std::string_view module, std::string_view name) const {
-  auto it = definitions_.find({std::string(module), std::string(name)});
-  if (it == definitions_.end()) return std::nullopt;
+  const Name key{std::string(module), std::string(name)};
+  auto it = position_of(definitions_, key);
+  if (it == definitions_.end() || it->first != key) return std::nullopt;
   return it->second;
 }
 

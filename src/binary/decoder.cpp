@@ -155,9 +155,15 @@ Status Decoder::section(uint8_t id, uint32_t size) {
 Result<uint32_t> Decoder::vec_count() { return r_.u32(); }
 
 // Rejects, at `at`, what a feature not built in owns (support/features.h).
-Status require(const Reader& r, Feature f, uint64_t at, std::string_view what) {
-  if (built_in(f)) return {};
+[[gnu::noinline]] Failure refuse(const Reader& r, Feature f, uint64_t at, std::string_view what) {
   return r.fail_at(at, feature_missing(f, what));
+}
+// Inlined, so that a build without the feature knows the check fails and
+// leaves out the decoding after it.
+[[gnu::always_inline]] inline Status require(const Reader& r, Feature f, uint64_t at,
+                                             std::string_view what) {
+  if (built_in(f)) return {};
+  return refuse(r, f, at, what);
 }
 
 template <typename T> void reserve_bounded(std::vector<T>& v, uint32_t count, size_t remaining) {

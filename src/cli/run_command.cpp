@@ -1,6 +1,5 @@
 // `kite run [OPTIONS] FILE [ARGS...]`: instantiate a module and run it.
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <cinttypes>
 #include <cmath>
@@ -108,6 +107,28 @@ Integer arguments to --invoke are decimal or 0x-hex; float arguments are
 decimal, hex floats, inf or nan.
 )";
 
+// The digits in `base` (10 or 16) at the start of [p, end) into `*out`:
+// where they end, or null when there is none or the number passes 64 bits.
+// No sign, space or prefix is taken (as std::from_chars, whose tables and
+// per-base code a build for size would link for these few numbers).
+const char* parse_digits(const char* p, const char* end, int base, uint64_t* out) {
+  const char* start = p;
+  uint64_t v = 0;
+  for (; p < end; ++p) {
+    const char c = *p;
+    unsigned d = c >= '0' && c <= '9'   ? unsigned(c - '0')
+                 : c >= 'a' && c <= 'f' ? unsigned(c - 'a' + 10)
+                 : c >= 'A' && c <= 'F' ? unsigned(c - 'A' + 10)
+                                        : 99;
+    if (d >= unsigned(base)) break;
+    if (v > (~uint64_t{0} - d) / unsigned(base)) return nullptr;
+    v = v * unsigned(base) + d;
+  }
+  if (p == start) return nullptr;
+  *out = v;
+  return p;
+}
+
 Result<Value> parse_arg(const std::string& text, ValType type) {
   const char* begin = text.c_str();
   const char* end = begin + text.size();
@@ -121,8 +142,7 @@ Result<Value> parse_arg(const std::string& text, ValType type) {
     int base = 10;
     if (end - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) p += 2, base = 16;
     uint64_t v = 0;
-    auto [q, ec] = std::from_chars(p, end, v, base);
-    if (ec != std::errc() || q != end || p == end) return bad();
+    if (parse_digits(p, end, base, &v) != end) return bad();
     const uint64_t limit = type.kind == ValKind::I32 ? (neg ? 0x80000000u : 0xFFFFFFFFu)
                                                      : (neg ? (uint64_t{1} << 63) : ~uint64_t{0});
     if (v > limit) return bad();
@@ -175,8 +195,8 @@ struct RunOptions {
 // "64M" -> 64 MiB; plain numbers are bytes.
 std::optional<uint64_t> parse_size(const std::string& text) {
   uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end == text.data()) return std::nullopt;
+  const char* end = parse_digits(text.data(), text.data() + text.size(), 10, &value);
+  if (!end) return std::nullopt;
   const std::string suffix(end, text.data() + text.size());
   int shift = 0;
   if (suffix == "K" || suffix == "k")
@@ -196,8 +216,8 @@ std::optional<uint64_t> parse_size(const std::string& text) {
 // "500ms" -> 500 ms; units ns, us, ms, s, m, h; a plain number is seconds.
 std::optional<std::chrono::nanoseconds> parse_duration(const std::string& text) {
   uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end == text.data()) return std::nullopt;
+  const char* end = parse_digits(text.data(), text.data() + text.size(), 10, &value);
+  if (!end) return std::nullopt;
   const std::string unit(end, text.data() + text.size());
   static constexpr std::pair<const char*, uint64_t> kUnits[] = {
       {"ns", 1},           {"us", 1'000},         {"ms", 1'000'000},       {"s", 1'000'000'000},
@@ -240,7 +260,9 @@ std::optional<int> parse_options(const std::vector<std::string>& args, RunOption
         std::fputs(part, stdout);
       return 0;
     }
-    if (a == "--inherit-env") {
+    // A build with the minimal WASI has no directories, environment or
+    // sockets to give the guest: those options are unknown to it.
+    if (KITE_WASI_FULL && a == "--inherit-env") {
       opts->inherit_env = true;
       continue;
     }
@@ -273,7 +295,7 @@ std::optional<int> parse_options(const std::vector<std::string>& args, RunOption
     if ((r = value_of(a, "--invoke", &v)) != 0) {
       if (r < 0) return 1;
       opts->invoke = v;
-    } else if ((r = value_of(a, "--env", &v)) != 0) {
+    } else if (KITE_WASI_FULL && (r = value_of(a, "--env", &v)) != 0) {
       if (r < 0) return 1;
       if (v.find('=') == std::string::npos) {
         // "--env NAME": the host's value, if it has one.
@@ -281,7 +303,7 @@ std::optional<int> parse_options(const std::vector<std::string>& args, RunOption
       } else {
         opts->env.push_back(v);
       }
-    } else if ((r = value_of(a, "--dir", &v)) != 0) {
+    } else if (KITE_WASI_FULL && (r = value_of(a, "--dir", &v)) != 0) {
       if (r < 0) return 1;
       const size_t sep = v.find("::");
       if (sep == std::string::npos)
@@ -299,8 +321,7 @@ std::optional<int> parse_options(const std::vector<std::string>& args, RunOption
     } else if ((r = value_of(a, "--fuel", &v)) != 0) {
       if (r < 0) return 1;
       uint64_t fuel = 0;
-      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), fuel);
-      if (ec != std::errc() || end != v.data() + v.size()) {
+      if (parse_digits(v.data(), v.data() + v.size(), 10, &fuel) != v.data() + v.size()) {
         report("run: --fuel takes a number of instructions, not '" + v + "'");
         return 1;
       }
@@ -320,7 +341,7 @@ std::optional<int> parse_options(const std::vector<std::string>& args, RunOption
         return 1;
       }
       opts->cache_dir = v;
-    } else if ((r = value_of(a, "--tcplisten", &v)) != 0) {
+    } else if (KITE_WASI_FULL && (r = value_of(a, "--tcplisten", &v)) != 0) {
       if (r < 0) return 1;
       opts->tcp_listen.push_back(v);
     } else if (a.starts_with("-")) {

@@ -135,8 +135,9 @@ void TypeRegistry::register_group(const Module& m, const RecGroup& group,
     kb.add_sub(m.types[group.first + i]);
 
   std::lock_guard<std::mutex> lock(mutex_);
-  auto [it, inserted] = groups_.emplace(std::move(kb.key), count_);
-  const uint32_t first_id = it->second;
+  auto [first, inserted] = groups_.try_emplace(std::move(kb.key));
+  if (inserted) *first = count_;
+  const uint32_t first_id = *first;
   if (inserted) {
     count_ += group.count;
     Canonicalizer canon(group, first_id, canonical);

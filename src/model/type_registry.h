@@ -20,10 +20,10 @@
 #include <memory>
 #include <mutex>
 #include <span>
-#include <unordered_map>
 #include <vector>
 
 #include "model/module.h"
+#include "support/hash_table.h"
 
 namespace kite {
 
@@ -94,7 +94,7 @@ private:
   std::mutex mutex_;
   uint32_t count_ = 0;
   std::atomic<Entry*> chunks_[kMaxChunks] = {};
-  std::unordered_map<std::vector<uint32_t>, uint32_t, KeyHash> groups_; // key -> first id
+  HashTable<std::vector<uint32_t>, uint32_t, KeyHash> groups_; // key -> first id
 };
 
 } // namespace kite

@@ -134,8 +134,10 @@ struct Instance {
   std::vector<Tag*> tags;
   // Element segments evaluated at instantiation; elem.drop clears one.
   std::vector<std::vector<Ref>> elem_segments;
-  // Data segments are read from the module's bytes until data.drop.
-  std::vector<bool> dropped_datas;
+  // Data segments are read from the module's bytes until data.drop. (Flags
+  // are bytes, here and in the translator's passes: std::vector<bool>'s
+  // bit-level fill and insert code was linked for them alone.)
+  std::vector<uint8_t> dropped_datas;
   // Canonical type id for each module type index (call_indirect checks).
   std::vector<uint32_t> type_ids;
   Store* store = nullptr;

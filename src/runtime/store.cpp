@@ -122,7 +122,7 @@ Instance* Store::new_instance() {
 
 ExternObject* Store::extern_box(uint64_t payload) {
   std::lock_guard lock(mutex_);
-  auto& box = extern_boxes_[payload];
+  std::unique_ptr<ExternObject>& box = *extern_boxes_.try_emplace(payload).first;
   if (!box) {
     box = std::make_unique<ExternObject>();
     box->payload = payload;

@@ -7,12 +7,12 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <unordered_map>
 #include <vector>
 
 #include "gc/heap.h"
 #include "runtime/objects.h"
 #include "support/byte_buffer.h"
+#include "support/hash_table.h"
 #include "support/result.h"
 
 namespace kite {
@@ -135,7 +135,7 @@ private:
   std::vector<Ref> host_roots_;
   std::vector<uint32_t> free_host_roots_;
   std::vector<std::unique_ptr<Instance>> instances_;
-  std::unordered_map<uint64_t, std::unique_ptr<ExternObject>> extern_boxes_;
+  HashTable<uint64_t, std::unique_ptr<ExternObject>> extern_boxes_;
 };
 
 } // namespace kite

@@ -191,12 +191,12 @@ uint32_t unit_read_from_register(const Code& code, size_t i) {
 
 } // namespace
 
-std::vector<bool> results_dead_after(const Code& code, const ControlFlow& flow, uint32_t num_locals,
-                                     const std::vector<uint32_t>& writers) {
+std::vector<uint8_t> results_dead_after(const Code& code, const ControlFlow& flow,
+                                        uint32_t num_locals, const std::vector<uint32_t>& writers) {
   const std::vector<uint32_t>& starts = code.instr_starts;
   const std::vector<IrOp>& ops = code.instr_ops;
   const size_t n = starts.size();
-  std::vector<bool> dead(writers.size(), false);
+  std::vector<uint8_t> dead(writers.size(), false);
   // A bit per local asked about, the first 64.
   std::vector<uint64_t> bit_of(num_locals, 0);
   uint64_t all = 0;
@@ -278,7 +278,7 @@ void elide_dead_stores(Code& code, const ControlFlow& flow, uint32_t num_locals)
     if (info.forwards && !info.unstored && ir_shape(code.instr_ops[i]).dst == 0)
       writers.push_back(i);
   }
-  const std::vector<bool> dead = results_dead_after(code, flow, num_locals, writers);
+  const std::vector<uint8_t> dead = results_dead_after(code, flow, num_locals, writers);
   for (size_t w = 0; w < writers.size(); ++w) {
     if (dead[w]) code.set_op(writers[w], unstored(code.instr_ops[writers[w]]));
   }
@@ -290,9 +290,9 @@ namespace {
 // (the second op of a pair, or of a loop's three), rather than by its own:
 // reached by falling through from a pair or loop whose handler is itself
 // dispatched.
-std::vector<bool> run_within_others(const Code& code, const ControlFlow& flow) {
+std::vector<uint8_t> run_within_others(const Code& code, const ControlFlow& flow) {
   const size_t n = code.instr_starts.size();
-  std::vector<bool> within(n), dispatched(n);
+  std::vector<uint8_t> within(n), dispatched(n);
   for (uint32_t t : flow.targets)
     if (t < n) dispatched[t] = true;
   for (uint32_t c : flow.catches)
@@ -349,9 +349,9 @@ LoopBody loop_at(const Code& code, size_t head) {
   return {};
 }
 
-std::vector<bool> loop_heads(const Code& code, const ControlFlow& flow) {
+std::vector<uint8_t> loop_heads(const Code& code, const ControlFlow& flow) {
   const size_t n = code.instr_starts.size();
-  std::vector<bool> heads(n + 1);
+  std::vector<uint8_t> heads(n + 1);
   for (size_t i = 0; i < n; ++i)
     for (uint32_t k = flow.first[i]; k < flow.first[i + 1]; ++k)
       if (flow.targets[k] <= i) heads[flow.targets[k]] = true;
@@ -372,7 +372,7 @@ void keep_accumulators(Code& code, const ControlFlow& flow, uint32_t num_locals)
   // A pair run within the one before it computes its first op there, which
   // passes on that op's result: only pairs that always start their own
   // handler can keep the accumulator.
-  const std::vector<bool> within = run_within_others(code, flow);
+  const std::vector<uint8_t> within = run_within_others(code, flow);
   bool any = false;
   for (size_t i = 0; i + 1 < code.instr_ops.size(); ++i) {
     if (within[i]) continue;

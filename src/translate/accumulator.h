@@ -41,8 +41,8 @@ std::vector<HeldSlots> choose_accumulator_reads(Code& code, const ControlFlow& f
 // again. A read the accumulator or a forwarding pair serves from a register
 // (code.instr_acc_units, so after choose_accumulator_reads) does not count.
 // Only the first 64 locals asked about are analysed; the others read live.
-std::vector<bool> results_dead_after(const Code& code, const ControlFlow& flow, uint32_t num_locals,
-                                     const std::vector<uint32_t>& writers);
+std::vector<uint8_t> results_dead_after(const Code& code, const ControlFlow& flow,
+                                        uint32_t num_locals, const std::vector<uint32_t>& writers);
 
 // Turns each storing forwarding pair whose result (a local) is dead after
 // it into its unstored twin: a loop's induction variable that the pair
@@ -59,7 +59,7 @@ void keep_accumulators(Code& code, const ControlFlow& flow, uint32_t num_locals)
 // The KEEP twin of `pair` as instruction i's op, or `pair` if it has none.
 IrOp keeping_twin(const Code& code, size_t i, IrOp pair, uint32_t num_locals);
 // Per instruction, whether a jump from it or from later code reaches it.
-std::vector<bool> loop_heads(const Code& code, const ControlFlow& flow);
+std::vector<uint8_t> loop_heads(const Code& code, const ControlFlow& flow);
 
 // The short loop headed by instruction `head` (LoopBody: up to
 // kMaxLoopHandlers handlers in a row, the last jumping back to the head; or

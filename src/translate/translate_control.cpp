@@ -268,24 +268,6 @@ void Translator::emit_try_table_pads(Ctrl& c) {
 
 // Legacy `catch tag` / `catch_all`: ends the try body (or the previous
 // catch), and starts a catch body with the payload in the block's slots.
-void Translator::do_catch(const Instr& in) {
-  Ctrl& c = ctrls_.back();
-  leave_to_exit(c);
-  if (c.kind == CtrlKind::Try) {
-    close_try_scope(c);
-    c.kind = CtrlKind::Catch;
-  }
-  label();
-  stack_.resize(c.height);
-  CatchClause out{.target = here(), .slot = canon(c.height), .exn_slot = c.exn_slot};
-  if (in.op == Op::Catch) {
-    out.tag = inst_.tags[in.a];
-    push_tag_params(in.a);
-  }
-  scope_catches_[c.try_scope].push_back(out);
-  c.unreachable = false;
-}
-
 void Translator::do_end() {
   Ctrl& c = ctrls_.back();
   if (c.kind == CtrlKind::TryTable) {

@@ -4,7 +4,7 @@
 
 namespace kite::ir::translation {
 
-void Translator::fuse_pairs(const ControlFlow& flow, const std::vector<bool>& heads) {
+void Translator::fuse_pairs(const ControlFlow& flow, const std::vector<uint8_t>& heads) {
   const std::vector<IrOp>& ops = code_->instr_ops;
   const size_t n = ops.size();
   std::vector<IrOp> pair(n);
@@ -14,8 +14,8 @@ void Translator::fuse_pairs(const ControlFlow& flow, const std::vector<bool>& he
     if (ir_op_facts(pair[i]).forwards && !ir_op_facts(pair[i]).unstored)
       local_writers.push_back(static_cast<uint32_t>(i));
   }
-  const std::vector<bool> dead = results_dead_after(*code_, flow, num_locals_, local_writers);
-  std::vector<bool> saves_store(n);
+  const std::vector<uint8_t> dead = results_dead_after(*code_, flow, num_locals_, local_writers);
+  std::vector<uint8_t> saves_store(n);
   for (size_t w = 0; w < local_writers.size(); ++w)
     saves_store[local_writers[w]] = dead[w];
 
@@ -30,7 +30,7 @@ void Translator::fuse_pairs(const ControlFlow& flow, const std::vector<bool>& he
   // A loop head whose pair reads the accumulator and can pass it on again
   // (keep_accumulators: a list walk's pointer) must start its own handler
   // when the loop is entered too.
-  std::vector<bool> paired(n);
+  std::vector<uint8_t> paired(n);
   for (size_t i = n; i-- > 0;) {
     cost[i] = kDispatch + after(i);
     if (pair[i] == ops[i]) continue;

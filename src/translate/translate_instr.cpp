@@ -269,51 +269,6 @@ Status Translator::translate_instr(const Instr& in) {
     return {};
   }
   case Op::End: do_end(); return {};
-  case Op::TryTable:
-    materialize_all();
-    push_ctrl(CtrlKind::TryTable, in.block);
-    ctrls_.back().table_catches = in.catches;
-    open_try_scope();
-    return {};
-  case Op::Try:
-    materialize_all();
-    push_ctrl(CtrlKind::Try, in.block);
-    ctrls_.back().exn_slot = next_exn_slot_++;
-    open_try_scope();
-    return {};
-  case Op::Catch:
-  case Op::CatchAll: do_catch(in); return {};
-  case Op::Delegate: {
-    // The body's exceptions go to the scope around label `in.a` (counted
-    // from outside the try), or to the caller.
-    Ctrl& c = ctrls_.back();
-    code_->try_scopes[c.try_scope].next = label_ctrl(in.a + 1).scope;
-    do_end();
-    return {};
-  }
-  case Op::Throw: {
-    const Tag* tag = inst_.tags[in.a];
-    uint32_t n = slot_count(tag->type->params);
-    uint32_t base = pop_args(n);
-    begin_safe_point(IrOp::Throw, ref_slots(tag->type->params, base));
-    ptr(tag);
-    u32(base);
-    u32(n);
-    set_unreachable();
-    return {};
-  }
-  case Op::ThrowRef: {
-    uint32_t exn = pop_slot();
-    begin(IrOp::ThrowRef);
-    u32(exn);
-    set_unreachable();
-    return {};
-  }
-  case Op::Rethrow:
-    begin(IrOp::ThrowRef);
-    u32(label_ctrl(in.a).exn_slot);
-    set_unreachable();
-    return {};
   case Op::Br:
     emit_br(in.a);
     set_unreachable();
@@ -599,6 +554,9 @@ Status Translator::translate_feature(const Instr& in) {
     break;
   case Feature::Gc:
     if constexpr (KITE_GC) return translate_gc(in);
+    break;
+  case Feature::Exceptions:
+    if constexpr (KITE_EXCEPTIONS) return translate_exception(in);
     break;
   default: break;
   }

@@ -238,7 +238,7 @@ Result<std::unique_ptr<Code>> Translator::run() {
   held_ = choose_accumulator_reads(*code_, flow);
   if constexpr (KITE_FUSIONS) { // translate_fusion.cpp
     // Fusing rewrites ops, never jumps: the loop heads stay where they are.
-    const std::vector<bool> heads = loop_heads(*code_, flow);
+    const std::vector<uint8_t> heads = loop_heads(*code_, flow);
     fuse_pairs(flow, heads);
     elide_dead_stores(*code_, flow, num_locals_);
     keep_accumulators(*code_, flow, num_locals_);

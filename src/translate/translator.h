@@ -2,7 +2,7 @@
 // Translator, whose members are defined by concern in translator.cpp (the
 // pass, operand stack, safe points), translate_control.cpp, translate_instr.cpp,
 // translate_memory.cpp, translate_fusion.cpp, translate_simd.cpp,
-// translate_atomic.cpp and translate_gc.cpp.
+// translate_atomic.cpp, translate_gc.cpp and translate_exception.cpp.
 //
 // Wasm function body -> register IR, in one pass over the validated body.
 //
@@ -232,13 +232,13 @@ private:
   // So a loop [store, add, branch] runs as store, then add+branch,
   // which need not store the loop variable the branch tests and the store
   // reads from the accumulator, rather than store+add, then branch.
-  void fuse_pairs(const ControlFlow& flow, const std::vector<bool>& heads);
+  void fuse_pairs(const ControlFlow& flow, const std::vector<uint8_t>& heads);
   // A short loop (loop_at: a few handlers, each a step op alone or a pair,
   // the last jumping back to the first) runs in one handler when
   // ir_fusions.def lists it (KITE_FUSE_LOOP): the same steps, with no
   // dispatch per iteration. It runs last: the loop's handler runs each of
   // them exactly as chosen.
-  void fuse_loops(const std::vector<bool>& heads) {
+  void fuse_loops(const std::vector<uint8_t>& heads) {
     // Only a jump back makes a loop head: looking for loops everywhere was
     // a sixth of yosys's start-up (`-V`, lazy validation).
     for (size_t i = 0; i < code_->instr_ops.size(); ++i)
@@ -554,7 +554,8 @@ private:
     return slots;
   }
   Status translate_gc(const Instr& in);
-  // An optional feature's instruction (translate_simd/atomic/gc), or
+  Status translate_exception(const Instr& in);
+  // An optional feature's instruction (translate_simd/atomic/gc/exception), or
   // unsupported.
   Status translate_feature(const Instr& in);
   Status unsupported(const Instr& in);
@@ -614,7 +615,7 @@ private:
   // instruction (tracking stops there: entry_done_).
   std::vector<EntryAccess> entry_access_;
   bool entry_done_ = false;
-  std::vector<bool> ref_slot_; // per local slot: it holds a reference
+  std::vector<uint8_t> ref_slot_; // per local slot: it holds a reference
   // Execution checks: the last Check emitted (its cost is patched in when
   // the next one starts) and the wasm instructions translated since.
   uint32_t check_instr_ = kNone;

@@ -3,9 +3,9 @@
 // once before any body (validate.cpp checks the bodies).
 #include <algorithm>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
+#include "support/hash_table.h"
 #include "validate/validator.h"
 
 namespace kite::validation {
@@ -166,9 +166,9 @@ Status Validator::check_globals() {
 }
 
 Status Validator::check_exports() {
-  std::unordered_set<std::string_view> names;
+  HashTable<std::string_view, bool, TextHash> names;
   for (const Export& e : m_.exports) {
-    if (!names.insert(e.name).second) return failure_at(0, "duplicate export name");
+    if (!names.try_emplace(e.name).second) return failure_at(0, "duplicate export name");
     const std::string index = std::to_string(e.index);
     switch (e.kind) {
     case ExternKind::Func:

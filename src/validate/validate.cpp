@@ -10,7 +10,6 @@
 #include <span>
 #include <string>
 #include <thread>
-#include <unordered_set>
 
 #include "validate/validator.h"
 
@@ -419,38 +418,20 @@ Status Validator::call(const FuncType& ft, bool tail) {
 Status Validator::instruction() {
   const OpInfo& info = op_info(in_.op);
   if (info.has_sig()) return generic(info);
-  // Without GC the decoder has rejected its instructions already.
+  // Without GC or exceptions the decoder has rejected their instructions.
   if constexpr (KITE_GC) {
     if (info.feature == Feature::Gc) return gc_instruction();
+  }
+  if constexpr (KITE_EXCEPTIONS) {
+    if (info.feature == Feature::Exceptions) return exception_instruction();
   }
 
   switch (in_.op) {
   // ---- control ----
   case Op::Unreachable: set_unreachable(); return {};
   case Op::Block:
-  case Op::Loop:
-  case Op::Try: return push_frame(in_.op, in_.block);
+  case Op::Loop: return push_frame(in_.op, in_.block);
   case Op::If: return push_frame(Op::If, in_.block);
-  case Op::TryTable: {
-    for (const CatchClause& c : in_.catches) {
-      KITE_TRY_ASSIGN(const Frame* target, label(c.label));
-      const auto types = target->label_types();
-      scratch_.clear();
-      if (c.kind == CatchClause::Kind::Catch || c.kind == CatchClause::Kind::CatchRef) {
-        KITE_TRY(check_tag(c.tag));
-        const FuncType& ft = facts_.funcs[m_.tags[c.tag].type_index];
-        scratch_.assign(ft.params.begin(), ft.params.end());
-      }
-      if (c.kind == CatchClause::Kind::CatchRef || c.kind == CatchClause::Kind::CatchAllRef) {
-        scratch_.push_back(ref_of(HeapKind::Exn, false));
-      }
-      if (scratch_.size() != types.size()) return mismatch();
-      for (size_t i = 0; i < types.size(); ++i) {
-        if (!subtype(scratch_[i], types[i])) return mismatch();
-      }
-    }
-    return push_frame(Op::TryTable, in_.block);
-  }
   case Op::Else: {
     Frame& f = frames_.back();
     if (f.op != Op::If) return fail("else without matching if");
@@ -459,20 +440,6 @@ Status Validator::instruction() {
     f.unreachable = false;
     reset_locals_to(f.init_height);
     push_all(f.param_types());
-    return {};
-  }
-  case Op::Catch:
-  case Op::CatchAll: {
-    Frame& f = frames_.back();
-    if (f.op != Op::Try && f.op != Op::Catch) return fail("catch without matching try");
-    KITE_TRY(pop_frame_results(f));
-    f.op = in_.op;
-    f.unreachable = false;
-    reset_locals_to(f.init_height);
-    if (in_.op == Op::Catch) {
-      KITE_TRY(check_tag(in_.a));
-      push_all(facts_.funcs[m_.tags[in_.a].type_index].params);
-    }
     return {};
   }
   case Op::End: {
@@ -492,34 +459,6 @@ Status Validator::instruction() {
     push_all(f.result_types());
     return {};
   }
-  case Op::Delegate: {
-    const Frame f = frames_.back();
-    if (f.op != Op::Try) return fail("delegate without matching try");
-    KITE_TRY(pop_frame_results(f));
-    reset_locals_to(f.init_height);
-    frames_.pop_back();
-    if (frames_.empty() || in_.a >= frames_.size()) return fail("unknown label");
-    push_all(f.result_types());
-    return {};
-  }
-  case Op::Rethrow: {
-    KITE_TRY_ASSIGN(const Frame* target, label(in_.a));
-    if (target->op != Op::Catch && target->op != Op::CatchAll) {
-      return fail("invalid rethrow label");
-    }
-    set_unreachable();
-    return {};
-  }
-  case Op::Throw: {
-    KITE_TRY(check_tag(in_.a));
-    KITE_TRY(pop_all(facts_.funcs[m_.tags[in_.a].type_index].params));
-    set_unreachable();
-    return {};
-  }
-  case Op::ThrowRef:
-    KITE_TRY(pop(ref_of(HeapKind::Exn, true)));
-    set_unreachable();
-    return {};
   case Op::Br: {
     KITE_TRY_ASSIGN(const Frame* target, label(in_.a));
     KITE_TRY(pop_all(target->label_types()));

@@ -27,7 +27,7 @@ struct BodyFacts {
   // Each function's type index, densely (a call's lookup misses the cache
   // far less than in the module's FunctionDecls).
   std::vector<uint32_t> func_types;
-  std::vector<bool> declared_refs; // C.refs: functions referenced outside bodies
+  std::vector<uint8_t> declared_refs; // C.refs: functions referenced outside bodies
 };
 
 namespace validation {
@@ -150,6 +150,7 @@ private:
   Error in_function(uint32_t func_index, Error e) const;
   Status instruction();
   Status gc_instruction(); // gc_instructions.cpp, with KITE_GC
+  Status exception_instruction(); // exception_instructions.cpp, with KITE_EXCEPTIONS
   Status generic(const OpInfo& info);
   Status check_const_instr();
 

@@ -1,7 +1,7 @@
 // The 46 functions of wasi_snapshot_preview1, each a thin, bounds-checked
-// translation of its witx signature onto POSIX calls (fd_write and proc_exit,
-// which every build has, are in wasi.cpp). A build with KITE_WASI=minimal
-// has minimal.cpp's table instead.
+// translation of its witx signature onto POSIX calls (proc_exit, which every
+// build has, is in wasi.cpp). A build with KITE_WASI=minimal has
+// minimal.cpp's table instead.
 #include <algorithm>
 #include <cerrno>
 #include <climits>
@@ -26,6 +26,15 @@
 #include "wasi/threads.h"
 
 namespace kite::wasi {
+
+uint32_t vectored_io(Call& c, uint64_t right, ssize_t (*io)(int, const iovec*, int)) {
+  FdHandle e;
+  if (uint16_t err = c.ctx.lookup(c.u32(0), right, &e)) return err;
+  return transfer(c, e->host_fd, io);
+}
+
+uint32_t fd_write(Call& c) { return vectored_io(c, rights::kFdWrite, writev); }
+
 namespace {
 
 // ---- shared helpers ----

@@ -75,10 +75,17 @@ std::span<const FunctionSpec> snapshot0_functions();
 inline uint32_t host_error() { return errno_from_host(errno); }
 // Gathers a guest iovec/ciovec array into host iovecs (at most IOV_MAX).
 uint16_t gather(const GuestMemory& mem, uint32_t iovs, uint32_t count, std::vector<iovec>* out);
-// fd_read / fd_write: scatter-gather I/O, `right` needed on the fd.
-uint32_t vectored_io(Call& c, uint64_t right, ssize_t (*io)(int, const iovec*, int));
-uint32_t fd_write(Call& c);
+// fd_read / fd_write on `host_fd`: scatter-gather I/O, the byte count
+// stored at arg 3.
+uint32_t transfer(Call& c, int host_fd, ssize_t (*io)(int, const iovec*, int));
 uint32_t proc_exit(Call& c);
+// fd_write: functions.cpp's on the fd table, or minimal.cpp's on stdio.
+uint32_t fd_write(Call& c);
+
+// ---- the full WASI's (functions.cpp) ----
+
+// fd_read / fd_write: `transfer` on the fd, `right` needed on it.
+uint32_t vectored_io(Call& c, uint64_t right, ssize_t (*io)(int, const iovec*, int));
 
 // ---- preview-1 pieces snapshot 0 reuses ----
 

@@ -1,7 +1,8 @@
 // The Wasi class, which registers the host functions (the table of
-// functions.cpp, or minimal.cpp's), and what every build's table has:
-// fd_write and proc_exit.
+// functions.cpp, or minimal.cpp's), and what every build's table uses:
+// host errno translation, iovec transfers and proc_exit.
 #include <algorithm>
+#include <cerrno>
 #include <climits>
 #include <sys/uio.h>
 
@@ -12,6 +13,88 @@
 #include "wasi/threads.h"
 
 namespace kite::wasi {
+
+uint16_t errno_from_host(int e) {
+  switch (e) {
+  case 0: return kSuccess;
+  case E2BIG: return 1;
+  case EACCES: return 2;
+  case EADDRINUSE: return 3;
+  case EADDRNOTAVAIL: return 4;
+  case EAFNOSUPPORT: return 5;
+  case EAGAIN: return 6;
+  case EALREADY: return 7;
+  case EBADF: return 8;
+  case EBADMSG: return 9;
+  case EBUSY: return 10;
+  case ECANCELED: return 11;
+  case ECHILD: return 12;
+  case ECONNABORTED: return 13;
+  case ECONNREFUSED: return 14;
+  case ECONNRESET: return 15;
+  case EDEADLK: return 16;
+  case EDESTADDRREQ: return 17;
+  case EDOM: return 18;
+  case EDQUOT: return 19;
+  case EEXIST: return 20;
+  case EFAULT: return 21;
+  case EFBIG: return 22;
+  case EHOSTUNREACH: return 23;
+  case EIDRM: return 24;
+  case EILSEQ: return 25;
+  case EINPROGRESS: return 26;
+  case EINTR: return 27;
+  case EINVAL: return 28;
+  case EIO: return 29;
+  case EISCONN: return 30;
+  case EISDIR: return 31;
+  case ELOOP: return 32;
+  case EMFILE: return 33;
+  case EMLINK: return 34;
+  case EMSGSIZE: return 35;
+  case EMULTIHOP: return 36;
+  case ENAMETOOLONG: return 37;
+  case ENETDOWN: return 38;
+  case ENETRESET: return 39;
+  case ENETUNREACH: return 40;
+  case ENFILE: return 41;
+  case ENOBUFS: return 42;
+  case ENODEV: return 43;
+  case ENOENT: return 44;
+  case ENOEXEC: return 45;
+  case ENOLCK: return 46;
+  case ENOLINK: return 47;
+  case ENOMEM: return 48;
+  case ENOMSG: return 49;
+  case ENOPROTOOPT: return 50;
+  case ENOSPC: return 51;
+  case ENOSYS: return 52;
+  case ENOTCONN: return 53;
+  case ENOTDIR: return 54;
+  case ENOTEMPTY: return 55;
+  case ENOTRECOVERABLE: return 56;
+  case ENOTSOCK: return 57;
+  case EOPNOTSUPP: return 58; // == ENOTSUP on Linux
+  case ENOTTY: return 59;
+  case ENXIO: return 60;
+  case EOVERFLOW: return 61;
+  case EOWNERDEAD: return 62;
+  case EPERM: return 63;
+  case EPIPE: return 64;
+  case EPROTO: return 65;
+  case EPROTONOSUPPORT: return 66;
+  case EPROTOTYPE: return 67;
+  case ERANGE: return 68;
+  case EROFS: return 69;
+  case ESPIPE: return 70;
+  case ESRCH: return 71;
+  case ESTALE: return 72;
+  case ETIMEDOUT: return 73;
+  case ETXTBSY: return 74;
+  case EXDEV: return 75;
+  default: return kIo;
+  }
+}
 
 // Gathers a guest iovec/ciovec array into host iovecs (at most IOV_MAX:
 // a short transfer is allowed by the read/write contract).
@@ -29,21 +112,17 @@ uint16_t gather(const GuestMemory& mem, uint32_t iovs, uint32_t count, std::vect
   return kSuccess;
 }
 
-// fd_read / fd_write: scatter-gather I/O between the guest's iovecs (args 1,
-// 2) and the fd (arg 0), the byte count stored at arg 3.
-uint32_t vectored_io(Call& c, uint64_t right, ssize_t (*io)(int, const iovec*, int)) {
-  FdHandle e;
-  if (uint16_t err = c.ctx.lookup(c.u32(0), right, &e)) return err;
+// fd_read / fd_write once the fd is known: scatter-gather I/O between the
+// guest's iovecs (args 1, 2) and `host_fd`, the byte count stored at arg 3.
+uint32_t transfer(Call& c, int host_fd, ssize_t (*io)(int, const iovec*, int)) {
   std::vector<iovec> iov;
   if (uint16_t err = gather(c.mem, c.u32(1), c.u32(2), &iov)) return err;
   if (!c.mem.fits(c.u32(3), 4)) return kFault;
-  ssize_t n = io(e->host_fd, iov.data(), static_cast<int>(iov.size()));
+  ssize_t n = io(host_fd, iov.data(), static_cast<int>(iov.size()));
   if (n < 0) return host_error();
   c.mem.store<uint32_t>(c.u32(3), static_cast<uint32_t>(n));
   return kSuccess;
 }
-
-uint32_t fd_write(Call& c) { return vectored_io(c, rights::kFdWrite, writev); }
 
 uint32_t proc_exit(Call& c) {
   c.ctx.set_exit_code(c.u32(0));

@@ -229,7 +229,7 @@ TEST(RuntimeInstantiate, ElemAndDataSegmentsApplyInOrderAndTrap) {
   EXPECT_EQ(instance.elem_segments[1],
             (std::vector<Ref>{reinterpret_cast<Ref>(instance.functions[f1]), kNullRef}));
   EXPECT_TRUE(instance.elem_segments[2].empty());
-  EXPECT_EQ(instance.dropped_datas, (std::vector<bool>{true, false}));
+  EXPECT_EQ(instance.dropped_datas, (std::vector<uint8_t>{1, 0}));
   EXPECT_EQ(instance.functions[f1]->instance, &instance);
   EXPECT_EQ(instance.functions[f1]->header.type_id, module->canonical_types[type]);
 }
