@@ -32,7 +32,7 @@ std::string function_name(const Function& fn) {
 
 Function* Store::new_function() {
   std::lock_guard lock(mutex_);
-  return functions_.emplace_back(std::make_unique<Function>()).get();
+  return functions_.add(std::make_unique<Function>());
 }
 
 Store::FunctionBlock::FunctionBlock(size_t count)
@@ -47,7 +47,7 @@ Store::FunctionBlock::~FunctionBlock() { std::destroy_n(functions(), count_); }
 Function* Store::new_functions(size_t count) {
   auto block = std::make_unique<FunctionBlock>(count);
   std::lock_guard lock(mutex_);
-  return function_blocks_.emplace_back(std::move(block))->functions();
+  return function_blocks_.add(std::move(block))->functions();
 }
 
 Result<Memory*> Store::new_memory(const MemoryType& type) {
@@ -55,7 +55,7 @@ Result<Memory*> Store::new_memory(const MemoryType& type) {
   memory->budget = &budget;
   KITE_TRY(init_memory(*memory, type, limits));
   std::lock_guard lock(mutex_);
-  return memories_.emplace_back(std::move(memory)).get();
+  return memories_.add(std::move(memory));
 }
 
 Result<Table*> Store::new_table(const TableType& type, Ref init) {
@@ -63,19 +63,19 @@ Result<Table*> Store::new_table(const TableType& type, Ref init) {
   table->budget = &budget;
   KITE_TRY(init_table(*table, type, init, limits.max_table_elements));
   std::lock_guard lock(mutex_);
-  return tables_.emplace_back(std::move(table)).get();
+  return tables_.add(std::move(table));
 }
 
 Global* Store::new_global(const GlobalType& type) {
   std::lock_guard lock(mutex_);
-  Global* global = globals_.emplace_back(std::make_unique<Global>()).get();
+  Global* global = globals_.add(std::make_unique<Global>());
   global->type = type;
   return global;
 }
 
 Tag* Store::new_tag() {
   std::lock_guard lock(mutex_);
-  return tags_.emplace_back(std::make_unique<Tag>()).get();
+  return tags_.add(std::make_unique<Tag>());
 }
 
 void Store::report_roots(gc::Heap& heap) {
@@ -115,7 +115,7 @@ void Store::release_host_root(uint32_t index) {
 
 Instance* Store::new_instance() {
   std::lock_guard lock(mutex_);
-  Instance* instance = instances_.emplace_back(std::make_unique<Instance>()).get();
+  Instance* instance = instances_.add(std::make_unique<Instance>());
   instance->store = this;
   return instance;
 }

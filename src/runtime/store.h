@@ -13,6 +13,7 @@
 #include "runtime/objects.h"
 #include "support/byte_buffer.h"
 #include "support/hash_table.h"
+#include "support/owned_list.h"
 #include "support/result.h"
 
 namespace kite {
@@ -111,7 +112,7 @@ public:
 
 private:
   std::mutex mutex_;
-  std::vector<std::unique_ptr<Function>> functions_;
+  OwnedList<Function> functions_;
   // The defined functions of one instantiation, in one allocation: a big
   // module's records (LLVM's 133,000: 8.5 MB) sit in huge pages, one page
   // fault per 2 MiB instead of 512.
@@ -127,14 +128,14 @@ private:
     ByteBuffer storage_;
     size_t count_;
   };
-  std::vector<std::unique_ptr<FunctionBlock>> function_blocks_;
-  std::vector<std::unique_ptr<Memory>> memories_;
-  std::vector<std::unique_ptr<Table>> tables_;
-  std::vector<std::unique_ptr<Global>> globals_;
-  std::vector<std::unique_ptr<Tag>> tags_;
+  OwnedList<FunctionBlock> function_blocks_;
+  OwnedList<Memory> memories_;
+  OwnedList<Table> tables_;
+  OwnedList<Global> globals_;
+  OwnedList<Tag> tags_;
   std::vector<Ref> host_roots_;
   std::vector<uint32_t> free_host_roots_;
-  std::vector<std::unique_ptr<Instance>> instances_;
+  OwnedList<Instance> instances_;
   HashTable<uint64_t, std::unique_ptr<ExternObject>> extern_boxes_;
 };
 
