@@ -305,6 +305,8 @@ void leave_store(ExecState& st, Store* store) {
     }
 }
 
+// The collector runs only for the GC and exception objects the heap holds.
+#if KITE_GC || KITE_EXCEPTIONS
 // Reports the references of this thread's frames that belong to `store`:
 // each wasm frame's reference locals and the reference temps of the stack map
 // at its current instruction. The innermost frame is `fp`, at the
@@ -359,6 +361,7 @@ template <class Make>
   return r;
 }
 
+#if KITE_EXCEPTIONS
 // The exception object a throw at `ip` creates (null: trap recorded).
 [[gnu::noinline]] Exception* new_exception(ExecState* st, Slot* fp, const uint64_t* ip, Tag* tag,
                                            const Slot* payload, uint32_t count) {
@@ -411,6 +414,8 @@ struct Landing {
     fp = ce->fp;
   }
 }
+#endif // KITE_EXCEPTIONS
+#endif // KITE_GC || KITE_EXCEPTIONS
 
 // ---- dispatch ----
 

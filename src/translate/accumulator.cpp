@@ -74,8 +74,11 @@ bool falls_through(IrOp op) {
   case IrOp::ReturnCallIndirect:
   case IrOp::ReturnCallRef:
   case IrOp::Unreachable:
+#if KITE_EXCEPTIONS
   case IrOp::Throw:
-  case IrOp::ThrowRef: return false;
+  case IrOp::ThrowRef:
+#endif
+    return false;
   default: return true;
   }
 }
@@ -226,7 +229,9 @@ std::vector<uint8_t> results_dead_after(const Code& code, const ControlFlow& flo
     const uint64_t* ip = &code.words[starts[i]];
     if (op == IrOp::Return) use[i] = bits(0, code.num_result_slots);
     if (op == IrOp::ReturnN) use[i] = bits(unit(ip, 0), unit(ip, 1));
+#if KITE_EXCEPTIONS
     if (op == IrOp::Throw) use[i] = bits(unit(ip, 2), unit(ip, 3));
+#endif
     const uint32_t from_register = info.step ? unit_read_from_register(code, i) : kNone;
     const IrShape& shape = ir_shape(op);
     for (uint32_t s = 0; s < shape.num_src; ++s)
