@@ -96,6 +96,21 @@ void* operator new(std::size_t size) {
   fail("out of memory");
 }
 void* operator new[](std::size_t size) { return operator new(size); }
+// Aligned allocation (the module cache's page-aligned read buffer), for the
+// same reason: libstdc++'s throws std::bad_alloc, which links its exception
+// throwing (__cxa_throw) and with it eh_terminate.o. Its aligned operator
+// delete frees with free(), as aligned_alloc's memory is freed.
+void* operator new(std::size_t size, std::align_val_t alignment) {
+  const auto align = static_cast<std::size_t>(alignment);
+  // aligned_alloc wants a non-zero multiple of the alignment.
+  if (size <= SIZE_MAX - align)
+    if (void* p = std::aligned_alloc(align, size ? (size - 1) / align * align + align : align))
+      return p;
+  fail("out of memory");
+}
+void* operator new[](std::size_t size, std::align_val_t alignment) {
+  return operator new(size, alignment);
+}
 
 // Every hook libstdc++'s functexcept.o defines (so that no library object
 // needing one of them links that file in beside these), and the two others
