@@ -510,6 +510,19 @@ static void trap_offsets(bool guard_pages) {
   wasm_engine_delete(offsets_engine);
 }
 
+// Instantiates `module`, checks that its first export, called with 0,
+// returns 7, and deletes it all.
+static void expect_first_export_returns_7(wasm_store_t* store, wasm_module_t* module) {
+  wasm_instance_t* instance = instantiate(store, module, NULL, 0);
+  wasm_extern_vec_t exports;
+  wasm_instance_exports(instance, &exports);
+  int32_t r = 0;
+  CHECK(call1(export_func(&exports, 0), 0, &r) == NULL && r == 7);
+  wasm_extern_vec_delete(&exports);
+  wasm_instance_delete(instance);
+  wasm_module_delete(module);
+}
+
 // The module cache through the C API: a module compiled twice (the second
 // time from its entry) and an invalid one, in a fresh directory.
 static void test_cache(void) {
@@ -522,15 +535,7 @@ static void test_cache(void) {
   wasm_store_t* store = wasm_store_new(engine);
   const char* wat = "(module (func (export \"f\") (param i32) (result i32) (i32.const 7)))";
   for (int round = 0; round < 2; ++round) {
-    wasm_module_t* module = compile_wat(store, wat);
-    wasm_instance_t* instance = instantiate(store, module, NULL, 0);
-    wasm_extern_vec_t exports;
-    wasm_instance_exports(instance, &exports);
-    int32_t r = 0;
-    CHECK(call1(export_func(&exports, 0), 0, &r) == NULL && r == 7);
-    wasm_extern_vec_delete(&exports);
-    wasm_instance_delete(instance);
-    wasm_module_delete(module);
+    expect_first_export_returns_7(store, compile_wat(store, wat));
   }
   // An entry was written (the directory holds it and the secret).
   char command[128];
@@ -543,14 +548,7 @@ static void test_cache(void) {
   CHECK(file != NULL && fputs(wat, file) >= 0 && fclose(file) == 0);
   wasm_module_t* from_file = NULL;
   CHECK(kite_module_new_from_file(store, path, &from_file) == NULL && from_file != NULL);
-  wasm_instance_t* instance = instantiate(store, from_file, NULL, 0);
-  wasm_extern_vec_t exports;
-  wasm_instance_exports(instance, &exports);
-  int32_t r = 0;
-  CHECK(call1(export_func(&exports, 0), 0, &r) == NULL && r == 7);
-  wasm_extern_vec_delete(&exports);
-  wasm_instance_delete(instance);
-  wasm_module_delete(from_file);
+  expect_first_export_returns_7(store, from_file);
   snprintf(path, sizeof path, "%s/missing.wasm", dir);
   kite_error_t* missing = kite_module_new_from_file(store, path, &from_file);
   CHECK(missing != NULL);

@@ -29,6 +29,7 @@
 #include "cache/blake3.h"
 #include "cache/module_cache.h"
 #include "kite/kite.h"
+#include "temp_dir.h"
 #include "text/text.h"
 
 namespace {
@@ -37,6 +38,7 @@ namespace fs = std::filesystem;
 using kite::cache::Facts;
 using kite::cache::Key;
 using kite::cache::ModuleCache;
+using kite::test_support::TempDir;
 
 std::string hex(const kite::cache::Digest& d) {
   std::string s;
@@ -55,22 +57,6 @@ std::vector<uint8_t> pattern(size_t n) {
     v[i] = static_cast<uint8_t>(i % 251);
   return v;
 }
-
-class TempDir {
-public:
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "kite-cache-test-XXXXXX").string();
-    path_ = mkdtemp(t.data()) ? t : "";
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
-private:
-  std::string path_;
-};
 
 std::vector<uint8_t> wat(const char* text) {
   auto bytes = kite::text::wat_to_binary(text);

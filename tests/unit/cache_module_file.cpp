@@ -9,36 +9,20 @@
 
 #include <atomic>
 #include <cstdlib>
-#include <thread>
-#include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "binary/leb_writer.h"
 #include "cache/module_cache.h"
 #include "kite/kite.h"
+#include "temp_dir.h"
 
 namespace {
 
-namespace fs = std::filesystem;
 using kite::api::Engine;
 using kite::api::Module;
-
-class TempDir {
-public:
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "kite-module-file-test-XXXXXX").string();
-    path_ = mkdtemp(t.data()) ? t : "";
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
-private:
-  std::string path_;
-};
+using kite::test_support::TempDir;
 
 void section(std::vector<uint8_t>& out, uint8_t id, const std::vector<uint8_t>& contents) {
   out.push_back(id);
